@@ -75,4 +75,56 @@ ${KEY_ENV_HELP}`,
   load: () => import("./commands/verify.js").then((m) => m.verifyCommand),
 };
 
-export const commandTree: readonly CommandSpec[] = [sign, verify];
+const trigger: CommandSpec = {
+  name: "trigger",
+  description: "send one realistic, correctly signed sample event to a URL (or a damaged one)",
+  arguments: [
+    { syntax: "<vendor>", description: `${VENDORS.join(", ")}`, choices: VENDORS },
+    {
+      syntax: "<event>",
+      description:
+        "the vendor's event name, any case: RECORD_NEW_FILE_START, RECORD_FILE_COMPLETE, RECORD_OVER, RECORD_FAILED, " +
+        "CLOUD_RECORD_SERVER_OVER, file_created, record_started, record_paused, record_resumed, record_error…",
+    },
+  ],
+  options: [
+    { flags: "--to <url>", description: "the receiver URL, e.g. http://127.0.0.1:4020/hooks/huawei-live" },
+    KEY_OPTION,
+    { flags: "--tamper", description: "change a signed field after signing (expect 401)" },
+    { flags: "--expire", description: "sign with a timestamp an hour old (expect 401)" },
+    { flags: "--wrong-key", description: "sign with another key (expect 401)" },
+    { flags: "--unsigned", description: "send no signature (expect 401)" },
+    { flags: "--replay", description: "send the same bytes twice (expect 200 both times, stored once)" },
+    { flags: "--sign-type <type>", description: "huawei-live algorithm", choices: ["HMACSHA256", "MD5"] },
+    { flags: "--domain <domain>", description: "publish/stream domain in the event" },
+    { flags: "--app <app>", description: "app name (SparkRTC: app id) in the event" },
+    { flags: "--stream <stream>", description: "stream name in the event" },
+    { flags: "--seed <seed>", description: "derive the event ids from this seed (same seed, same event)" },
+    { flags: "--dry-run", description: "print the request instead of sending it" },
+    JSON_OPTION,
+  ],
+  helpAfter: `Exit code 0 when the receiver answered as a correct one should (200, or 4xx for a damaged event), 1 otherwise,
+3 when the URL cannot be reached.
+${KEY_ENV_HELP}`,
+  load: () => import("./commands/trigger.js").then((m) => m.triggerCommand),
+};
+
+const doctor: CommandSpec = {
+  name: "doctor",
+  description: "probe a receiver with good, replayed, tampered, wrong-key, expired, unsigned and oversized events",
+  options: [
+    { flags: "--url <url>", description: "the receiver's callback URL, e.g. http://127.0.0.1:4020/hooks/huawei-rtc" },
+    { flags: "--vendor <vendor>", description: "callback scheme (default: from the URL path)", choices: VENDORS },
+    KEY_OPTION,
+    {
+      flags: "--max-body <bytes>",
+      description: "the receiver's body limit; the oversized probe exceeds it (default 1 MiB)",
+    },
+    JSON_OPTION,
+  ],
+  helpAfter: `Exit code 0 when every probe got the expected answer, 1 otherwise, 3 when the URL cannot be reached.
+${KEY_ENV_HELP}`,
+  load: () => import("./commands/doctor.js").then((m) => m.doctorCommand),
+};
+
+export const commandTree: readonly CommandSpec[] = [sign, verify, trigger, doctor];

@@ -1,0 +1,66 @@
+import type { HuaweiLiveSignType } from "@livehook/core";
+import type { CommandRun } from "../command-spec.js";
+import { CheckFailed, UsageError } from "../errors.js";
+import { callbackKeys } from "../keys.js";
+import { type CallbackResponse, postCallback } from "../outgoing-callback.js";
+import { createOutput } from "../output.js";
+import { hostOf, optionalString } from "../parse-values.js";
+import { buildCallback, type Damage, expectedOutcome } from "../probe-requests.js";
+import { isVendor, VENDORS } from "../vendors.js";
+
+/** `livehook trigger <vendor> <event> --to URL`: sends one realistic, signed sample event. */
+export const triggerCommand: CommandRun = async ({ args, opts }, ctx) => {
+  const out = createOutput(ctx);
+  const vendor = String(args[0]);
+  if (!isVendor(vendor)) throw new UsageError(`unknown vendor "${vendor}"; expected one of ${VENDORS.join(", ")}`);
+  const event = String(args[1]);
+  const to = optionalString(opts.to);
+  if (to === undefined) throw new UsageError("--to <url> is required");
+  hostOf(to, "--to");
+  const [key] = callbackKeys(vendor, opts.key, ctx);
+  const damages: Damage[] = [];
+  if (opts.tamper) damages.push("tamper");
+  if (opts.expire) damages.push("expire");
+  if (opts.wrongKey) damages.push("wrong-key");
+  if (opts.unsigned) damages.push("unsigned");
+  if (damages.length > 1) throw new UsageError("choose at most one of --tamper, --expire, --wrong-key, --unsigned");
+  const damage = damages[0] ?? "none";
+  const built = buildCallback(ctx, {
+    vendor,
+    event,
+    key: key as string,
+    url: to,
+    seed: optionalString(opts.seed) ?? `${ctx.now().toISOString()}/${ctx.random()}`,
+    damage,
+    signType: (optionalString(opts.signType) ?? "HMACSHA256") as HuaweiLiveSignType,
+    ...(optionalString(opts.domain) === undefined ? {} : { domain: String(opts.domain) }),
+    ...(optionalString(opts.app) === undefined ? {} : { app: String(opts.app) }),
+    ...(optionalString(opts.stream) === undefined ? {} : { stream: String(opts.stream) }),
+  });
+  if (built.note) out.note(`note: ${built.note}`);
+  if (opts.dryRun) {
+    if (opts.json) out.json({ url: to, headers: built.headers, body: built.body });
+    else {
+      out.line(`POST ${to}`);
+      for (const [k, v] of Object.entries(built.headers)) out.line(`${k}: ${v}`);
+      out.line();
+      out.line(built.body);
+    }
+    return;
+  }
+  const sends = opts.replay ? 2 : 1;
+  const responses: CallbackResponse[] = [];
+  for (let i = 0; i < sends; i++) responses.push(await postCallback(ctx, to, built));
+  const expected = expectedOutcome(vendor, damage);
+  const label = (i: number) => (i === 0 ? "sent" : "replayed");
+  if (opts.json) {
+    out.json({ url: to, event, damage, expected: expected.label, responses });
+  } else {
+    responses.forEach((r, i) => {
+      const snippet = r.body.length > 200 ? `${r.body.slice(0, 200)}…` : r.body;
+      out.line(`${label(i)} ${event} → ${r.status} in ${Math.round(r.ms)} ms ${out.color.dim(snippet)}`);
+    });
+  }
+  const wrong = responses.find((r) => !expected.accepts(r.status));
+  if (wrong) throw new CheckFailed(`receiver answered ${wrong.status}; a correct receiver answers ${expected.label}`);
+};
