@@ -1,0 +1,161 @@
+/**
+ * The query API: /api/events (filters + cursor), /api/events/:id, /api/events/stream (SSE), /api/sessions,
+ * /api/rejections. Shapes are documented in README.md; the CLI depends on /api/events and its stream.
+ */
+import { Hono } from "hono";
+import { streamSSE } from "hono/streaming";
+import { z } from "zod";
+import type { ReceiverDeps } from "../deps.js";
+import { buildSessions } from "../sessions.js";
+import { VERDICT_FILTERS } from "../store/types.js";
+import { VENDORS } from "../vendors.js";
+import { detailJson, rejectionJson, summaryJson } from "./event-json.js";
+
+const Time = z.union([
+  z
+    .string()
+    .regex(/^\d{1,16}$/)
+    .transform(Number),
+  z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)),
+]);
+const Cursor = z
+  .string()
+  .regex(/^\d{1,16}$/)
+  .transform(Number);
+
+export const EventsQuery = z.object({
+  vendor: z.enum(VENDORS).optional(),
+  eventType: z.string().min(1).optional(),
+  domain: z.string().min(1).optional(),
+  app: z.string().min(1).optional(),
+  stream: z.string().min(1).optional(),
+  session: z.string().min(1).optional(),
+  since: Time.optional(),
+  until: Time.optional(),
+  verdict: z.enum(VERDICT_FILTERS).optional(),
+  cursor: Cursor.optional(),
+  after: Cursor.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+const SessionsQuery = z.object({
+  vendor: z.enum(VENDORS).optional(),
+  since: Time.optional(),
+  until: Time.optional(),
+  session: z.string().min(1).optional(),
+  /** How many of the latest events to group. */
+  scan: z.coerce.number().int().min(1).max(20_000).default(2000),
+});
+
+/** Bounded waits: the stream re-reads the store at least this often even without a local commit. */
+const STREAM_POLL_MS = 1000;
+const STREAM_HEARTBEAT_MS = 15_000;
+
+export function apiRoutes(deps: ReceiverDeps): Hono {
+  const api = new Hono();
+
+  api.get("/events", async (c) => {
+    const parsed = EventsQuery.safeParse(c.req.query());
+    if (!parsed.success) return c.json({ error: "invalid_query", issues: parsed.error.issues }, 400);
+    const q = parsed.data;
+    const events = await deps.store.listEvents({
+      vendor: q.vendor,
+      eventType: q.eventType,
+      domain: q.domain,
+      app: q.app,
+      stream: q.stream,
+      sessionKey: q.session,
+      since: q.since,
+      until: q.until,
+      verdict: q.verdict,
+      before: q.cursor,
+      after: q.after,
+      limit: q.limit + 1,
+    });
+    const page = events.slice(0, q.limit);
+    const last = page[page.length - 1];
+    const nextCursor = events.length > q.limit && last !== undefined && q.after === undefined ? String(last.id) : null;
+    return c.json({ events: page.map(summaryJson), nextCursor });
+  });
+
+  api.get("/events/stream", (c) => {
+    const afterParam = c.req.query("after") ?? c.req.header("last-event-id");
+    return streamSSE(c, async (stream) => {
+      let lastId: number;
+      if (afterParam !== undefined && /^\d{1,16}$/.test(afterParam)) lastId = Number(afterParam);
+      else lastId = (await deps.store.listEvents({ limit: 1 }))[0]?.id ?? 0;
+      let wake: (() => void) | undefined;
+      const unsubscribe = deps.bus.subscribe(() => wake?.());
+      stream.onAbort(() => {
+        unsubscribe();
+        wake?.();
+      });
+      let lastBeat = Date.now();
+      await stream.writeSSE({ event: "ready", data: JSON.stringify({ after: lastId }) });
+      while (!stream.aborted && !stream.closed && !deps.draining?.()) {
+        const batch = await deps.store.listEvents({ after: lastId, limit: 200 });
+        for (const e of batch) {
+          await stream.writeSSE({ id: String(e.id), event: "event", data: JSON.stringify(summaryJson(e)) });
+          lastId = e.id;
+        }
+        if (batch.length === 200) continue;
+        if (Date.now() - lastBeat > STREAM_HEARTBEAT_MS) {
+          await stream.write(": keep-alive\n\n");
+          lastBeat = Date.now();
+        }
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, STREAM_POLL_MS);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = undefined;
+      }
+      unsubscribe();
+    });
+  });
+
+  api.get("/events/:id", async (c) => {
+    const id = c.req.param("id");
+    if (!/^\d{1,16}$/.test(id)) return c.json({ error: "not_found" }, 404);
+    const event = await deps.store.getEvent(Number(id));
+    if (event === undefined) return c.json({ error: "not_found" }, 404);
+    let session = null;
+    if (event.sessionKey !== null) {
+      const related = await deps.store.listEvents({ vendor: event.vendor, sessionKey: event.sessionKey, limit: 500 });
+      const built = buildSessions(related)[0];
+      if (built !== undefined) session = { ...built, events: related.sort((a, b) => a.id - b.id).map(summaryJson) };
+    }
+    return c.json({ ...detailJson(event), session });
+  });
+
+  api.get("/sessions", async (c) => {
+    const parsed = SessionsQuery.safeParse(c.req.query());
+    if (!parsed.success) return c.json({ error: "invalid_query", issues: parsed.error.issues }, 400);
+    const q = parsed.data;
+    const events = await deps.store.listEvents({
+      vendor: q.vendor,
+      since: q.since,
+      until: q.until,
+      sessionKey: q.session,
+      limit: q.scan,
+    });
+    const sessions = buildSessions(events).map((s) => ({
+      ...s,
+      firstAt: new Date(s.firstAt).toISOString(),
+      lastAt: new Date(s.lastAt).toISOString(),
+    }));
+    return c.json({ sessions });
+  });
+
+  api.get("/rejections", async (c) => {
+    const vendor = z.enum(VENDORS).optional().safeParse(c.req.query("vendor"));
+    const cursor = Cursor.optional().safeParse(c.req.query("cursor"));
+    if (!vendor.success || !cursor.success) return c.json({ error: "invalid_query" }, 400);
+    const rows = await deps.store.listRejections({ vendor: vendor.data, before: cursor.data, limit: 100 });
+    return c.json({ rejections: rows.map(rejectionJson) });
+  });
+
+  return api;
+}

@@ -1,0 +1,62 @@
+/**
+ * createApp(deps) builds the Hono app and listens on nothing (STYLE habit 17); main.ts owns the socket.
+ */
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { adminAuth } from "./admin-auth.js";
+import { apiRoutes } from "./api/routes.js";
+import type { ReceiverDeps } from "./deps.js";
+import { aliyunLiveHook } from "./hooks/aliyun-live.js";
+import { huaweiLiveHook } from "./hooks/huawei-live.js";
+import { huaweiRtcHook } from "./hooks/huawei-rtc.js";
+import { receiveCallback } from "./hooks/receive-callback.js";
+import { INSPECTOR_HTML } from "./inspector/page.js";
+
+export function createApp(deps: ReceiverDeps): Hono {
+  const { config } = deps;
+  const app = new Hono();
+
+  app.post(
+    "/hooks/huawei-live",
+    receiveCallback(
+      huaweiLiveHook({ signTypes: config.huaweiLiveSignTypes, graceSeconds: config.toleranceSeconds }),
+      deps,
+    ),
+  );
+  app.post("/hooks/huawei-rtc", receiveCallback(huaweiRtcHook({ toleranceSeconds: config.toleranceSeconds }), deps));
+  app.post(
+    "/hooks/aliyun-live",
+    receiveCallback(
+      aliyunLiveHook({ toleranceSeconds: config.toleranceSeconds, callbackHost: config.aliyunCallbackHost }),
+      deps,
+    ),
+  );
+
+  app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.get("/readyz", async (c) => {
+    if (deps.draining?.()) return c.json({ status: "draining" }, 503);
+    try {
+      await deps.store.ping();
+      return c.json({ status: "ready", store: deps.store.kind });
+    } catch {
+      return c.json({ status: "store_unreachable" }, 503);
+    }
+  });
+
+  const admin = adminAuth(config.adminToken);
+  app.use("/api/*", admin);
+  app.use("/metrics", admin);
+  app.get("/metrics", (c) => c.text(deps.metrics.render(), 200, { "content-type": "text/plain; version=0.0.4" }));
+  app.route("/api", apiRoutes(deps));
+  app.get("/", admin, (c) => c.html(INSPECTOR_HTML));
+
+  app.notFound((c) => c.json({ error: "not_found" }, 404));
+  // Replaces Hono's default handler, which logs with console.error. Errors are logged by message only: a
+  // verifier or driver error must never carry a key or a connection string into a response.
+  app.onError((err, c) => {
+    if (err instanceof HTTPException) return err.getResponse();
+    deps.log.error({ err: { name: err.name, message: err.message }, path: c.req.path }, "request failed");
+    return c.json({ error: "internal_error" }, 500);
+  });
+  return app;
+}

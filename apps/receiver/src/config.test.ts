@@ -1,0 +1,84 @@
+import { describe, expect, test } from "vitest";
+import { ConfigError, loadConfig } from "./config.js";
+
+const load = (argv: string[] = [], env: Record<string, string> = {}, files: Record<string, string> = {}) =>
+  loadConfig({ argv, env, readFile: (p) => files[p] });
+
+describe("loadConfig", () => {
+  test("defaults", () => {
+    const c = load();
+    expect(c).toMatchObject({
+      port: 4020,
+      host: "127.0.0.1",
+      storage: { kind: "sqlite", file: "./.livehook/receiver.db" },
+      keys: { "huawei-live": [], "huawei-rtc": [], "aliyun-live": [] },
+      huaweiLiveSignTypes: ["HMACSHA256"],
+      toleranceSeconds: 300,
+      sqliteSynchronous: "FULL",
+      recordRejected: true,
+    });
+  });
+
+  test("comma-separated keys for rotation, PORT, flags over env", () => {
+    const c = load(["--port", "5000", "--data", ":memory:"], {
+      PORT: "4500",
+      LIVEHOOK_HUAWEI_LIVE_KEYS: "newkey, oldkey,",
+      LIVEHOOK_ALIYUN_LIVE_KEYS: "a",
+      DATABASE_URL: "postgres://x@y/z",
+    });
+    expect(c.port).toBe(5000);
+    expect(c.keys["huawei-live"]).toEqual(["newkey", "oldkey"]);
+    expect(c.keys["aliyun-live"]).toEqual(["a"]);
+    // An explicit --data wins over DATABASE_URL.
+    expect(c.storage).toEqual({ kind: "sqlite", file: ":memory:" });
+    expect(load([], { PORT: "4500" }).port).toBe(4500);
+  });
+
+  test("DATABASE_URL selects PostgreSQL", () => {
+    expect(load([], { DATABASE_URL: "postgres://postgres@127.0.0.1:5432/test" }).storage).toEqual({
+      kind: "postgres",
+      url: "postgres://postgres@127.0.0.1:5432/test",
+    });
+    expect(() => load([], { DATABASE_URL: "mysql://x" })).toThrow(ConfigError);
+  });
+
+  test("livehook.config.json is read, env overrides it, and typos are errors", () => {
+    const file = JSON.stringify({
+      port: 4100,
+      keys: { "huawei-rtc": ["rtc-from-file"] },
+      huaweiLiveSignTypes: ["HMACSHA256", "MD5"],
+      forward: { "aliyun-live": "http://127.0.0.1:9000/in" },
+    });
+    const c = load([], { LIVEHOOK_HUAWEI_RTC_KEYS: "rtc-from-env" }, { "livehook.config.json": file });
+    expect(c.port).toBe(4100);
+    expect(c.keys["huawei-rtc"]).toEqual(["rtc-from-env"]);
+    expect(c.huaweiLiveSignTypes).toEqual(["HMACSHA256", "MD5"]);
+    expect(c.forward).toEqual({ "aliyun-live": "http://127.0.0.1:9000/in" });
+    expect(() => load([], {}, { "livehook.config.json": JSON.stringify({ prot: 1 }) })).toThrow(/prot/);
+    expect(() => load([], {}, { "livehook.config.json": "{" })).toThrow(/not valid JSON/);
+    expect(() => load(["--config", "missing.json"])).toThrow(/not found/);
+  });
+
+  test("clear errors for bad values", () => {
+    expect(() => load(["--port", "99999"])).toThrow(ConfigError);
+    expect(() => load([], { LIVEHOOK_TOLERANCE_SECONDS: "soon" })).toThrow(/LIVEHOOK_TOLERANCE_SECONDS/);
+    expect(() => load([], { LIVEHOOK_HUAWEI_LIVE_SIGN_TYPES: "SHA1" })).toThrow(/LIVEHOOK_HUAWEI_LIVE_SIGN_TYPES/);
+    expect(() => load([], { LIVEHOOK_FORWARD_HUAWEI_LIVE: "ftp://x" })).toThrow(/LIVEHOOK_FORWARD_HUAWEI_LIVE/);
+    expect(() => load(["--bogus"])).toThrow(/command line/);
+  });
+
+  test("a non-loopback host requires an admin token, and the error names the variable, never a key", () => {
+    let message = "";
+    try {
+      load(["--host", "0.0.0.0"], { LIVEHOOK_HUAWEI_LIVE_KEYS: "SECRETKEY1234567890" });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain("LIVEHOOK_ADMIN_TOKEN");
+    expect(message).not.toContain("SECRETKEY");
+    expect(load(["--host", "0.0.0.0"], { LIVEHOOK_ADMIN_TOKEN: "0123456789abcdef" }).adminToken).toBe(
+      "0123456789abcdef",
+    );
+    expect(load(["--host", "::1"]).host).toBe("::1");
+  });
+});

@@ -1,0 +1,229 @@
+/**
+ * The receiver's one configuration module (STYLE habit 21). Sources, strongest first: command-line flags, the
+ * environment, an optional `livehook.config.json`, defaults. Everything is validated with zod at start, and
+ * main.ts prints the prettified error and exits; no other module reads `process.env`.
+ */
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import type { Vendor } from "./vendors.js";
+
+const csv = (s: string): string[] =>
+  s
+    .split(",")
+    .map((x) => x.trim())
+    .filter((x) => x.length > 0);
+
+const KeyList = z.array(z.string().min(1, "a key must not be empty"));
+const Url = z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" });
+const SignType = z.enum(["HMACSHA256", "MD5"]);
+const Synchronous = z.enum(["FULL", "NORMAL"]);
+
+/** The shape of `livehook.config.json`. Strict, so a misspelt option is an error instead of being ignored. */
+export const FileConfig = z.strictObject({
+  port: z.number().int().min(0).max(65535).optional(),
+  host: z.string().min(1).optional(),
+  data: z.string().min(1).optional(),
+  databaseUrl: z.string().optional(),
+  keys: z
+    .strictObject({
+      "huawei-live": KeyList.optional(),
+      "huawei-rtc": KeyList.optional(),
+      "aliyun-live": KeyList.optional(),
+    })
+    .optional(),
+  huaweiLiveSignTypes: z.array(SignType).min(1).optional(),
+  toleranceSeconds: z.number().int().min(1).max(86_400).optional(),
+  bodyLimitBytes: z
+    .number()
+    .int()
+    .min(64)
+    .max(64 * 1024 * 1024)
+    .optional(),
+  aliyunCallbackHost: z.string().min(1).optional(),
+  dedupeWindowSeconds: z.number().int().min(1).max(86_400).optional(),
+  recordRejected: z.boolean().optional(),
+  adminToken: z.string().min(16).optional(),
+  forward: z
+    .strictObject({ "huawei-live": Url.optional(), "huawei-rtc": Url.optional(), "aliyun-live": Url.optional() })
+    .optional(),
+  forwardRetryMs: z.array(z.number().int().min(0)).max(20).optional(),
+  sqliteSynchronous: Synchronous.optional(),
+  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
+});
+export type FileConfig = z.infer<typeof FileConfig>;
+
+const optionalInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max).optional();
+const boolText = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+
+/** Environment variables the receiver reads (documented in README.md). Unknown variables are ignored. */
+export const EnvConfig = z.object({
+  PORT: optionalInt(0, 65535),
+  LIVEHOOK_PORT: optionalInt(0, 65535),
+  LIVEHOOK_HOST: z.string().min(1).optional(),
+  LIVEHOOK_DATA: z.string().min(1).optional(),
+  DATABASE_URL: z.string().optional(),
+  LIVEHOOK_CONFIG: z.string().min(1).optional(),
+  LIVEHOOK_HUAWEI_LIVE_KEYS: z.string().transform(csv).optional(),
+  LIVEHOOK_HUAWEI_RTC_KEYS: z.string().transform(csv).optional(),
+  LIVEHOOK_ALIYUN_LIVE_KEYS: z.string().transform(csv).optional(),
+  LIVEHOOK_HUAWEI_LIVE_SIGN_TYPES: z.string().transform(csv).pipe(z.array(SignType).min(1)).optional(),
+  LIVEHOOK_TOLERANCE_SECONDS: optionalInt(1, 86_400),
+  LIVEHOOK_BODY_LIMIT: optionalInt(64, 64 * 1024 * 1024),
+  LIVEHOOK_ALIYUN_CALLBACK_HOST: z.string().min(1).optional(),
+  LIVEHOOK_DEDUPE_WINDOW_SECONDS: optionalInt(1, 86_400),
+  LIVEHOOK_RECORD_REJECTED: boolText.optional(),
+  LIVEHOOK_ADMIN_TOKEN: z.string().min(16, "LIVEHOOK_ADMIN_TOKEN must be at least 16 characters").optional(),
+  LIVEHOOK_FORWARD_HUAWEI_LIVE: Url.optional(),
+  LIVEHOOK_FORWARD_HUAWEI_RTC: Url.optional(),
+  LIVEHOOK_FORWARD_ALIYUN_LIVE: Url.optional(),
+  LIVEHOOK_FORWARD_RETRY_MS: z
+    .string()
+    .transform((s) => csv(s).map(Number))
+    .pipe(z.array(z.number().int().min(0)).max(20))
+    .optional(),
+  LIVEHOOK_SQLITE_SYNCHRONOUS: Synchronous.optional(),
+  LIVEHOOK_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
+});
+
+export type Storage = { kind: "sqlite"; file: string } | { kind: "postgres"; url: string };
+
+export type Config = {
+  port: number;
+  host: string;
+  storage: Storage;
+  keys: Record<Vendor, string[]>;
+  /** MD5 signs only key + timestamp, so it is accepted only when listed here (events are then not body-authenticated). */
+  huaweiLiveSignTypes: ("HMACSHA256" | "MD5")[];
+  /** Allowed clock distance for header timestamps, and the grace after Huawei's `auth_timestamp` expiry (D6). */
+  toleranceSeconds: number;
+  bodyLimitBytes: number;
+  /** Host of the callback URL as Alibaba signs it; defaults to the request's Host header. */
+  aliyunCallbackHost: string | undefined;
+  /** Window for bodies without identity (Alibaba status callbacks); see README "Idempotency". */
+  dedupeWindowSeconds: number;
+  recordRejected: boolean;
+  adminToken: string | undefined;
+  forward: Partial<Record<Vendor, string>>;
+  forwardRetryMs: number[];
+  sqliteSynchronous: "FULL" | "NORMAL";
+  logLevel: string;
+};
+
+export const DEFAULTS = {
+  port: 4020,
+  host: "127.0.0.1",
+  data: "./.livehook/receiver.db",
+  toleranceSeconds: 300,
+  bodyLimitBytes: 1024 * 1024,
+  dedupeWindowSeconds: 60,
+  forwardRetryMs: [1000, 5000, 30_000, 120_000, 600_000],
+} as const;
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export const isLoopback = (host: string): boolean =>
+  host === "localhost" || host === "::1" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
+
+export type ConfigSources = {
+  argv: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+  /** Returns the file text, or undefined when the file does not exist. */
+  readFile: (path: string) => string | undefined;
+};
+
+function parseFlags(argv: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...argv],
+      options: {
+        port: { type: "string" },
+        host: { type: "string" },
+        data: { type: "string" },
+        "database-url": { type: "string" },
+        config: { type: "string" },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (err) {
+    throw new ConfigError(`command line: ${(err as Error).message}`);
+  }
+}
+
+function parseWith<T extends z.ZodType>(schema: T, value: unknown, where: string): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new ConfigError(`${where}:\n${z.prettifyError(result.error)}`);
+  return result.data;
+}
+
+/** Parses flags, environment and the optional config file into a validated Config, or throws ConfigError. */
+export function loadConfig(sources: ConfigSources): Config {
+  const flags = parseFlags(sources.argv);
+  const env = parseWith(EnvConfig, sources.env, "environment");
+  const filePath = flags.config ?? env.LIVEHOOK_CONFIG ?? "livehook.config.json";
+  const text = sources.readFile(filePath);
+  if (text === undefined && (flags.config !== undefined || env.LIVEHOOK_CONFIG !== undefined)) {
+    throw new ConfigError(`config file ${filePath} not found`);
+  }
+  let fileJson: unknown = {};
+  if (text !== undefined) {
+    try {
+      fileJson = JSON.parse(text);
+    } catch (err) {
+      throw new ConfigError(`${filePath}: not valid JSON (${(err as Error).message})`);
+    }
+  }
+  const file = parseWith(FileConfig, fileJson, filePath);
+  const port = parseWith(
+    z.coerce.number().int().min(0).max(65535),
+    flags.port ?? env.LIVEHOOK_PORT ?? env.PORT ?? file.port ?? DEFAULTS.port,
+    "--port",
+  );
+  const host = flags.host ?? env.LIVEHOOK_HOST ?? file.host ?? DEFAULTS.host;
+
+  // An explicit --data wins over DATABASE_URL, so a parent process can force SQLite whatever its env holds.
+  const databaseUrl =
+    flags.data === undefined ? (flags["database-url"] ?? env.DATABASE_URL ?? file.databaseUrl) : undefined;
+  let storage: Storage;
+  if (databaseUrl !== undefined && databaseUrl !== "") {
+    if (!/^postgres(ql)?:\/\//.test(databaseUrl)) throw new ConfigError("DATABASE_URL must start with postgres://");
+    storage = { kind: "postgres", url: databaseUrl };
+  } else {
+    storage = { kind: "sqlite", file: flags.data ?? env.LIVEHOOK_DATA ?? file.data ?? DEFAULTS.data };
+  }
+
+  const adminToken = env.LIVEHOOK_ADMIN_TOKEN ?? file.adminToken;
+  if (!isLoopback(host) && adminToken === undefined) {
+    throw new ConfigError(
+      `host ${host} is not a loopback address: set LIVEHOOK_ADMIN_TOKEN (16+ characters) to protect the query API and inspector`,
+    );
+  }
+  const forward: Partial<Record<Vendor, string>> = { ...file.forward };
+  if (env.LIVEHOOK_FORWARD_HUAWEI_LIVE) forward["huawei-live"] = env.LIVEHOOK_FORWARD_HUAWEI_LIVE;
+  if (env.LIVEHOOK_FORWARD_HUAWEI_RTC) forward["huawei-rtc"] = env.LIVEHOOK_FORWARD_HUAWEI_RTC;
+  if (env.LIVEHOOK_FORWARD_ALIYUN_LIVE) forward["aliyun-live"] = env.LIVEHOOK_FORWARD_ALIYUN_LIVE;
+
+  return {
+    port,
+    host,
+    storage,
+    keys: {
+      "huawei-live": env.LIVEHOOK_HUAWEI_LIVE_KEYS ?? file.keys?.["huawei-live"] ?? [],
+      "huawei-rtc": env.LIVEHOOK_HUAWEI_RTC_KEYS ?? file.keys?.["huawei-rtc"] ?? [],
+      "aliyun-live": env.LIVEHOOK_ALIYUN_LIVE_KEYS ?? file.keys?.["aliyun-live"] ?? [],
+    },
+    huaweiLiveSignTypes: env.LIVEHOOK_HUAWEI_LIVE_SIGN_TYPES ?? file.huaweiLiveSignTypes ?? ["HMACSHA256"],
+    toleranceSeconds: env.LIVEHOOK_TOLERANCE_SECONDS ?? file.toleranceSeconds ?? DEFAULTS.toleranceSeconds,
+    bodyLimitBytes: env.LIVEHOOK_BODY_LIMIT ?? file.bodyLimitBytes ?? DEFAULTS.bodyLimitBytes,
+    aliyunCallbackHost: env.LIVEHOOK_ALIYUN_CALLBACK_HOST ?? file.aliyunCallbackHost,
+    dedupeWindowSeconds: env.LIVEHOOK_DEDUPE_WINDOW_SECONDS ?? file.dedupeWindowSeconds ?? DEFAULTS.dedupeWindowSeconds,
+    recordRejected: env.LIVEHOOK_RECORD_REJECTED ?? file.recordRejected ?? true,
+    adminToken,
+    forward,
+    forwardRetryMs: env.LIVEHOOK_FORWARD_RETRY_MS ?? file.forwardRetryMs ?? [...DEFAULTS.forwardRetryMs],
+    sqliteSynchronous: env.LIVEHOOK_SQLITE_SYNCHRONOUS ?? file.sqliteSynchronous ?? "FULL",
+    logLevel: env.LIVEHOOK_LOG_LEVEL ?? file.logLevel ?? "info",
+  };
+}

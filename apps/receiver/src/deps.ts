@@ -1,0 +1,40 @@
+/**
+ * Everything the app closes over (STYLE habit 18): config, store, clock, logger, and the pieces wired from
+ * them. Tests build the same thing with an in-memory SQLite store and a fixed clock.
+ */
+import type { Logger } from "pino";
+import type { Config } from "./config.js";
+import { EventBus } from "./event-bus.js";
+import { GroupCommitter } from "./group-commit.js";
+import { Metrics } from "./metrics.js";
+import type { EventStore } from "./store/types.js";
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export type ReceiverDeps = {
+  config: Config;
+  store: EventStore;
+  clock: Clock;
+  log: Logger;
+  metrics: Metrics;
+  bus: EventBus;
+  committer: GroupCommitter;
+  /** Set by main.ts once SIGTERM arrived: /readyz answers 503 so a balancer stops sending. */
+  draining?: () => boolean;
+};
+
+export function createDeps(base: { config: Config; store: EventStore; clock: Clock; log: Logger }): ReceiverDeps {
+  const metrics = new Metrics();
+  const bus = new EventBus();
+  const committer = new GroupCommitter(base.store, {
+    onCommit: (_events, outcomes) => {
+      if (outcomes.some((o) => o.status === "stored")) bus.notify();
+    },
+    onError: (err, kind) => base.log.error({ err, kind }, "store write failed"),
+  });
+  return { ...base, metrics, bus, committer };
+}

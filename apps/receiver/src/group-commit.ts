@@ -1,0 +1,97 @@
+/**
+ * Group commit: every event submitted during one event-loop turn is written in one transaction, and each
+ * submitter's promise settles only after that transaction committed (or failed). One commit (and one fsync with
+ * synchronous=FULL) is then shared by all the requests that were ready together, which is what makes durable
+ * acknowledgement cheap under load. While a batch is being written (PostgreSQL is asynchronous), new events wait
+ * for the next batch, so batches grow with load instead of transactions piling up.
+ */
+import type { EventStore, NewEvent, NewRejection, WriteOutcome } from "./store/types.js";
+
+type Pending = { event: NewEvent; resolve: (o: WriteOutcome) => void; reject: (e: unknown) => void };
+
+export type GroupCommitHooks = {
+  /** Called after each committed batch with its events and outcomes (SSE, forwarding, metrics). */
+  onCommit?: (events: readonly NewEvent[], outcomes: readonly WriteOutcome[]) => void;
+  onError?: (err: unknown, kind: "events" | "rejections") => void;
+};
+
+export class GroupCommitter {
+  private queue: Pending[] = [];
+  private rejections: NewRejection[] = [];
+  private scheduled = false;
+  private writing: Promise<void> | undefined;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly hooks: GroupCommitHooks = {},
+  ) {}
+
+  submit(event: NewEvent): Promise<WriteOutcome> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ event, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** Best effort: a rejected attempt is recorded for inspection, but its reply never waits for the store. */
+  recordRejection(rejection: NewRejection): void {
+    this.rejections.push(rejection);
+    this.schedule();
+  }
+
+  /** Resolves once everything submitted so far has been written. */
+  async drain(): Promise<void> {
+    while (this.writing !== undefined || this.queue.length > 0 || this.rejections.length > 0) {
+      if (this.writing === undefined) await this.flush();
+      else await this.writing;
+    }
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.writing !== undefined) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.flush();
+    });
+  }
+
+  private flush(): Promise<void> {
+    const batch = this.queue;
+    const rejections = this.rejections;
+    this.queue = [];
+    this.rejections = [];
+    if (batch.length === 0 && rejections.length === 0) return Promise.resolve();
+    const run = this.write(batch, rejections).finally(() => {
+      this.writing = undefined;
+      if (this.queue.length > 0 || this.rejections.length > 0) this.schedule();
+    });
+    this.writing = run;
+    return run;
+  }
+
+  private async write(batch: Pending[], rejections: NewRejection[]): Promise<void> {
+    if (batch.length > 0) {
+      const events = batch.map((p) => p.event);
+      let outcomes: WriteOutcome[];
+      try {
+        outcomes = await this.store.writeBatch(events);
+      } catch (err) {
+        this.hooks.onError?.(err, "events");
+        for (const p of batch) p.reject(err);
+        outcomes = [];
+      }
+      if (outcomes.length === batch.length) {
+        for (let i = 0; i < batch.length; i++) batch[i]?.resolve(outcomes[i] as WriteOutcome);
+        this.hooks.onCommit?.(events, outcomes);
+      }
+    }
+    if (rejections.length > 0) {
+      try {
+        await this.store.recordRejections(rejections);
+      } catch (err) {
+        this.hooks.onError?.(err, "rejections");
+      }
+    }
+  }
+}

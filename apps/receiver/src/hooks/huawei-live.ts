@@ -1,0 +1,41 @@
+import { HuaweiLiveRecordCallback, verifyHuaweiLiveCallback } from "@livehook/core";
+import { epochMs, field, text, type VendorHook } from "./vendor-hook.js";
+
+export type HuaweiLiveHookOptions = {
+  /** MD5 signs only key + timestamp; accept it only when the operator opted in (events are then not body-authenticated). */
+  signTypes: readonly ("HMACSHA256" | "MD5")[];
+  /** D6: grace after the `auth_timestamp` expiry. */
+  graceSeconds: number;
+};
+
+export function huaweiLiveHook(opts: HuaweiLiveHookOptions): VendorHook {
+  return {
+    vendor: "huawei-live",
+    verify: ({ raw, keys, now }) =>
+      verifyHuaweiLiveCallback(raw, keys, {
+        now,
+        allowedSignTypes: opts.signTypes,
+        graceSeconds: opts.graceSeconds,
+        maxFutureSeconds: 3600,
+      }),
+    schemaFor: () => HuaweiLiveRecordCallback,
+    facts: (body) => {
+      const domain = text(body, "publish_domain");
+      const app = text(body, "app");
+      const stream = text(body, "stream");
+      return {
+        eventType: text(body, "event_type"),
+        domain,
+        app,
+        stream,
+        sessionKey: text(body, "task_id") ?? (domain && app && stream ? `${domain}/${app}/${stream}` : null),
+        fileKey: text(body, "job_id"),
+        eventTime: epochMs(field(body, "auth_timestamp")),
+        identityless: false,
+      };
+    },
+    // The signature and its expiry change on every retry (D6); the event is everything else.
+    authFields: ["auth_sign", "auth_timestamp"],
+    ack: { status: 1, result: "success" },
+  };
+}

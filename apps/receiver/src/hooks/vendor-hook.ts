@@ -1,0 +1,58 @@
+/**
+ * What differs between vendors, as data: how to verify, which schema applies, which fields identify the event,
+ * and the reply the vendor expects. The check order itself lives once, in receive-callback.ts.
+ */
+import type { CallbackVerdict } from "@livehook/core";
+import type { z } from "zod";
+import type { Vendor } from "../vendors.js";
+
+export type VerifyInput = {
+  raw: Uint8Array;
+  headers: Headers;
+  keys: readonly string[];
+  now: Date;
+  /** Host header of the request (Alibaba signs the callback URL host). */
+  requestHost: string;
+};
+
+export type EventFacts = {
+  eventType: string | null;
+  domain: string | null;
+  app: string | null;
+  stream: string | null;
+  sessionKey: string | null;
+  fileKey: string | null;
+  /** The vendor's send time in ms (the signed timestamp), for out-of-order detection. */
+  eventTime: number | null;
+  /** True when the body carries nothing that tells a retry from a second genuine event (README "Idempotency"). */
+  identityless: boolean;
+};
+
+export type VendorHook = {
+  vendor: Vendor;
+  verify(input: VerifyInput): CallbackVerdict;
+  /** The zod schema (from @livehook/core) the parsed body should satisfy. */
+  schemaFor(body: unknown): z.ZodType;
+  facts(body: unknown, headers: Headers): EventFacts;
+  /** Body fields that belong to the signature, not the event; left out of the idempotency key. */
+  authFields: readonly string[];
+  /** The 200 reply body; every vendor here only looks at the status (vendor-spec §1). */
+  ack: Readonly<Record<string, unknown>>;
+};
+
+export const field = (body: unknown, name: string): unknown =>
+  typeof body === "object" && body !== null && !Array.isArray(body)
+    ? (body as Record<string, unknown>)[name]
+    : undefined;
+
+export const text = (body: unknown, name: string): string | null => {
+  const v = field(body, name);
+  return typeof v === "string" ? v : null;
+};
+
+/** Unix seconds or milliseconds (decimal text or number) to ms; anything else is null. */
+export function epochMs(value: unknown): number | null {
+  const n = typeof value === "string" && /^\d{1,16}$/.test(value) ? Number(value) : value;
+  if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) return null;
+  return n >= 1e11 ? n : n * 1000;
+}

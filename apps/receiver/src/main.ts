@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+/**
+ * The only module that reads the environment, opens the database and listens. SIGTERM/SIGINT drain: stop
+ * accepting connections, let in-flight requests finish (their events are committed before their replies),
+ * flush the group committer, close the store, exit.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { createApp } from "./app.js";
+import { ConfigError, loadConfig } from "./config.js";
+import { createDeps, systemClock } from "./deps.js";
+import { Forwarder } from "./forwarder.js";
+import { createLogger } from "./logger.js";
+import { openPostgresStore } from "./store/postgres-store.js";
+import { openSqliteStore } from "./store/sqlite-store.js";
+
+const DRAIN_TIMEOUT_MS = 10_000;
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig({
+      argv: process.argv.slice(2),
+      env: process.env,
+      readFile: (path) => (existsSync(path) ? readFileSync(path, "utf8") : undefined),
+    });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`livehook-receiver: invalid configuration\n${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const log = createLogger(config.logLevel);
+  const store =
+    config.storage.kind === "sqlite"
+      ? await openSqliteStore({ file: config.storage.file, synchronous: config.sqliteSynchronous })
+      : await openPostgresStore({ url: config.storage.url });
+
+  let draining = false;
+  const deps = { ...createDeps({ config, store, clock: systemClock, log }), draining: () => draining };
+  const app = createApp(deps);
+
+  const forwarder = Object.keys(config.forward).length
+    ? new Forwarder({ store, targets: config.forward, retryScheduleMs: config.forwardRetryMs, clock: systemClock, log })
+    : undefined;
+  if (forwarder !== undefined) {
+    deps.bus.subscribe(() => forwarder.wake());
+    forwarder.start();
+  }
+
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info: AddressInfo) => {
+    log.info(
+      {
+        url: `http://${info.family === "IPv6" ? `[${info.address}]` : info.address}:${info.port}`,
+        port: info.port,
+        store: config.storage.kind === "sqlite" ? config.storage.file : "postgres",
+        vendors: Object.entries(config.keys)
+          .filter(([, keys]) => keys.length > 0)
+          .map(([vendor, keys]) => `${vendor} (${keys.length} key${keys.length === 1 ? "" : "s"})`),
+      },
+      "livehook receiver listening",
+    );
+  });
+
+  const shutdown = (signal: string) => {
+    if (draining) return;
+    draining = true;
+    log.info({ signal }, "draining");
+    const force = setTimeout(() => {
+      log.warn("drain timeout; closing remaining connections");
+      if ("closeAllConnections" in server) server.closeAllConnections();
+    }, DRAIN_TIMEOUT_MS);
+    force.unref();
+    server.close(async () => {
+      try {
+        await deps.committer.drain();
+        await forwarder?.stop();
+        await store.close();
+        log.info("drained; bye");
+        process.exit(0);
+      } catch (err) {
+        log.error({ err }, "shutdown failed");
+        process.exit(1);
+      }
+    });
+    if ("closeIdleConnections" in server) server.closeIdleConnections();
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+}
+
+main().catch((err) => {
+  console.error("livehook-receiver: failed to start:", err instanceof Error ? err.message : err);
+  process.exit(1);
+});

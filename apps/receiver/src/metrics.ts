@@ -1,0 +1,87 @@
+/**
+ * Prometheus counters and a latency histogram, kept in memory per process and rendered as text at /metrics.
+ */
+import type { Vendor } from "./vendors.js";
+
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] as const;
+
+export class Metrics {
+  private readonly accepted = new Map<Vendor, number>();
+  private readonly duplicates = new Map<Vendor, number>();
+  private readonly invalid = new Map<Vendor, number>();
+  private readonly unknownFields = new Map<Vendor, number>();
+  private readonly rejected = new Map<string, number>();
+  private storeFailures = 0;
+  private readonly buckets = new Map<Vendor, number[]>();
+  private readonly latencySum = new Map<Vendor, number>();
+  private readonly latencyCount = new Map<Vendor, number>();
+
+  private static bump<K>(map: Map<K, number>, key: K, by = 1): void {
+    map.set(key, (map.get(key) ?? 0) + by);
+  }
+
+  accept(vendor: Vendor, opts: { valid: boolean; unknownFields: number }): void {
+    Metrics.bump(this.accepted, vendor);
+    if (!opts.valid) Metrics.bump(this.invalid, vendor);
+    if (opts.unknownFields > 0) Metrics.bump(this.unknownFields, vendor, opts.unknownFields);
+  }
+  duplicate(vendor: Vendor): void {
+    Metrics.bump(this.duplicates, vendor);
+  }
+  reject(vendor: Vendor, reason: string): void {
+    Metrics.bump(this.rejected, `${vendor}\u0000${reason}`);
+  }
+  storeFailure(): void {
+    this.storeFailures++;
+  }
+  /** Seconds from the first byte read to the reply, for every hook request. */
+  observe(vendor: Vendor, seconds: number): void {
+    let counts = this.buckets.get(vendor);
+    if (counts === undefined) {
+      counts = LATENCY_BUCKETS.map(() => 0);
+      this.buckets.set(vendor, counts);
+    }
+    LATENCY_BUCKETS.forEach((le, i) => {
+      if (seconds <= le) counts[i] = (counts[i] ?? 0) + 1;
+    });
+    Metrics.bump(this.latencySum, vendor, seconds);
+    Metrics.bump(this.latencyCount, vendor);
+  }
+
+  render(): string {
+    const lines: string[] = [];
+    const counter = (name: string, help: string, map: Map<Vendor, number>) => {
+      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`);
+      for (const [vendor, n] of map) lines.push(`${name}{vendor="${vendor}"} ${n}`);
+    };
+    counter("livehook_events_accepted_total", "Verified events stored (first delivery).", this.accepted);
+    counter("livehook_events_duplicate_total", "Verified redeliveries acknowledged without storing.", this.duplicates);
+    counter("livehook_events_invalid_total", "Verified events stored although they failed the schema.", this.invalid);
+    counter("livehook_unknown_fields_total", "Fields not in the vendor schema, kept as received.", this.unknownFields);
+    lines.push(
+      "# HELP livehook_events_rejected_total Attempts answered with 4xx, by reason.",
+      "# TYPE livehook_events_rejected_total counter",
+    );
+    for (const [key, n] of this.rejected) {
+      const [vendor, reason] = key.split("\u0000");
+      lines.push(`livehook_events_rejected_total{vendor="${vendor}",reason="${reason}"} ${n}`);
+    }
+    lines.push(
+      "# HELP livehook_store_failures_total Batches that failed to commit (answered 503).",
+      "# TYPE livehook_store_failures_total counter",
+      `livehook_store_failures_total ${this.storeFailures}`,
+      "# HELP livehook_request_duration_seconds Hook request latency, body read to reply.",
+      "# TYPE livehook_request_duration_seconds histogram",
+    );
+    for (const [vendor, counts] of this.buckets) {
+      LATENCY_BUCKETS.forEach((le, i) => {
+        lines.push(`livehook_request_duration_seconds_bucket{vendor="${vendor}",le="${le}"} ${counts[i]}`);
+      });
+      const count = this.latencyCount.get(vendor) ?? 0;
+      lines.push(`livehook_request_duration_seconds_bucket{vendor="${vendor}",le="+Inf"} ${count}`);
+      lines.push(`livehook_request_duration_seconds_sum{vendor="${vendor}"} ${this.latencySum.get(vendor) ?? 0}`);
+      lines.push(`livehook_request_duration_seconds_count{vendor="${vendor}"} ${count}`);
+    }
+    return `${lines.join("\n")}\n`;
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * The same suite against the real PostgreSQL (127.0.0.1:5432 in CI). Never skipped: a missing server is a
+ * failure. Each store gets its own schema, dropped afterwards, so parallel runs cannot collide.
+ */
+import { randomBytes } from "node:crypto";
+import { expect, test } from "vitest";
+import { dropPostgresSchema, openPostgresStore } from "./postgres-store.js";
+import { newEvent, storeSuite } from "./store.suite.js";
+
+const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const schemaName = () => `livehook_test_${process.pid}_${randomBytes(4).toString("hex")}`;
+
+storeSuite("PostgreSQL", async () => {
+  const schema = schemaName();
+  return {
+    store: await openPostgresStore({ url: DATABASE_URL, schema }),
+    cleanup: () => dropPostgresSchema(DATABASE_URL, schema),
+  };
+});
+
+test("two stores on one database racing on the same keys store each event once", async () => {
+  const schema = schemaName();
+  const a = await openPostgresStore({ url: DATABASE_URL, schema });
+  const b = await openPostgresStore({ url: DATABASE_URL, schema });
+  try {
+    const keys = Array.from({ length: 40 }, (_, i) => `race-${i}`);
+    // Each store writes every key, in batches of different composition and order.
+    const batchesA = [keys.slice(0, 20), keys.slice(20)].map((ks) => ks.map((k) => newEvent({ idemKeys: [k] })));
+    const batchesB = [[...keys].reverse().slice(0, 25), [...keys].reverse().slice(25)].map((ks) =>
+      ks.map((k) => newEvent({ idemKeys: [k] })),
+    );
+    const results = await Promise.all([
+      ...batchesA.map((batch) => a.writeBatch(batch)),
+      ...batchesB.map((batch) => b.writeBatch(batch)),
+    ]);
+    const stored = results.flat().filter((o) => o.status === "stored").length;
+    expect(stored).toBe(40);
+    expect(await a.countEvents()).toBe(40);
+  } finally {
+    await a.close();
+    await b.close();
+    await dropPostgresSchema(DATABASE_URL, schema);
+  }
+});

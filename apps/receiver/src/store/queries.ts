@@ -1,0 +1,180 @@
+/**
+ * Read queries shared by both stores: one Kysely query per API call, whatever the dialect.
+ */
+import type { Kysely, Selectable } from "kysely";
+import type { Vendor } from "../vendors.js";
+import type { Database, EventsTable, RejectionsTable } from "./schema.js";
+import type { EventQuery, EventSummary, ForwardState, ForwardTask, RejectionSummary, StoredEvent } from "./types.js";
+
+const SUMMARY_COLUMNS = [
+  "id",
+  "vendor",
+  "received_at",
+  "event_type",
+  "domain",
+  "app",
+  "stream",
+  "session_key",
+  "file_key",
+  "event_time",
+  "body_authenticated",
+  "key_index",
+  "valid",
+  "unknown_fields",
+  "duplicates",
+  "forward_state",
+] as const;
+
+type SummaryRow = Pick<Selectable<EventsTable>, (typeof SUMMARY_COLUMNS)[number]>;
+
+const num = (v: number | string): number => (typeof v === "number" ? v : Number(v));
+const numOrNull = (v: number | string | null): number | null => (v === null ? null : num(v));
+
+function parseJson<T>(text: string, fallback: T): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    // Rows are written by this module as JSON; a foreign edit must not break the whole API.
+    return fallback;
+  }
+}
+
+export function toSummary(row: SummaryRow): EventSummary {
+  return {
+    id: num(row.id),
+    vendor: row.vendor as Vendor,
+    receivedAt: num(row.received_at),
+    eventType: row.event_type,
+    domain: row.domain,
+    app: row.app,
+    stream: row.stream,
+    sessionKey: row.session_key,
+    fileKey: row.file_key,
+    eventTime: numOrNull(row.event_time),
+    bodyAuthenticated: row.body_authenticated === 1,
+    keyIndex: row.key_index,
+    valid: row.valid === 1,
+    unknownFields: parseJson<string[]>(row.unknown_fields, []),
+    duplicates: row.duplicates,
+    forwardState: row.forward_state as ForwardState | null,
+  };
+}
+
+const bytes = (v: Uint8Array): Uint8Array => (v instanceof Uint8Array ? v : new Uint8Array(v));
+
+export async function listEvents(db: Kysely<Database>, q: EventQuery): Promise<EventSummary[]> {
+  let query = db.selectFrom("events").select(SUMMARY_COLUMNS);
+  if (q.vendor !== undefined) query = query.where("vendor", "=", q.vendor);
+  if (q.eventType !== undefined) query = query.where("event_type", "=", q.eventType);
+  if (q.domain !== undefined) query = query.where("domain", "=", q.domain);
+  if (q.app !== undefined) query = query.where("app", "=", q.app);
+  if (q.stream !== undefined) query = query.where("stream", "=", q.stream);
+  if (q.sessionKey !== undefined) query = query.where("session_key", "=", q.sessionKey);
+  if (q.since !== undefined) query = query.where("received_at", ">=", q.since);
+  if (q.until !== undefined) query = query.where("received_at", "<", q.until);
+  if (q.verdict === "body_authenticated") query = query.where("body_authenticated", "=", 1);
+  if (q.verdict === "body_unauthenticated") query = query.where("body_authenticated", "=", 0);
+  if (q.verdict === "valid") query = query.where("valid", "=", 1);
+  if (q.verdict === "invalid") query = query.where("valid", "=", 0);
+  if (q.after !== undefined) {
+    query = query.where("id", ">", q.after).orderBy("id", "asc");
+  } else {
+    if (q.before !== undefined) query = query.where("id", "<", q.before);
+    query = query.orderBy("id", "desc");
+  }
+  const rows = await query.limit(q.limit).execute();
+  return rows.map(toSummary);
+}
+
+export async function getEvent(db: Kysely<Database>, id: number): Promise<StoredEvent | undefined> {
+  const row = await db.selectFrom("events").selectAll().where("id", "=", id).executeTakeFirst();
+  if (row === undefined) return undefined;
+  return {
+    ...toSummary(row),
+    idemKey: row.idem_key,
+    issues: parseJson<unknown[]>(row.issues, []),
+    headers: parseJson<Record<string, string>>(row.headers, {}),
+    rawBody: bytes(row.raw_body),
+    forwardAttempts: row.forward_attempts,
+    forwardError: row.forward_error,
+  };
+}
+
+function toRejection(row: Selectable<RejectionsTable>): RejectionSummary {
+  return {
+    id: num(row.id),
+    vendor: row.vendor as Vendor,
+    receivedAt: num(row.received_at),
+    reason: row.reason,
+    status: row.status,
+    headers: parseJson<Record<string, string>>(row.headers, {}),
+    rawBody: bytes(row.raw_body),
+  };
+}
+
+export async function listRejections(
+  db: Kysely<Database>,
+  q: { vendor?: Vendor | undefined; before?: number | undefined; limit: number },
+): Promise<RejectionSummary[]> {
+  let query = db.selectFrom("rejections").selectAll();
+  if (q.vendor !== undefined) query = query.where("vendor", "=", q.vendor);
+  if (q.before !== undefined) query = query.where("id", "<", q.before);
+  const rows = await query.orderBy("id", "desc").limit(q.limit).execute();
+  return rows.map(toRejection);
+}
+
+export async function countEvents(db: Kysely<Database>): Promise<number> {
+  const row = await db
+    .selectFrom("events")
+    .select((eb) => eb.fn.countAll<number | string>().as("n"))
+    .executeTakeFirstOrThrow();
+  return num(row.n);
+}
+
+export async function dueForwards(db: Kysely<Database>, now: number, limit: number): Promise<ForwardTask[]> {
+  const rows = await db
+    .selectFrom("events")
+    .select([...SUMMARY_COLUMNS, "raw_body", "forward_attempts"])
+    .where("forward_state", "=", "pending")
+    .where("forward_next_at", "<=", now)
+    .orderBy("id", "asc")
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({
+    id: num(row.id),
+    vendor: row.vendor as Vendor,
+    attempts: row.forward_attempts,
+    rawBody: bytes(row.raw_body),
+    summary: toSummary(row),
+  }));
+}
+
+export async function markForward(
+  db: Kysely<Database>,
+  id: number,
+  now: number,
+  result:
+    | { state: "delivered" }
+    | { state: "pending"; nextAt: number; error: string }
+    | { state: "dead"; error: string },
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable("events")
+      .set((eb) => ({
+        forward_state: result.state,
+        forward_attempts: eb("forward_attempts", "+", 1),
+        forward_next_at: result.state === "pending" ? result.nextAt : null,
+        forward_error: result.state === "delivered" ? null : result.error,
+      }))
+      .where("id", "=", id)
+      .returning("forward_attempts")
+      .executeTakeFirst();
+    if (result.state === "dead" && updated !== undefined) {
+      await trx
+        .insertInto("dead_letters")
+        .values({ event_id: id, failed_at: now, attempts: updated.forward_attempts, error: result.error })
+        .execute();
+    }
+  });
+}

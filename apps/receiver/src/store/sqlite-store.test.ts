@@ -1,0 +1,35 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect, test } from "vitest";
+import { openSqliteStore } from "./sqlite-store.js";
+import { newEvent, storeSuite } from "./store.suite.js";
+
+storeSuite("SQLite (:memory:)", async () => ({
+  store: await openSqliteStore({ file: ":memory:", synchronous: "NORMAL" }),
+  cleanup: async () => {},
+}));
+
+storeSuite("SQLite (file, WAL, FULL)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "livehook-sqlite-"));
+  return {
+    store: await openSqliteStore({ file: join(dir, "nested", "receiver.db"), synchronous: "FULL" }),
+    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+});
+
+test("reopening a file store keeps events and migrates once", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "livehook-sqlite-"));
+  try {
+    const file = join(dir, "r.db");
+    const a = await openSqliteStore({ file, synchronous: "FULL" });
+    await a.writeBatch([newEvent({ idemKeys: ["persist"] })]);
+    await a.close();
+    const b = await openSqliteStore({ file, synchronous: "FULL" });
+    expect(await b.countEvents()).toBe(1);
+    expect((await b.writeBatch([newEvent({ idemKeys: ["persist"] })]))[0]?.status).toBe("duplicate");
+    await b.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,156 @@
+/**
+ * The storage contract, run against SQLite (sqlite-store.test.ts) and PostgreSQL (postgres-store.test.ts).
+ * Not a test file itself: each implementation calls `storeSuite` with its own factory.
+ */
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import type { EventStore, NewEvent } from "./types.js";
+
+const T0 = Date.parse("2026-03-01T00:00:00Z");
+
+export function newEvent(over: Partial<NewEvent> = {}): NewEvent {
+  return {
+    vendor: "huawei-live",
+    receivedAt: T0,
+    idemKeys: [`huawei-live:${Math.random().toString(16).slice(2)}`],
+    eventType: "RECORD_NEW_FILE_START",
+    domain: "push.example.com",
+    app: "live",
+    stream: "s1",
+    sessionKey: "task-1",
+    fileKey: "job-1",
+    eventTime: T0,
+    bodyAuthenticated: true,
+    keyIndex: 0,
+    valid: true,
+    issues: [],
+    unknownFields: [],
+    headers: { "content-type": "application/json" },
+    rawBody: new TextEncoder().encode('{"a":1}'),
+    forward: false,
+    ...over,
+  };
+}
+
+export function storeSuite(name: string, open: () => Promise<{ store: EventStore; cleanup: () => Promise<void> }>) {
+  describe(`${name} store`, () => {
+    let store: EventStore;
+    let cleanup: () => Promise<void>;
+    beforeEach(async () => {
+      ({ store, cleanup } = await open());
+    });
+    afterEach(async () => {
+      await store.close();
+      await cleanup();
+    });
+
+    test("stores an event and reads it back byte for byte", async () => {
+      const raw = new Uint8Array([0x7b, 0x22, 0xc3, 0xa9, 0x22, 0x3a, 0x31, 0x7d]);
+      const [outcome] = await store.writeBatch([
+        newEvent({ rawBody: raw, issues: [{ path: ["x"] }], unknownFields: ["u"], headers: { a: "b" } }),
+      ]);
+      expect(outcome?.status).toBe("stored");
+      const stored = await store.getEvent(outcome?.id ?? -1);
+      expect(stored).toMatchObject({
+        vendor: "huawei-live",
+        receivedAt: T0,
+        eventType: "RECORD_NEW_FILE_START",
+        sessionKey: "task-1",
+        fileKey: "job-1",
+        eventTime: T0,
+        bodyAuthenticated: true,
+        valid: true,
+        issues: [{ path: ["x"] }],
+        unknownFields: ["u"],
+        headers: { a: "b" },
+        duplicates: 0,
+      });
+      expect(Array.from(stored?.rawBody ?? [])).toEqual(Array.from(raw));
+      expect(await store.getEvent(9999)).toBeUndefined();
+    });
+
+    test("a key already claimed is a duplicate, within a batch and across batches", async () => {
+      const outcomes = await store.writeBatch([newEvent({ idemKeys: ["k1"] }), newEvent({ idemKeys: ["k1"] })]);
+      expect(outcomes.map((o) => o.status)).toEqual(["stored", "duplicate"]);
+      expect(outcomes[1]?.id).toBe(outcomes[0]?.id);
+      const [again] = await store.writeBatch([newEvent({ idemKeys: ["k1"] })]);
+      expect(again).toEqual({ status: "duplicate", id: outcomes[0]?.id });
+      expect(await store.countEvents()).toBe(1);
+      expect((await store.getEvent(outcomes[0]?.id ?? 0))?.duplicates).toBe(2);
+    });
+
+    test("identity-less events: any shared claim makes a duplicate, and a duplicate keeps no claim", async () => {
+      const [a] = await store.writeBatch([newEvent({ idemKeys: ["h:w0", "h:w1"] })]);
+      const [b] = await store.writeBatch([newEvent({ idemKeys: ["h:w1", "h:w2"] })]);
+      expect(a?.status).toBe("stored");
+      expect(b).toEqual({ status: "duplicate", id: a?.id });
+      // h:w2 was not kept by the duplicate, so an event two windows after the first is new.
+      const [c] = await store.writeBatch([newEvent({ idemKeys: ["h:w2", "h:w3"] })]);
+      expect(c?.status).toBe("stored");
+    });
+
+    test("lists with filters, newest first, with cursor and after", async () => {
+      const ids: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const [o] = await store.writeBatch([
+          newEvent({
+            vendor: i % 2 === 0 ? "huawei-live" : "aliyun-live",
+            receivedAt: T0 + i * 1000,
+            stream: `s${i}`,
+            bodyAuthenticated: i !== 3,
+            valid: i !== 4,
+          }),
+        ]);
+        ids.push(o?.id ?? 0);
+      }
+      const all = await store.listEvents({ limit: 10 });
+      expect(all.map((e) => e.id)).toEqual([...ids].reverse());
+      expect((await store.listEvents({ limit: 10, vendor: "aliyun-live" })).map((e) => e.id)).toEqual([ids[3], ids[1]]);
+      expect((await store.listEvents({ limit: 10, stream: "s2" })).map((e) => e.id)).toEqual([ids[2]]);
+      expect((await store.listEvents({ limit: 10, since: T0 + 1000, until: T0 + 3000 })).map((e) => e.id)).toEqual([
+        ids[2],
+        ids[1],
+      ]);
+      expect((await store.listEvents({ limit: 10, verdict: "body_unauthenticated" })).map((e) => e.id)).toEqual([
+        ids[3],
+      ]);
+      expect((await store.listEvents({ limit: 10, verdict: "invalid" })).map((e) => e.id)).toEqual([ids[4]]);
+      expect((await store.listEvents({ limit: 2, before: ids[3] })).map((e) => e.id)).toEqual([ids[2], ids[1]]);
+      expect((await store.listEvents({ limit: 2, after: ids[1] })).map((e) => e.id)).toEqual([ids[2], ids[3]]);
+    });
+
+    test("records rejections", async () => {
+      await store.recordRejections([
+        {
+          vendor: "huawei-rtc",
+          receivedAt: T0,
+          reason: "expired",
+          status: 401,
+          headers: { x: "y" },
+          rawBody: new Uint8Array([1]),
+        },
+      ]);
+      const [r] = await store.listRejections({ limit: 5 });
+      expect(r).toMatchObject({ vendor: "huawei-rtc", reason: "expired", status: 401, headers: { x: "y" } });
+      expect(await store.countEvents()).toBe(0);
+    });
+
+    test("forwarding queue: due, retried, dead-lettered", async () => {
+      const [o] = await store.writeBatch([newEvent({ forward: true })]);
+      const id = o?.id ?? 0;
+      expect((await store.dueForwards(T0 - 1, 10)).length).toBe(0);
+      const [task] = await store.dueForwards(T0, 10);
+      expect(task?.id).toBe(id);
+      await store.markForward(id, T0, { state: "pending", nextAt: T0 + 500, error: "HTTP 500" });
+      expect((await store.dueForwards(T0 + 499, 10)).length).toBe(0);
+      expect((await store.dueForwards(T0 + 500, 10))[0]?.attempts).toBe(1);
+      await store.markForward(id, T0 + 500, { state: "dead", error: "HTTP 500" });
+      const stored = await store.getEvent(id);
+      expect(stored).toMatchObject({ forwardState: "dead", forwardAttempts: 2, forwardError: "HTTP 500" });
+      expect((await store.dueForwards(T0 + 1e9, 10)).length).toBe(0);
+    });
+
+    test("ping succeeds", async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+  });
+}

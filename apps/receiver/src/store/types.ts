@@ -1,0 +1,135 @@
+/**
+ * The storage interface. SQLite and PostgreSQL implement it and pass one shared suite (store.suite.ts).
+ * Idempotency lives in the database: every event claims one or more keys in `event_keys`, whose primary key
+ * makes a second claim fail, so two receivers on one PostgreSQL can never both store the same event.
+ */
+import type { Vendor } from "../vendors.js";
+
+export type NewEvent = {
+  vendor: Vendor;
+  /** Milliseconds since the epoch, from the injected clock. */
+  receivedAt: number;
+  /** The first key is the event's idempotency key; identity-less bodies claim a second one (README "Idempotency"). */
+  idemKeys: string[];
+  eventType: string | null;
+  domain: string | null;
+  app: string | null;
+  stream: string | null;
+  /** Recording job or stream the event belongs to, for /api/sessions. */
+  sessionKey: string | null;
+  /** Identifies one recorded file within the session (Huawei Live `job_id`), to pair starts with completions. */
+  fileKey: string | null;
+  /** The vendor's own time for the event (ms), used to spot out-of-order deliveries. */
+  eventTime: number | null;
+  bodyAuthenticated: boolean;
+  keyIndex: number;
+  valid: boolean;
+  issues: unknown[];
+  unknownFields: string[];
+  headers: Record<string, string>;
+  rawBody: Uint8Array;
+  /** Set when the vendor has a forwarding target: the event is queued for relay in the same transaction. */
+  forward: boolean;
+};
+
+export type WriteOutcome = { status: "stored"; id: number } | { status: "duplicate"; id: number | null };
+
+export type NewRejection = {
+  vendor: Vendor;
+  receivedAt: number;
+  reason: string;
+  status: number;
+  headers: Record<string, string>;
+  rawBody: Uint8Array;
+};
+
+export type ForwardState = "pending" | "delivered" | "dead";
+
+export type EventSummary = {
+  id: number;
+  vendor: Vendor;
+  receivedAt: number;
+  eventType: string | null;
+  domain: string | null;
+  app: string | null;
+  stream: string | null;
+  sessionKey: string | null;
+  fileKey: string | null;
+  eventTime: number | null;
+  bodyAuthenticated: boolean;
+  keyIndex: number;
+  valid: boolean;
+  unknownFields: string[];
+  duplicates: number;
+  forwardState: ForwardState | null;
+};
+
+export type StoredEvent = EventSummary & {
+  idemKey: string;
+  issues: unknown[];
+  headers: Record<string, string>;
+  rawBody: Uint8Array;
+  forwardAttempts: number;
+  forwardError: string | null;
+};
+
+export type RejectionSummary = {
+  id: number;
+  vendor: Vendor;
+  receivedAt: number;
+  reason: string;
+  status: number;
+  headers: Record<string, string>;
+  rawBody: Uint8Array;
+};
+
+export const VERDICT_FILTERS = ["body_authenticated", "body_unauthenticated", "valid", "invalid"] as const;
+export type VerdictFilter = (typeof VERDICT_FILTERS)[number];
+
+export type EventQuery = {
+  vendor?: Vendor | undefined;
+  eventType?: string | undefined;
+  domain?: string | undefined;
+  app?: string | undefined;
+  stream?: string | undefined;
+  sessionKey?: string | undefined;
+  /** Inclusive lower and exclusive upper bound on receivedAt (ms). */
+  since?: number | undefined;
+  until?: number | undefined;
+  verdict?: VerdictFilter | undefined;
+  /** Newest first: ids below this one. */
+  before?: number | undefined;
+  /** Oldest first: ids above this one (used by the SSE stream to catch up). */
+  after?: number | undefined;
+  limit: number;
+};
+
+export type ForwardTask = { id: number; vendor: Vendor; attempts: number; rawBody: Uint8Array; summary: EventSummary };
+
+export interface EventStore {
+  readonly kind: "sqlite" | "postgres";
+  /** Writes every event in one transaction; outcomes are in input order. Rejects when nothing was committed. */
+  writeBatch(events: readonly NewEvent[]): Promise<WriteOutcome[]>;
+  recordRejections(rejections: readonly NewRejection[]): Promise<void>;
+  listEvents(query: EventQuery): Promise<EventSummary[]>;
+  getEvent(id: number): Promise<StoredEvent | undefined>;
+  listRejections(query: {
+    vendor?: Vendor | undefined;
+    before?: number | undefined;
+    limit: number;
+  }): Promise<RejectionSummary[]>;
+  countEvents(): Promise<number>;
+  /** Events queued for forwarding whose next attempt is due at `now` (ms). */
+  dueForwards(now: number, limit: number): Promise<ForwardTask[]>;
+  /** Records a forwarding attempt: delivered, retry at `nextAt`, or dead-lettered. */
+  markForward(
+    id: number,
+    now: number,
+    result:
+      | { state: "delivered" }
+      | { state: "pending"; nextAt: number; error: string }
+      | { state: "dead"; error: string },
+  ): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
