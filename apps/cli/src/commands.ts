@@ -127,4 +127,207 @@ ${KEY_ENV_HELP}`,
   load: () => import("./commands/doctor.js").then((m) => m.doctorCommand),
 };
 
-export const commandTree: readonly CommandSpec[] = [sign, verify, trigger, doctor];
+const HUAWEI_CONNECTION: readonly OptionSpec[] = [
+  { flags: "--endpoint <url>", description: "a real endpoint, e.g. https://live.cn-north-4.myhuaweicloud.com" },
+  { flags: "--region <region>", description: "a real region, e.g. cn-north-4 (sets the endpoint)" },
+  { flags: "--project-id <id>", description: "project id (default: HUAWEICLOUD_SDK_PROJECT_ID)" },
+  {
+    flags: "--mock <url>",
+    description: "the mock's URL when no endpoint is given (default: LIVEHOOK_MOCK_URL or http://127.0.0.1:4010)",
+  },
+  JSON_OPTION,
+];
+const HUAWEI_ENV_HELP = `Without --endpoint or --region, calls go to the local mock. Credentials: HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK
+(required for a real endpoint), project id: --project-id or HUAWEICLOUD_SDK_PROJECT_ID.
+Exit codes: 0 ok, 2 usage, 3 unreachable, 4 vendor error (printed with its error_code).`;
+const ALIYUN_CONNECTION: readonly OptionSpec[] = [
+  { flags: "--endpoint <url>", description: "a real endpoint, e.g. https://live.aliyuncs.com" },
+  { flags: "--region <region>", description: "a real region, e.g. cn-shanghai (sets the endpoint)" },
+  {
+    flags: "--mock <url>",
+    description: "the mock's URL when no endpoint is given (default: LIVEHOOK_MOCK_URL or http://127.0.0.1:4010)",
+  },
+  JSON_OPTION,
+];
+const ALIYUN_ENV_HELP = `Without --endpoint or --region, calls go to the local mock. Credentials: ALIBABA_CLOUD_ACCESS_KEY_ID,
+ALIBABA_CLOUD_ACCESS_KEY_SECRET (required for a real endpoint).
+Exit codes: 0 ok, 2 usage, 3 unreachable, 4 vendor error (printed with its Code).`;
+
+const huaweiCallbacks = () => import("./commands/huawei-callbacks.js");
+const LIVE_CONFIG_OPTIONS: readonly OptionSpec[] = [
+  { flags: "--url <url>", description: "notify_callback_url: where recording callbacks go" },
+  {
+    flags: "--events <list>",
+    description: "comma-separated: RECORD_NEW_FILE_START,RECORD_FILE_COMPLETE,RECORD_OVER,RECORD_FAILED",
+  },
+  { flags: "--sign-type <type>", description: "callback signature", choices: ["HMACSHA256", "MD5"] },
+  { flags: "--key <key>", description: "callback signing key (32–128 letters and digits); never returned by the API" },
+];
+const huawei: CommandSpec = {
+  name: "huawei",
+  description: "Huawei Cloud Live: recording-callback configurations",
+  subcommands: [
+    {
+      name: "callbacks",
+      description: "list, create, show, update and delete recording-callback configs",
+      subcommands: [
+        {
+          name: "list",
+          description: "list configs",
+          options: [
+            { flags: "--publish-domain <domain>", description: "filter by ingest domain" },
+            { flags: "--app <app>", description: "filter by app (* is the wildcard rule)" },
+            { flags: "--offset <n>", description: "skip n configs" },
+            { flags: "--limit <n>", description: "page size, 1–100 (default 10)" },
+            ...HUAWEI_CONNECTION,
+          ],
+          helpAfter: HUAWEI_ENV_HELP,
+          load: () => huaweiCallbacks().then((m) => m.listCallbacks),
+        },
+        {
+          name: "create",
+          description: "create a config for a domain and app",
+          options: [
+            { flags: "--publish-domain <domain>", description: "ingest (push) domain (required)" },
+            { flags: "--app <app>", description: "app name, or * for every app of the domain (required)" },
+            ...LIVE_CONFIG_OPTIONS,
+            ...HUAWEI_CONNECTION,
+          ],
+          helpAfter: HUAWEI_ENV_HELP,
+          load: () => huaweiCallbacks().then((m) => m.createCallback),
+        },
+        {
+          name: "get",
+          description: "show one config",
+          arguments: [{ syntax: "<id>", description: "config id" }],
+          options: HUAWEI_CONNECTION,
+          helpAfter: HUAWEI_ENV_HELP,
+          load: () => huaweiCallbacks().then((m) => m.getCallback),
+        },
+        {
+          name: "update",
+          description: "change a config; fields not given keep their current value",
+          arguments: [{ syntax: "<id>", description: "config id" }],
+          options: [{ flags: "--app <app>", description: "app name" }, ...LIVE_CONFIG_OPTIONS, ...HUAWEI_CONNECTION],
+          helpAfter: `The key is kept unless --key is given (--key "" removes it).\n${HUAWEI_ENV_HELP}`,
+          load: () => huaweiCallbacks().then((m) => m.updateCallback),
+        },
+        {
+          name: "delete",
+          description: "delete a config",
+          arguments: [{ syntax: "<id>", description: "config id" }],
+          options: HUAWEI_CONNECTION,
+          helpAfter: HUAWEI_ENV_HELP,
+          load: () => huaweiCallbacks().then((m) => m.deleteCallback),
+        },
+      ],
+    },
+  ],
+};
+
+const rtcCallback = () => import("./commands/rtc-callback.js");
+const RTC_OPTIONS: readonly OptionSpec[] = [
+  { flags: "--app-id <id>", description: "SparkRTC application id (required)" },
+  { flags: "--show-secrets", description: "print auth_key in full (masked by default)" },
+  ...HUAWEI_CONNECTION,
+];
+const rtc: CommandSpec = {
+  name: "rtc",
+  description: "Huawei SparkRTC: the recording callback of an application",
+  subcommands: [
+    {
+      name: "callback",
+      description: "show or set an application's recording callback",
+      subcommands: [
+        {
+          name: "get",
+          description: "show the callback",
+          options: RTC_OPTIONS,
+          helpAfter: HUAWEI_ENV_HELP,
+          load: () => rtcCallback().then((m) => m.getCallback),
+        },
+        {
+          name: "set",
+          description: "set the callback URL and key",
+          options: [
+            { flags: "--url <url>", description: "callback URL (required)" },
+            { flags: "--auth-key <key>", description: "signing key, 32–64 characters; empty means unsigned callbacks" },
+            ...RTC_OPTIONS,
+          ],
+          helpAfter: HUAWEI_ENV_HELP,
+          load: () => rtcCallback().then((m) => m.setCallback),
+        },
+      ],
+    },
+  ],
+};
+
+const aliyunNotify = () => import("./commands/aliyun-notify.js");
+const DOMAIN_OPTION: OptionSpec = { flags: "--domain <domain>", description: "streaming (playback) domain (required)" };
+const NOTIFY_OPTIONS: readonly OptionSpec[] = [
+  DOMAIN_OPTION,
+  { flags: "--url <url>", description: "NotifyUrl (required)" },
+  { flags: "--status-notify", description: "NeedStatusNotify: also send record_started/paused/resumed" },
+  { flags: "--on-demand-url <url>", description: "OnDemandUrl (stored only)" },
+  { flags: "--auth-key <key>", description: "NotifyAuthKey: signs callbacks (sets NotifyReqAuth)" },
+  ...ALIYUN_CONNECTION,
+];
+const aliyun: CommandSpec = {
+  name: "aliyun",
+  description: "Alibaba Cloud ApsaraVideo Live: recording-notify configuration and delivery records",
+  subcommands: [
+    {
+      name: "notify-config",
+      description: "add, show, update and delete a domain's recording-notify config",
+      subcommands: [
+        {
+          name: "add",
+          description: "AddLiveRecordNotifyConfig",
+          options: NOTIFY_OPTIONS,
+          helpAfter: ALIYUN_ENV_HELP,
+          load: () => aliyunNotify().then((m) => m.addConfig),
+        },
+        {
+          name: "get",
+          description: "DescribeLiveRecordNotifyConfig",
+          options: [DOMAIN_OPTION, ...ALIYUN_CONNECTION],
+          helpAfter: ALIYUN_ENV_HELP,
+          load: () => aliyunNotify().then((m) => m.getConfig),
+        },
+        {
+          name: "update",
+          description: "UpdateLiveRecordNotifyConfig",
+          options: NOTIFY_OPTIONS,
+          helpAfter: ALIYUN_ENV_HELP,
+          load: () => aliyunNotify().then((m) => m.updateConfig),
+        },
+        {
+          name: "delete",
+          description: "DeleteLiveRecordNotifyConfig",
+          options: [DOMAIN_OPTION, ...ALIYUN_CONNECTION],
+          helpAfter: ALIYUN_ENV_HELP,
+          load: () => aliyunNotify().then((m) => m.deleteConfig),
+        },
+      ],
+    },
+    {
+      name: "notify-records",
+      description: "DescribeLiveRecordNotifyRecords: what was delivered, with its outcome",
+      options: [
+        DOMAIN_OPTION,
+        { flags: "--start <time>", description: "ISO date or Unix seconds (default: a day ago; at most 7 days back)" },
+        { flags: "--end <time>", description: "ISO date or Unix seconds (default: now)" },
+        { flags: "--app <app>", description: "filter by AppName" },
+        { flags: "--stream <stream>", description: "filter by StreamName" },
+        { flags: "--status <status>", description: "filter by result", choices: ["success", "failed"] },
+        { flags: "--page <n>", description: "page number (default 1)" },
+        { flags: "--page-size <n>", description: "1–500 (default 20)" },
+        ...ALIYUN_CONNECTION,
+      ],
+      helpAfter: ALIYUN_ENV_HELP,
+      load: () => aliyunNotify().then((m) => m.listRecords),
+    },
+  ],
+};
+
+export const commandTree: readonly CommandSpec[] = [sign, verify, trigger, doctor, huawei, rtc, aliyun];
