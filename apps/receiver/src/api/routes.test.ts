@@ -1,0 +1,215 @@
+import { describe, expect, test } from "vitest";
+import {
+  aliyunFileEvent,
+  huaweiLiveEvent,
+  KEYS,
+  makeReceiver,
+  manualClock,
+  NOW_S,
+  post,
+  signedAliyun,
+  signedHuaweiLive,
+} from "../../test/helpers.js";
+import type { EventStore } from "../store/types.js";
+
+type Json = Record<string, unknown> & { events: Record<string, unknown>[]; nextCursor: string | null };
+const json = async (res: Response | Promise<Response>) => (await (await res).json()) as Json;
+
+async function seeded() {
+  const clock = manualClock();
+  const r = await makeReceiver({ clock });
+  const session = "task-aaaa";
+  const send = async (over: Record<string, unknown>) => {
+    clock.advance(1000);
+    const res = await post(
+      r.app,
+      "/hooks/huawei-live",
+      signedHuaweiLive(huaweiLiveEvent({ task_id: session, ...over }), {
+        ts: Math.floor(clock.now().getTime() / 1000),
+      }),
+    );
+    expect(res.status).toBe(200);
+  };
+  await send({ event_type: "RECORD_NEW_FILE_START", job_id: "file-1", download_url: undefined });
+  await send({ event_type: "RECORD_FILE_COMPLETE", job_id: "file-1" });
+  await send({ event_type: "RECORD_NEW_FILE_START", job_id: "file-2", download_url: undefined });
+  await send({ event_type: "RECORD_OVER", job_id: undefined, download_url: undefined });
+  await send({ event_type: "RECORD_FILE_COMPLETE", job_id: "file-3" });
+  clock.advance(1000);
+  await post(r.app, "/hooks/aliyun-live", JSON.stringify(aliyunFileEvent()), signedAliyun({ ts: NOW_S + 6 }));
+  return { ...r, clock };
+}
+
+describe("GET /api/events", () => {
+  test("newest first, filters, cursor pagination", async () => {
+    const { app } = await seeded();
+    const all = await json(app.request("/api/events"));
+    expect(all.events).toHaveLength(6);
+    expect(all.events[0]).toMatchObject({
+      vendor: "aliyun-live",
+      eventType: "file_created",
+      verdict: "verified_signature_only",
+    });
+    expect(all.nextCursor).toBeNull();
+
+    const page1 = await json(app.request("/api/events?limit=4"));
+    expect(page1.events).toHaveLength(4);
+    expect(page1.nextCursor).not.toBeNull();
+    const page2 = await json(app.request(`/api/events?limit=4&cursor=${page1.nextCursor}`));
+    expect(page2.events).toHaveLength(2);
+    expect(page2.nextCursor).toBeNull();
+    const ids = [...page1.events, ...page2.events].map((e) => e.id);
+    expect(new Set(ids).size).toBe(6);
+
+    expect((await json(app.request("/api/events?vendor=aliyun-live"))).events).toHaveLength(1);
+    expect((await json(app.request("/api/events?eventType=RECORD_FILE_COMPLETE"))).events).toHaveLength(2);
+    expect(
+      (await json(app.request("/api/events?domain=push.example.com&app=live&stream=mystream"))).events,
+    ).toHaveLength(5);
+    expect((await json(app.request("/api/events?verdict=body_unauthenticated"))).events).toHaveLength(1);
+    expect(
+      (await json(app.request("/api/events?since=2026-03-01T00:00:03Z&until=2026-03-01T00:00:05Z"))).events,
+    ).toHaveLength(2);
+    expect((await app.request("/api/events?vendor=nope")).status).toBe(400);
+    expect((await app.request("/api/events?limit=100000")).status).toBe(400);
+  });
+});
+
+describe("GET /api/events/:id", () => {
+  test("raw body, headers, verdict and the session timeline", async () => {
+    const { app } = await seeded();
+    const [complete] = (await json(app.request("/api/events?eventType=RECORD_FILE_COMPLETE&limit=1"))).events;
+    const detail = await json(app.request(`/api/events/${complete?.id}`));
+    expect(typeof detail.rawBody).toBe("string");
+    expect(JSON.parse(detail.rawBody as string).job_id).toBe("file-3");
+    expect((detail.headers as Record<string, string>)["content-type"]).toBe("application/json");
+    expect(detail).toMatchObject({ bodyAuthenticated: true, valid: true, keyIndex: 0 });
+    const session = detail.session as { events: unknown[]; anomalies: { kind: string }[]; ended: boolean };
+    expect(session.events).toHaveLength(5);
+    expect(session.ended).toBe(true);
+    expect(session.anomalies.map((a) => a.kind).sort()).toEqual(["event_after_end", "file_start_without_complete"]);
+    expect(JSON.stringify(detail)).not.toContain(KEYS.huaweiLive);
+    expect((await app.request("/api/events/999")).status).toBe(404);
+    expect((await app.request("/api/events/abc")).status).toBe(404);
+  });
+});
+
+describe("GET /api/sessions", () => {
+  test("groups per job and flags anomalies", async () => {
+    const { app } = await seeded();
+    const { sessions } = (await json(app.request("/api/sessions"))) as unknown as {
+      sessions: { sessionKey: string; vendor: string; anomalies: { kind: string; detail: string }[] }[];
+    };
+    expect(sessions).toHaveLength(2);
+    const huawei = sessions.find((s) => s.vendor === "huawei-live");
+    expect(huawei?.sessionKey).toBe("task-aaaa");
+    expect(huawei?.anomalies.find((a) => a.kind === "file_start_without_complete")?.detail).toContain("file-2");
+    expect((await json(app.request("/api/sessions?vendor=aliyun-live"))).sessions).toHaveLength(1);
+  });
+});
+
+describe("health, readiness, metrics", () => {
+  test("/healthz, /readyz and /metrics", async () => {
+    const { app } = await seeded();
+    expect(await json(app.request("/healthz"))).toEqual({ status: "ok" });
+    expect(await json(app.request("/readyz"))).toEqual({ status: "ready", store: "sqlite" });
+    const metrics = await (await app.request("/metrics")).text();
+    expect(metrics).toContain('livehook_events_accepted_total{vendor="huawei-live"} 5');
+    expect(metrics).toContain('livehook_request_duration_seconds_count{vendor="huawei-live"} 5');
+  });
+
+  test("/readyz answers 503 when the store is unreachable", async () => {
+    const { store } = await makeReceiver();
+    const broken: EventStore = {
+      ...store,
+      ping: async () => {
+        throw new Error("connection refused");
+      },
+    };
+    const { app } = await makeReceiver({ store: broken });
+    const res = await app.request("/readyz");
+    expect(res.status).toBe(503);
+  });
+});
+
+describe("admin token", () => {
+  test("required for the API, metrics and inspector when configured; hooks and health stay open", async () => {
+    const token = "0123456789abcdef-token";
+    const { app } = await makeReceiver({ config: { adminToken: token, host: "0.0.0.0" } });
+    expect((await app.request("/api/events")).status).toBe(401);
+    expect((await app.request("/api/events?token=wrong")).status).toBe(401);
+    expect((await app.request("/metrics")).status).toBe(401);
+    expect((await app.request("/")).status).toBe(401);
+    expect((await app.request("/api/events", { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    expect((await app.request(`/api/events?token=${token}`)).status).toBe(200);
+    expect((await app.request(`/?token=${token}`)).status).toBe(200);
+    expect((await app.request("/healthz")).status).toBe(200);
+    expect((await post(app, "/hooks/huawei-live", signedHuaweiLive(huaweiLiveEvent()))).status).toBe(200);
+  });
+});
+
+describe("GET /api/events/stream", () => {
+  test("sends events committed after the client connected, with ids for resumption", async () => {
+    const { app } = await makeReceiver();
+    await post(app, "/hooks/huawei-live", signedHuaweiLive(huaweiLiveEvent({ job_id: "before" })));
+    const controller = new AbortController();
+    const res = await app.request("/api/events/stream", { signal: controller.signal });
+    expect(res.headers.get("content-type")).toContain("text/event-stream");
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let text = "";
+    const readUntil = async (needle: string) => {
+      while (!text.includes(needle)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`stream ended before ${needle}`);
+        text += decoder.decode(value);
+      }
+    };
+    await readUntil("event: ready");
+    await post(app, "/hooks/huawei-live", signedHuaweiLive(huaweiLiveEvent({ job_id: "after" })));
+    await readUntil("event: event");
+    await readUntil("\n\n");
+    const dataLine = text.split("\n").find((l) => l.startsWith("data: {") && l.includes('"id"'));
+    expect(JSON.parse((dataLine as string).slice(6))).toMatchObject({ id: 2, vendor: "huawei-live" });
+    expect(text).toContain("id: 2");
+    expect(text).not.toContain("id: 1\n");
+    controller.abort();
+    await reader.cancel().catch(() => {});
+  });
+
+  test("?after=0 replays everything", async () => {
+    const { app } = await makeReceiver();
+    await post(app, "/hooks/huawei-live", signedHuaweiLive(huaweiLiveEvent()));
+    const controller = new AbortController();
+    const res = await app.request("/api/events/stream?after=0", { signal: controller.signal });
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    let text = "";
+    while (!text.includes("id: 1")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    expect(text).toContain("id: 1");
+    controller.abort();
+    await reader.cancel().catch(() => {});
+  });
+});
+
+describe("GET /api/rejections", () => {
+  test("lists rejected attempts with their reason", async () => {
+    const { app, deps } = await makeReceiver();
+    await post(app, "/hooks/huawei-live", JSON.stringify(huaweiLiveEvent()));
+    await deps.committer.drain();
+    const body = (await json(app.request("/api/rejections"))) as unknown as { rejections: { reason: string }[] };
+    expect(body.rejections.map((r) => r.reason)).toEqual(["missing_signature"]);
+  });
+});
+
+describe("inspector", () => {
+  test("served at / as HTML", async () => {
+    const { app } = await makeReceiver();
+    const res = await app.request("/");
+    expect(res.headers.get("content-type")).toContain("text/html");
+    expect(await res.text()).toContain("livehook receiver");
+  });
+});

@@ -1,0 +1,106 @@
+import { expect, test } from "vitest";
+import { huaweiLiveEvent, makeReceiver, post, signedHuaweiLive } from "../test/helpers.js";
+import { GroupCommitter } from "./group-commit.js";
+import { openSqliteStore } from "./store/sqlite-store.js";
+import { newEvent } from "./store/store.suite.js";
+import type { EventStore } from "./store/types.js";
+
+function counting(store: EventStore) {
+  const batches: number[] = [];
+  const wrapped: EventStore = {
+    ...store,
+    writeBatch: (events) => {
+      batches.push(events.length);
+      return store.writeBatch(events);
+    },
+  };
+  return { wrapped, batches };
+}
+
+test("events submitted in one event-loop turn share one transaction", async () => {
+  const { wrapped, batches } = counting(await openSqliteStore({ file: ":memory:", synchronous: "NORMAL" }));
+  const committer = new GroupCommitter(wrapped);
+  const outcomes = await Promise.all(Array.from({ length: 30 }, () => committer.submit(newEvent())));
+  expect(outcomes.every((o) => o.status === "stored")).toBe(true);
+  expect(batches).toEqual([30]);
+  await committer.submit(newEvent());
+  expect(batches).toEqual([30, 1]);
+});
+
+test("while a batch is being written, arrivals wait for the next batch", async () => {
+  const base = await openSqliteStore({ file: ":memory:", synchronous: "NORMAL" });
+  const batches: number[] = [];
+  let release: () => void = () => {};
+  let first = true;
+  const slow: EventStore = {
+    ...base,
+    writeBatch: async (events) => {
+      batches.push(events.length);
+      if (first) {
+        first = false;
+        await new Promise<void>((r) => {
+          release = r;
+        });
+      }
+      return base.writeBatch(events);
+    },
+  };
+  const committer = new GroupCommitter(slow);
+  const a = committer.submit(newEvent());
+  await new Promise((r) => setImmediate(r));
+  const more = Array.from({ length: 5 }, () => committer.submit(newEvent()));
+  await new Promise((r) => setImmediate(r));
+  expect(batches).toEqual([1]);
+  release();
+  await Promise.all([a, ...more]);
+  expect(batches).toEqual([1, 5]);
+});
+
+test("a failed batch rejects every event in it and the next batch still runs", async () => {
+  const base = await openSqliteStore({ file: ":memory:", synchronous: "NORMAL" });
+  let fail = true;
+  const flaky: EventStore = {
+    ...base,
+    writeBatch: async (events) => {
+      if (fail) {
+        fail = false;
+        throw new Error("SQLITE_FULL");
+      }
+      return base.writeBatch(events);
+    },
+  };
+  const committer = new GroupCommitter(flaky);
+  const results = await Promise.allSettled([committer.submit(newEvent()), committer.submit(newEvent())]);
+  expect(results.map((r) => r.status)).toEqual(["rejected", "rejected"]);
+  expect((await committer.submit(newEvent())).status).toBe("stored");
+});
+
+test("concurrent HTTP deliveries are committed together", async () => {
+  const { wrapped, batches } = counting(await openSqliteStore({ file: ":memory:", synchronous: "NORMAL" }));
+  const { app } = await makeReceiver({ store: wrapped });
+  const replies = await Promise.all(
+    Array.from({ length: 10 }, (_, i) =>
+      post(app, "/hooks/huawei-live", signedHuaweiLive(huaweiLiveEvent({ job_id: `job-${i}` }))),
+    ),
+  );
+  expect(replies.every((r) => r.status === 200)).toBe(true);
+  expect(batches.reduce((a, b) => a + b, 0)).toBe(10);
+  expect(batches.length).toBeLessThan(10);
+});
+
+test("drain waits for queued events and rejections", async () => {
+  const store = await openSqliteStore({ file: ":memory:", synchronous: "NORMAL" });
+  const committer = new GroupCommitter(store);
+  void committer.submit(newEvent());
+  committer.recordRejection({
+    vendor: "huawei-rtc",
+    receivedAt: 0,
+    reason: "expired",
+    status: 401,
+    headers: {},
+    rawBody: new Uint8Array(),
+  });
+  await committer.drain();
+  expect(await store.countEvents()).toBe(1);
+  expect(await store.listRejections({ limit: 5 })).toHaveLength(1);
+});
