@@ -1,0 +1,51 @@
+/**
+ * `--auth on` for Huawei Live and SparkRTC (§6.1): core's APIG verifier decides, this module maps its verdict to
+ * the gateway's reply, 401 `APIGW.0301` (D21) with the vendor's message variants.
+ */
+import { type RequestVerdict, verifyHuaweiApigRequest } from "@livehook/core";
+import type { Credentials, MockDeps } from "../deps.js";
+
+export type ApigRejection = { status: 401; body: { error_code: string; error_msg: string; request_id: string } };
+
+const PREFIX = "Incorrect IAM authentication information: ";
+
+export function checkHuaweiApig(
+  deps: MockDeps,
+  credentials: Credentials,
+  req: { method: string; url: URL; headers: Headers; raw: Uint8Array; projectId?: string | undefined },
+  requestId: string,
+): ApigRejection | undefined {
+  const reject = (msg: string): ApigRejection => ({
+    status: 401,
+    body: { error_code: "APIGW.0301", error_msg: PREFIX + msg, request_id: requestId.slice(0, 32) },
+  });
+  const authorization = req.headers.get("authorization");
+  if (authorization === null || authorization === "") {
+    // D: the mock keeps no token allow-list, so a token alone cannot be decrypted.
+    return reject(req.headers.has("x-auth-token") ? "decrypt token fail" : "x-auth-token not found");
+  }
+  const verdict: RequestVerdict = verifyHuaweiApigRequest(
+    {
+      method: req.method,
+      path: req.url.pathname,
+      query: req.url.search,
+      headers: req.headers,
+      body: req.raw,
+    },
+    (ak) => (ak === credentials.accessKeyId ? credentials.accessKeySecret : undefined),
+    { now: deps.clock.now() },
+  );
+  if (!verdict.ok) {
+    if (verdict.reason === "unknown_access_key") {
+      const ak = /Access=([^,\s]*)/.exec(authorization)?.[1] ?? "";
+      return reject(`Get secretKey failed,ak:${ak},err:ak not exist`);
+    }
+    return reject("verify aksk signature fail");
+  }
+  // D: X-Project-Id must name the project of the path.
+  if (req.projectId !== undefined) {
+    const headerProject = req.headers.get("x-project-id");
+    if (headerProject !== null && headerProject !== req.projectId) return reject("verify aksk signature fail");
+  }
+  return undefined;
+}

@@ -1,0 +1,39 @@
+/** What every route module closes over: the injected deps plus the app-lifetime services built from them. */
+import type { DeliveryEngine } from "./delivery/engine.js";
+import type { MockDeps } from "./deps.js";
+import type { NonceCache } from "./nonce-cache.js";
+import type { Simulator } from "./simulator/simulator.js";
+import type { Throttle } from "./throttle.js";
+
+export interface AppContext {
+  deps: MockDeps;
+  throttle: Throttle;
+  nonces: NonceCache;
+  engine: DeliveryEngine;
+  simulator: Simulator;
+}
+
+/** Hono env of the vendor routes: the raw body is read once, before anything parses it (STYLE habit 12). */
+export type VendorEnv = { Variables: { raw: Uint8Array; requestId: string } };
+
+export const utf8 = new TextDecoder();
+
+/** Server-side 5xx fault on the management APIs (global `api_error_rate`). */
+export function apiFaultFires(deps: MockDeps): boolean {
+  const rate = deps.store.faults.api_error_rate ?? 0;
+  return rate > 0 && deps.random.float() < rate;
+}
+
+/** Parses JSON text; undefined (not a throw) for malformed input. */
+export function parseJson(text: string): { value: unknown } | undefined {
+  try {
+    return { value: JSON.parse(text) };
+  } catch (err) {
+    if (err instanceof SyntaxError) return undefined;
+    throw err;
+  }
+}
+
+export function isJsonMediaType(contentType: string | undefined): boolean {
+  return contentType !== undefined && /^\s*application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(contentType);
+}

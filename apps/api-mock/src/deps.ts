@@ -1,0 +1,35 @@
+/** What the app needs from the outside world; tests replace every piece (STYLE habit 18). */
+import type { Logger } from "pino";
+import type { Store } from "./state/store.js";
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface Random {
+  /** Cryptographically irrelevant randomness for ids and fault dice; tests pass a seeded one. */
+  bytes(length: number): Buffer;
+  /** Uniform in [0, 1). */
+  float(): number;
+}
+
+export type Sleep = (ms: number) => Promise<void>;
+export type Fetch = typeof fetch;
+
+export interface Credentials {
+  accessKeyId: string;
+  accessKeySecret: string;
+}
+
+export interface MockDeps {
+  clock: Clock;
+  random: Random;
+  sleep: Sleep;
+  fetch: Fetch;
+  store: Store;
+  log: Logger;
+  /** Host name written into Huawei request ids. */
+  hostname: string;
+  /** Undefined means `--auth off`. */
+  credentials?: Credentials | undefined;
+}

@@ -1,0 +1,32 @@
+/** Identifier formats (D4) and request ids (§2.1, §4.1). */
+import type { Clock, Random } from "./deps.js";
+
+export const hex = (random: Random, bytes: number): string => random.bytes(bytes).toString("hex");
+
+/** RFC 4122 v4 layout, lower case. */
+export function uuid(random: Random): string {
+  const b = random.bytes(16);
+  b[6] = ((b[6] ?? 0) & 0x0f) | 0x40;
+  b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
+  const h = b.toString("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** Huawei `X-request-id` (D, §2.1): `<32 lowercase hex>-<unix ms>-<mock hostname>`. */
+export const huaweiRequestId = (random: Random, clock: Clock, hostname: string): string =>
+  `${hex(random, 16)}-${clock.now().getTime()}-${hostname}`;
+
+/** Alibaba `RequestId` (D4): upper-case dashed UUID. */
+export const aliyunRequestId = (random: Random): string => uuid(random).toUpperCase();
+
+/** 24 lowercase letters and digits: the SparkRTC app id shape (D4). */
+export const RTC_APP_ID = /^[a-z0-9]{24}$/;
+
+/** A syntactically valid DNS name (D19 accepts any of these while no domain list is configured). */
+export const DOMAIN_NAME =
+  /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+
+/** `yyyy-mm-ddThh:mm:ssZ` (Huawei Live, Alibaba; D3). */
+export const isoSeconds = (d: Date): string => `${d.toISOString().slice(0, 19)}Z`;
+/** `2006-01-02T15:04:05.075Z` (SparkRTC; D3). */
+export const isoMillis = (d: Date): string => d.toISOString();

@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+/** The only module that reads argv/env, opens the database and listens. */
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import { setTimeout as delay } from "node:timers/promises";
+import { serve } from "@hono/node-server";
+import { pino } from "pino";
+import { ZodError, z } from "zod";
+import { createMock } from "./app.js";
+import { loadConfig, USAGE, wantsHelp } from "./config.js";
+import { Store } from "./state/store.js";
+
+const argv = process.argv.slice(2);
+if (wantsHelp(argv)) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig(argv, process.env);
+} catch (err) {
+  console.error(err instanceof ZodError ? z.prettifyError(err) : String(err instanceof Error ? err.message : err));
+  console.error(USAGE);
+  process.exit(1);
+}
+
+const log = pino({
+  level: config.logLevel,
+  redact: ["*.key", "*.auth_key", "*.NotifyAuthKey", "req.headers.authorization"],
+});
+const store = new Store(config.data);
+for (const entry of config.domains) {
+  const m = /^(huawei-live|huawei-rtc|aliyun-live):(.+)$/.exec(entry);
+  if (m?.[1] !== undefined && m[2] !== undefined) store.addDomain(m[1] as "huawei-live", m[2]);
+  else {
+    store.addDomain("huawei-live", entry);
+    store.addDomain("aliyun-live", entry);
+  }
+}
+
+const mock = createMock({
+  clock: { now: () => new Date() },
+  random: { bytes: (n) => randomBytes(n), float: () => Math.random() },
+  sleep: (ms) => delay(ms).then(() => undefined),
+  fetch: globalThis.fetch,
+  store,
+  log,
+  hostname:
+    hostname()
+      .toLowerCase()
+      .replace(/[^a-z0-9.-]/g, "") || "livehook-mock",
+  credentials:
+    config.auth && config.accessKeyId && config.accessKeySecret
+      ? { accessKeyId: config.accessKeyId, accessKeySecret: config.accessKeySecret }
+      : undefined,
+});
+mock.simulator.resumePending();
+
+const server = serve({ fetch: mock.app.fetch, port: config.port, hostname: config.host }, (info) => {
+  log.info(
+    { address: info.address, port: info.port, data: config.data ?? ":memory:", auth: config.auth },
+    "livehook api-mock listening",
+  );
+});
+
+function shutdown(signal: string): void {
+  log.info({ signal }, "shutting down");
+  server.close(() => {
+    store.close();
+    process.exit(0);
+  });
+  // Open keep-alive sockets must not hold the process forever.
+  setTimeout(() => process.exit(0), 2000).unref();
+}
+process.on("SIGTERM", () => shutdown("SIGTERM"));
+process.on("SIGINT", () => shutdown("SIGINT"));

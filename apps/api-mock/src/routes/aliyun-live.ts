@@ -1,0 +1,292 @@
+/**
+ * Alibaba ApsaraVideo Live 2016-11-01 RPC actions (§4) on `/`, in the three request styles real SDKs send:
+ * pop-core (GET query, or POST form body), openapi-client v2 (POST, parameters in the query) and ACS3 (the action in
+ * `x-acs-action`, parameters in the query). Replies are always JSON (D15); errors carry a 4xx/5xx status and
+ * `Code` (D20).
+ */
+import {
+  AliyunLiveAddLiveRecordNotifyConfigRequest,
+  AliyunLiveDeleteLiveRecordNotifyConfigRequest,
+  AliyunLiveDescribeLiveRecordNotifyConfigRequest,
+  AliyunLiveDescribeLiveRecordNotifyRecordsRequest,
+  type AliyunLiveRecordNotifyConfig,
+  type AliyunLiveRecordNotifyRecord,
+  AliyunLiveUpdateLiveRecordNotifyConfigRequest,
+} from "@livehook/core";
+import { Hono } from "hono";
+import type { z } from "zod";
+import { checkAliyunAuth } from "../auth/aliyun.js";
+import { type AppContext, apiFaultFires, utf8, type VendorEnv } from "../context.js";
+import { aliyunRequestId, DOMAIN_NAME, isoSeconds } from "../ids.js";
+import type { AliyunConfigRow } from "../state/store.js";
+import { ALIYUN_QPS } from "../throttle.js";
+
+type AliyunStatus = 400 | 403 | 404 | 500;
+
+const HOST_ID = "live.aliyuncs.com";
+const VERSION = "2016-11-01";
+const SEVEN_DAYS_MS = 7 * 24 * 3600 * 1000;
+const BOOLEAN_PARAMS = new Set(["NeedStatusNotify", "NotifyReqAuth"]);
+const INTEGER_PARAMS = new Set(["PageSize", "PageNumber"]);
+const REQUIRED_ORDER = ["DomainName", "NotifyUrl", "StartTime", "EndTime"] as const;
+
+class AliyunError {
+  constructor(
+    readonly status: AliyunStatus,
+    readonly code: string,
+    readonly message: string,
+  ) {}
+}
+
+/** Query and form parameters, decoded; the first value of a repeated name wins. */
+function collectParams(url: URL, contentType: string | undefined, raw: Uint8Array): Record<string, string> {
+  const params: Record<string, string> = {};
+  const add = (search: URLSearchParams) => {
+    for (const [k, v] of search) if (!(k in params)) params[k] = v;
+  };
+  add(url.searchParams);
+  if (raw.length > 0 && contentType !== undefined && /application\/x-www-form-urlencoded/i.test(contentType)) {
+    add(new URLSearchParams(utf8.decode(raw)));
+  }
+  return params;
+}
+
+/** RPC parameters are text; the schemas want booleans and integers. Bad text is a 400, not a crash. */
+function typed(params: Record<string, string>, action: string): Record<string, unknown> {
+  const out: Record<string, unknown> = { Action: action, Version: params.Version };
+  for (const [k, v] of Object.entries(params)) {
+    if (k === "Action" || k === "Version") continue;
+    if (BOOLEAN_PARAMS.has(k)) {
+      if (v !== "true" && v !== "false") throw new AliyunError(400, "MalformedParams", `${k} is not a boolean.`);
+      out[k] = v === "true";
+    } else if (INTEGER_PARAMS.has(k)) {
+      if (!/^-?\d{1,9}$/.test(v)) throw new AliyunError(400, "MalformedParams", `${k} is not an integer.`);
+      out[k] = Number(v);
+    } else {
+      out[k] = v;
+    }
+  }
+  return out;
+}
+
+function parseAction<S extends z.ZodType>(schema: S, params: Record<string, string>, action: string): z.infer<S> {
+  const input = typed(params, action);
+  for (const name of REQUIRED_ORDER) {
+    const shape = (schema as unknown as { shape?: Record<string, z.ZodType> }).shape;
+    if (shape?.[name] !== undefined && !shape[name].safeParse(undefined).success && input[name] === undefined) {
+      throw new AliyunError(400, `Missing${name}`, `${name} is mandatory for this action.`);
+    }
+  }
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    const field = String(result.error.issues[0]?.path[0] ?? "parameter");
+    throw new AliyunError(400, "InvalidParams", `The specified parameter ${field} is not valid.`);
+  }
+  return result.data;
+}
+
+function checkDomain(ctx: AppContext, domain: string): void {
+  const known = ctx.deps.store.isKnownDomain("aliyun-live", domain);
+  if (known === false || !DOMAIN_NAME.test(domain)) {
+    throw new AliyunError(404, "InvalidDomain.NotFound", "The domain provided does not exist in our records.");
+  }
+}
+
+const notFound = () => new AliyunError(404, "InvalidConfig.NotFound", "Config does not exist.");
+
+/** D17: the key is never echoed. */
+export function toAliyunConfig(row: AliyunConfigRow): AliyunLiveRecordNotifyConfig {
+  const out: AliyunLiveRecordNotifyConfig = {
+    DomainName: row.DomainName,
+    NotifyUrl: row.NotifyUrl,
+    NeedStatusNotify: row.NeedStatusNotify,
+    NotifyAuthKey: "",
+  };
+  if (row.OnDemandUrl !== undefined) out.OnDemandUrl = row.OnDemandUrl;
+  if (row.NotifyReqAuth !== undefined) out.NotifyReqAuth = row.NotifyReqAuth;
+  return out;
+}
+
+/** `yyyy-MM-ddTHH:mm:ssZ`, an optional fraction tolerated (D3). */
+function parseUtc(text: string): number | undefined {
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+export function aliyunLiveRoutes(ctx: AppContext): Hono<VendorEnv> {
+  const { deps } = ctx;
+  const store = deps.store;
+  const app = new Hono<VendorEnv>();
+
+  const actions: Record<string, (params: Record<string, string>, requestId: string) => Record<string, unknown>> = {
+    AddLiveRecordNotifyConfig(params, RequestId) {
+      const v = parseAction(AliyunLiveAddLiveRecordNotifyConfigRequest, params, "AddLiveRecordNotifyConfig");
+      checkDomain(ctx, v.DomainName);
+      const row: AliyunConfigRow = {
+        DomainName: v.DomainName,
+        NotifyUrl: v.NotifyUrl,
+        NeedStatusNotify: v.NeedStatusNotify,
+        NotifyAuthKey: v.NotifyAuthKey ?? "",
+      };
+      if (v.OnDemandUrl !== undefined) row.OnDemandUrl = v.OnDemandUrl;
+      if (v.NotifyReqAuth !== undefined) row.NotifyReqAuth = v.NotifyReqAuth;
+      if (!store.insertAliyun(row)) throw new AliyunError(400, "ConfigAlreadyExists", "Config has already exist.");
+      deps.log.info({ vendor: "aliyun-live", domain: row.DomainName }, "config created");
+      return { RequestId };
+    },
+    UpdateLiveRecordNotifyConfig(params, RequestId) {
+      const v = parseAction(AliyunLiveUpdateLiveRecordNotifyConfigRequest, params, "UpdateLiveRecordNotifyConfig");
+      checkDomain(ctx, v.DomainName);
+      const current = store.getAliyun(v.DomainName);
+      if (current === undefined) throw notFound();
+      // Omitted optional parameters keep their stored value; a key change reaches only later streams (§4.2).
+      const row: AliyunConfigRow = {
+        ...current,
+        NotifyUrl: v.NotifyUrl,
+        NeedStatusNotify: v.NeedStatusNotify ?? current.NeedStatusNotify,
+        NotifyAuthKey: v.NotifyAuthKey ?? current.NotifyAuthKey,
+      };
+      if (v.OnDemandUrl !== undefined) row.OnDemandUrl = v.OnDemandUrl;
+      if (v.NotifyReqAuth !== undefined) row.NotifyReqAuth = v.NotifyReqAuth;
+      store.updateAliyun(row);
+      deps.log.info({ vendor: "aliyun-live", domain: row.DomainName }, "config updated");
+      return { RequestId };
+    },
+    DescribeLiveRecordNotifyConfig(params, RequestId) {
+      const v = parseAction(AliyunLiveDescribeLiveRecordNotifyConfigRequest, params, "DescribeLiveRecordNotifyConfig");
+      checkDomain(ctx, v.DomainName);
+      const row = store.getAliyun(v.DomainName);
+      if (row === undefined) throw notFound();
+      return { RequestId, LiveRecordNotifyConfig: toAliyunConfig(row) };
+    },
+    DeleteLiveRecordNotifyConfig(params, RequestId) {
+      const v = parseAction(AliyunLiveDeleteLiveRecordNotifyConfigRequest, params, "DeleteLiveRecordNotifyConfig");
+      checkDomain(ctx, v.DomainName);
+      if (!store.deleteAliyun(v.DomainName)) throw notFound();
+      deps.log.info({ vendor: "aliyun-live", domain: v.DomainName }, "config deleted");
+      return { RequestId };
+    },
+    DescribeLiveRecordNotifyRecords(params, RequestId) {
+      const v = parseAction(
+        AliyunLiveDescribeLiveRecordNotifyRecordsRequest,
+        params,
+        "DescribeLiveRecordNotifyRecords",
+      );
+      checkDomain(ctx, v.DomainName);
+      const start = parseUtc(v.StartTime);
+      const end = parseUtc(v.EndTime);
+      if (start === undefined)
+        throw new AliyunError(400, "InvalidParams", "The specified parameter StartTime is not valid.");
+      if (end === undefined)
+        throw new AliyunError(400, "InvalidParams", "The specified parameter EndTime is not valid.");
+      if (end <= start) throw new AliyunError(400, "InvalidParams", "EndTime must be later than StartTime.");
+      if (start < deps.clock.now().getTime() - SEVEN_DAYS_MS) {
+        throw new AliyunError(400, "InvalidParams", "StartTime: only the last 7 days can be queried.");
+      }
+      const { total, items } = store.aliyunRecords({
+        domain: v.DomainName,
+        fromMs: start,
+        toMs: end,
+        app: v.AppName,
+        stream: v.StreamName,
+        result: v.Status,
+        limit: v.PageSize,
+        offset: (v.PageNumber - 1) * v.PageSize,
+      });
+      const CallbackList: AliyunLiveRecordNotifyRecord[] = items.map(({ delivery: d, notifyType }) => {
+        const last = d.attempts.at(-1);
+        return {
+          AppName: d.app,
+          StreamName: d.stream,
+          DomainName: d.domain ?? v.DomainName,
+          NotifyUrl: d.url,
+          NotifyType: notifyType as AliyunLiveRecordNotifyRecord["NotifyType"],
+          NotifyTime: isoSeconds(new Date(last?.started_at ?? d.updated_at)),
+          NotifyResult: d.status === "success" ? "success" : "failed",
+          Description: d.status === "success" ? "success" : (last?.error ?? `HTTP ${last?.status_code ?? "error"}`),
+          NotifyContent: d.body,
+          NotifyHeader: "",
+          NotifyResponse: last?.response_snippet ?? "",
+        };
+      });
+      return {
+        CallbackList,
+        Code: 0,
+        Msg: "ok",
+        PageNum: v.PageNumber,
+        PageSize: v.PageSize,
+        RequestId,
+        TotalNum: total,
+        TotalPage: Math.ceil(total / v.PageSize),
+      };
+    },
+  };
+
+  app.on(["GET", "POST"], "/", async (c) => {
+    const RequestId = aliyunRequestId(deps.random);
+    const fail = (e: AliyunError) =>
+      c.json({ RequestId, HostId: HOST_ID, Code: e.code, Message: e.message }, e.status as AliyunStatus);
+    try {
+      const raw = new Uint8Array(await c.req.arrayBuffer());
+      const url = new URL(c.req.url);
+      const params = collectParams(url, c.req.header("content-type"), raw);
+      if (deps.credentials !== undefined) {
+        const rejection = checkAliyunAuth(deps, deps.credentials, ctx.nonces, {
+          method: c.req.method,
+          url,
+          headers: c.req.raw.headers,
+          raw,
+          params,
+        });
+        if (rejection !== undefined) return fail(new AliyunError(rejection.status, rejection.code, rejection.message));
+      }
+      const action = params.Action ?? c.req.header("x-acs-action");
+      const version = params.Version ?? c.req.header("x-acs-version");
+      if (action === undefined || action === "") {
+        return fail(new AliyunError(400, "MissingAction", "Action is mandatory for this action."));
+      }
+      const handler = Object.hasOwn(actions, action) ? actions[action] : undefined;
+      if (handler === undefined) {
+        return fail(
+          new AliyunError(
+            404,
+            "InvalidAction.NotFound",
+            "Specified api is not found, please check your url and method.",
+          ),
+        );
+      }
+      if (version !== VERSION) {
+        return fail(new AliyunError(400, "InvalidVersion", "Specified parameter Version is not valid."));
+      }
+      const throttling = deps.store.settings.throttling;
+      if (throttling.enabled) {
+        const qps = Math.max(1, Math.floor((ALIYUN_QPS[action] ?? 30) * throttling.aliyun_qps_scale));
+        if (!ctx.throttle.take(`aliyun-live:${action}`, qps, 1000)) {
+          return fail(new AliyunError(400, "Throttling.User", "Request was denied due to user flow control."));
+        }
+      }
+      if (apiFaultFires(deps)) {
+        return fail(
+          new AliyunError(500, "InternalError", "The request processing has failed due to some unknown error."),
+        );
+      }
+      return c.json(handler({ ...params, Version: version }, RequestId), 200);
+    } catch (err) {
+      if (err instanceof AliyunError) return fail(err);
+      throw err;
+    }
+  });
+
+  app.all("/", (c) =>
+    c.json(
+      {
+        RequestId: aliyunRequestId(deps.random),
+        HostId: HOST_ID,
+        Code: "UnsupportedHTTPMethod",
+        Message: "This http method is not supported.",
+      },
+      400,
+    ),
+  );
+  return app;
+}

@@ -1,0 +1,271 @@
+/**
+ * The event sequence of one simulated recording, per vendor (§5): realistic bodies with ids that link events
+ * (Huawei `task_id` per recording task and `job_id` per file; SparkRTC `job_id` per job), download URLs, sizes,
+ * durations, resolution and times. Pure: randomness and the start time are parameters.
+ */
+import type { MockAdminRecordFormat, MockAdminSessionCreateRequest } from "@livehook/core";
+import type { Random } from "../deps.js";
+import { hex, isoSeconds, uuid } from "../ids.js";
+
+export type PlannedEvent = {
+  /** Huawei `event_type`, or Alibaba `NotifyType`. */
+  eventType: string;
+  /** The unsigned body. */
+  payload: Record<string, unknown>;
+  /** Virtual time of the event (ms since the epoch); dispatch follows it. */
+  at: number;
+};
+
+export type Plan = { taskIds: string[]; events: PlannedEvent[] };
+
+/** Seconds the vendor waits for a paused stream before it ends the task: the old end lands after a reconnect. */
+export const MAX_PAUSE_SECONDS = 30;
+/** A reconnecting publisher is back this many seconds after the break. */
+export const RECONNECT_GAP_SECONDS = 2;
+
+const EXT: Record<MockAdminRecordFormat, string> = { HLS: "m3u8", FLV: "flv", MP4: "mp4" };
+const REGION = "cn-north-4";
+const BUCKET = "livehook-mock-record";
+
+type Task = {
+  request: MockAdminSessionCreateRequest;
+  segments: number;
+  outcome: "success" | "failed";
+  startMs: number;
+  consoleParity: boolean;
+  projectId: string;
+};
+
+/** Bytes of a file of `seconds` at roughly 2 Mbit/s, ±10 %. */
+const fileSize = (random: Random, seconds: number): number =>
+  Math.round(seconds * 250_000 * (0.9 + 0.2 * random.float()));
+const epoch = (ms: number): number => Math.floor(ms / 1000);
+const compact = (ms: number): string => isoSeconds(new Date(ms)).replace(/[-:TZ]/g, "");
+
+function huaweiLiveTask(t: Task, random: Random): { taskId: string; events: PlannedEvent[] } {
+  const r = t.request;
+  const taskId = hex(random, 16);
+  const seg = r.segment_seconds * 1000;
+  const base = {
+    project_id: t.projectId,
+    task_id: taskId,
+    publish_domain: r.domain ?? "",
+    app: r.app,
+    stream: r.stream,
+  };
+  const first = r.formats[0] ?? "HLS";
+  const events: PlannedEvent[] = [];
+  const taskEvent = (event_type: string, at: number, extra: Record<string, unknown> = {}) =>
+    events.push({
+      eventType: event_type,
+      at,
+      payload: {
+        project_id: base.project_id,
+        task_id: taskId,
+        event_type,
+        publish_domain: base.publish_domain,
+        app: base.app,
+        stream: base.stream,
+        record_format: first,
+        ...extra,
+      },
+    });
+  if (t.consoleParity) taskEvent("RECORD_START", t.startMs);
+  for (let i = 0; i < t.segments; i++) {
+    const from = t.startMs + i * seg;
+    const to = from + seg;
+    const failsHere = t.outcome === "failed" && i === t.segments - 1;
+    const jobs = r.formats.map((format) => ({ format, jobId: uuid(random) }));
+    for (const { format, jobId } of jobs) {
+      events.push({
+        eventType: "RECORD_NEW_FILE_START",
+        at: from,
+        payload: {
+          project_id: base.project_id,
+          job_id: jobId,
+          task_id: taskId,
+          event_type: "RECORD_NEW_FILE_START",
+          publish_domain: base.publish_domain,
+          app: base.app,
+          stream: base.stream,
+          record_format: format,
+        },
+      });
+    }
+    if (failsHere) {
+      taskEvent("RECORD_FAILED", to, { error_message: "upload the record file to OBS failed" });
+      return { taskId, events };
+    }
+    for (const { format, jobId } of jobs) {
+      const object = `live/record-${taskId.slice(0, 8)}-${r.stream}-${epoch(from)}/record-${base.publish_domain}-${r.app}-${r.stream}-${epoch(from)}.${EXT[format]}`;
+      events.push({
+        eventType: "RECORD_FILE_COMPLETE",
+        at: to,
+        payload: {
+          project_id: base.project_id,
+          job_id: jobId,
+          task_id: taskId,
+          event_type: "RECORD_FILE_COMPLETE",
+          publish_domain: base.publish_domain,
+          app: base.app,
+          stream: base.stream,
+          record_format: format,
+          download_url: `https://${BUCKET}.obs.${REGION}.myhuaweicloud.com/${object}`,
+          asset_id: hex(random, 16),
+          file_size: fileSize(random, r.segment_seconds),
+          record_duration: r.segment_seconds,
+          start_time: isoSeconds(new Date(from)),
+          end_time: isoSeconds(new Date(to)),
+          width: r.width,
+          height: r.height,
+          obs_location: REGION,
+          obs_bucket: BUCKET,
+          obs_object: object,
+        },
+      });
+    }
+  }
+  taskEvent("RECORD_OVER", t.startMs + t.segments * seg + MAX_PAUSE_SECONDS * 1000);
+  return { taskId, events };
+}
+
+function huaweiRtcTask(t: Task, random: Random): { taskId: string; events: PlannedEvent[] } {
+  const r = t.request;
+  const jobId = hex(random, 16);
+  const seg = r.segment_seconds * 1000;
+  const ids = { app_id: r.app, room_id: r.room_id ?? "room01", stream_name: r.stream, job_id: jobId };
+  const events: PlannedEvent[] = [];
+  for (let i = 0; i < t.segments; i++) {
+    const from = t.startMs + i * seg;
+    const to = from + seg;
+    for (const format of r.formats) {
+      events.push({
+        eventType: "RECORD_NEW_FILE_START",
+        at: from,
+        payload: { event_type: "RECORD_NEW_FILE_START", ...ids, record_format: format },
+      });
+    }
+    if (t.outcome === "failed" && i === t.segments - 1) {
+      events.push({
+        eventType: "CLOUD_RECORD_SERVER_OVER",
+        at: to,
+        payload: {
+          event_type: "CLOUD_RECORD_SERVER_OVER",
+          ...ids,
+          detail_message: "record failed: upload to OBS failed",
+        },
+      });
+      return { taskId: jobId, events };
+    }
+    for (const format of r.formats) {
+      const object = `Record/${r.stream}-${compact(from)}.${EXT[format]}`;
+      events.push({
+        eventType: "RECORD_FILE_COMPLETE",
+        at: to,
+        payload: {
+          event_type: "RECORD_FILE_COMPLETE",
+          ...ids,
+          record_format: format,
+          download_url: `https://${BUCKET}.obs.${REGION}.myhuaweicloud.com/${object}`,
+          file_size: fileSize(random, r.segment_seconds),
+          record_duration: r.segment_seconds,
+          start_time: isoSeconds(new Date(from)),
+          end_time: isoSeconds(new Date(to)),
+          width: r.width,
+          height: r.height,
+          obs_location: `http://obs.${REGION}.myhuaweicloud.com`,
+          obs_bucket: BUCKET,
+          obs_object: object,
+        },
+      });
+    }
+  }
+  // D9: the job end is sent whatever the subscription says.
+  events.push({
+    eventType: "CLOUD_RECORD_SERVER_OVER",
+    at: t.startMs + t.segments * seg + MAX_PAUSE_SECONDS * 1000,
+    payload: { event_type: "CLOUD_RECORD_SERVER_OVER", ...ids },
+  });
+  return { taskId: jobId, events };
+}
+
+function aliyunTask(t: Task, random: Random): { taskId: string; events: PlannedEvent[] } {
+  const r = t.request;
+  const seg = r.segment_seconds * 1000;
+  const ids = { domain: r.domain ?? "", app: r.app, stream: r.stream };
+  const events: PlannedEvent[] = [
+    { eventType: "record_started", at: t.startMs, payload: { ...ids, event: "record_started" } },
+  ];
+  for (let i = 0; i < t.segments; i++) {
+    const from = t.startMs + i * seg;
+    const to = from + seg;
+    if (t.outcome === "failed" && i === t.segments - 1) {
+      events.push({
+        eventType: "record_error",
+        at: to,
+        payload: { ...ids, event: "record_error", error_message: "write record file to OSS failed" },
+      });
+      break;
+    }
+    for (const format of r.formats) {
+      const stamp = (ms: number) => isoSeconds(new Date(ms)).slice(0, 19).replace(/[T:]/g, "-");
+      events.push({
+        eventType: "file_created",
+        at: to,
+        payload: {
+          ...ids,
+          uri: `record/${r.app}/${r.stream}/${stamp(from)}_${stamp(to)}.${EXT[format]}`,
+          duration: r.segment_seconds + Math.round(random.float() * 1000) / 1000,
+          start_time: epoch(from),
+          stop_time: epoch(to),
+          push_args: {},
+        },
+      });
+    }
+  }
+  // Alibaba sends no task id; a per-task tag keeps reconnect sessions apart in the admin view.
+  return { taskId: hex(random, 8), events };
+}
+
+/**
+ * Builds the whole session, every task, ordered by virtual time (a stable sort keeps the generation order of
+ * simultaneous events). Scenario `reconnect`: a one-file task breaks, the publisher is back after
+ * RECONNECT_GAP_SECONDS, and the old task's end event (after MAX_PAUSE_SECONDS) lands after the new start.
+ */
+export function planSession(
+  request: MockAdminSessionCreateRequest,
+  opts: { random: Random; startMs: number; consoleParity: boolean; projectId: string },
+): Plan {
+  const build =
+    request.vendor === "huawei-live" ? huaweiLiveTask : request.vendor === "huawei-rtc" ? huaweiRtcTask : aliyunTask;
+  const common = { request, consoleParity: opts.consoleParity, projectId: opts.projectId };
+  const tasks =
+    request.scenario === "reconnect"
+      ? [
+          build({ ...common, segments: 1, outcome: "success", startMs: opts.startMs }, opts.random),
+          build(
+            {
+              ...common,
+              segments: request.segments,
+              outcome: request.outcome,
+              startMs: opts.startMs + (request.segment_seconds + RECONNECT_GAP_SECONDS) * 1000,
+            },
+            opts.random,
+          ),
+        ]
+      : [
+          build(
+            { ...common, segments: request.segments, outcome: request.outcome, startMs: opts.startMs },
+            opts.random,
+          ),
+        ];
+  const events = tasks.flatMap((t) => t.events);
+  const ordered = events.map((e, i) => ({ e, i })).sort((a, b) => a.e.at - b.e.at || a.i - b.i);
+  return { taskIds: tasks.map((t) => t.taskId), events: ordered.map((x) => x.e) };
+}
+
+/** Virtual length of the session in ms, from its start to its last event. */
+export function planSpan(plan: Plan): number {
+  const first = plan.events[0]?.at ?? 0;
+  return (plan.events.at(-1)?.at ?? first) - first;
+}

@@ -1,0 +1,284 @@
+/**
+ * Recording sessions: freeze the matching config, plan the vendor's events, create one delivery record per
+ * subscribed event (applying drop, duplicate and out-of-order faults up front), then dispatch them in order —
+ * back to back (compressed) or on the session's own timeline (realtime) — through the delivery engine.
+ */
+import {
+  ALIYUN_LIVE_STATUS_EVENT_VALUES,
+  type MockAdminDelivery,
+  type MockAdminSession,
+  type MockAdminSessionCreateRequest,
+} from "@livehook/core";
+import type { DeliveryEngine } from "../delivery/engine.js";
+import type { MockDeps } from "../deps.js";
+import { hex } from "../ids.js";
+import { fullFaults, mergeFaults } from "../settings.js";
+import type { FrozenConfig } from "../state/store.js";
+import { MAX_PAUSE_SECONDS, planSession, RECONNECT_GAP_SECONDS } from "./events.js";
+
+export class SessionError extends Error {}
+
+type DispatchItem = { id: string; offsetMs: number };
+
+export class Simulator {
+  readonly #running = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly deps: MockDeps,
+    private readonly engine: DeliveryEngine,
+  ) {}
+
+  /** Resolves once every session run and redelivery started so far has finished (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
+  }
+
+  #track<T>(p: Promise<T>): void {
+    const tracked = p.then(
+      () => undefined,
+      (err: unknown) => this.deps.log.error({ err }, "background delivery work failed"),
+    );
+    this.#running.add(tracked);
+    void tracked.finally(() => this.#running.delete(tracked));
+  }
+
+  /** The callback config a stream would use right now, frozen (§2.9; §4.2: later changes hit later sessions). */
+  freeze(req: MockAdminSessionCreateRequest): FrozenConfig | undefined {
+    const { store } = this.deps;
+    switch (req.vendor) {
+      case "huawei-live": {
+        const row = store.matchHuaweiLive(req.domain ?? "", req.app, req.project_id);
+        if (row === undefined) return undefined;
+        return {
+          vendor: req.vendor,
+          configId: row.id,
+          url: row.notify_callback_url,
+          key: row.key,
+          signType: row.sign_type,
+          projectId: row.project_id,
+          subscribed: [...row.notify_event_subscription],
+        };
+      }
+      case "huawei-rtc": {
+        const row = store.getRtc(req.app);
+        if (row === undefined) return undefined;
+        // D9: the job end is sent whatever the subscription says.
+        return {
+          vendor: req.vendor,
+          configId: row.app_id,
+          url: row.url,
+          key: row.auth_key,
+          subscribed: [...row.notify_event_subscription, "CLOUD_RECORD_SERVER_OVER"],
+        };
+      }
+      case "aliyun-live": {
+        const row = store.getAliyun(req.domain ?? "");
+        if (row === undefined) return undefined;
+        // §4.2 [I]: NotifyReqAuth=true plus a non-empty key turns signing on. Status callbacks need NeedStatusNotify.
+        return {
+          vendor: req.vendor,
+          configId: row.DomainName,
+          url: row.NotifyUrl,
+          key: row.NotifyReqAuth === true && row.NotifyAuthKey !== "" ? row.NotifyAuthKey : undefined,
+          needStatusNotify: row.NeedStatusNotify,
+          subscribed: ["file_created", ...(row.NeedStatusNotify ? ALIYUN_LIVE_STATUS_EVENT_VALUES : [])],
+        };
+      }
+    }
+  }
+
+  start(req: MockAdminSessionCreateRequest): MockAdminSession {
+    const { clock, random, store } = this.deps;
+    if (req.vendor !== "huawei-rtc" && req.domain === undefined) {
+      throw new SessionError(`domain is required for ${req.vendor}`);
+    }
+    if (req.vendor === "huawei-rtc" && req.formats.includes("FLV")) {
+      throw new SessionError("SparkRTC records HLS and MP4 only");
+    }
+    const frozen = this.freeze(req);
+    const now = clock.now();
+    const settings = store.settings;
+    const segMs = req.segment_seconds * 1000;
+    // Compressed sessions happened in the past: their timeline ends now, so no event time is in the future.
+    const spanMs =
+      req.segments * segMs +
+      MAX_PAUSE_SECONDS * 1000 +
+      (req.scenario === "reconnect" ? segMs + RECONNECT_GAP_SECONDS * 1000 : 0);
+    const startMs = req.mode === "realtime" ? now.getTime() : now.getTime() - spanMs;
+    const plan = planSession(req, {
+      random,
+      startMs: Math.floor(startMs / 1000) * 1000,
+      consoleParity: settings.console_parity,
+      projectId: frozen?.projectId ?? req.project_id ?? "0".repeat(32),
+    });
+
+    const session: MockAdminSession = {
+      id: hex(random, 16),
+      vendor: req.vendor,
+      app: req.app,
+      stream: req.stream,
+      formats: req.formats,
+      segment_seconds: req.segment_seconds,
+      segments: req.segments,
+      outcome: req.outcome,
+      mode: req.mode,
+      scenario: req.scenario,
+      width: req.width,
+      height: req.height,
+      faults: fullFaults(req.faults ?? {}),
+      state: "running",
+      task_ids: plan.taskIds,
+      event_count: plan.events.length,
+      delivery_count: 0,
+      created_at: now.toISOString(),
+    };
+    if (req.domain !== undefined) session.domain = req.domain;
+    if (req.project_id !== undefined) session.project_id = req.project_id;
+    if (req.vendor === "huawei-rtc") session.room_id = req.room_id ?? "room01";
+    if (frozen !== undefined) {
+      session.config = {
+        config_id: frozen.configId,
+        url_set: frozen.url !== undefined,
+        signed: frozen.key !== undefined && frozen.key !== "",
+        subscribed: frozen.subscribed,
+      };
+      if (frozen.url !== undefined) session.config.url = frozen.url;
+      session.config.sign_type =
+        frozen.vendor === "huawei-live"
+          ? (frozen.signType ?? "HMACSHA256")
+          : frozen.vendor === "huawei-rtc"
+            ? "X-Rtc-Signature"
+            : "ALI-LIVE-SIGNATURE";
+    }
+
+    const faults = mergeFaults(store.faults, session.faults);
+    const records: { delivery: MockAdminDelivery; payload: Record<string, unknown>; offsetMs: number }[] = [];
+    if (frozen !== undefined) {
+      for (const ev of plan.events) {
+        if (!frozen.subscribed.includes(ev.eventType)) continue;
+        const dropped = faults.drop_rate > 0 && random.float() < faults.drop_rate;
+        const original = this.#newDelivery(session, frozen, ev.eventType, ev.payload, dropped ? "dropped" : undefined);
+        const offsetMs = ev.at - startMs;
+        records.push({ delivery: original, payload: ev.payload, offsetMs });
+        if (!dropped && faults.duplicate_rate > 0 && random.float() < faults.duplicate_rate) {
+          const copy = this.#newDelivery(session, frozen, ev.eventType, ev.payload, undefined);
+          copy.duplicate_of = original.id;
+          records.push({ delivery: copy, payload: ev.payload, offsetMs });
+        }
+      }
+      if (faults.out_of_order) {
+        for (let i = 0; i + 1 < records.length; i += 2) {
+          const a = records[i];
+          const b = records[i + 1];
+          if (a !== undefined && b !== undefined) [records[i], records[i + 1]] = [b, a];
+        }
+      }
+    }
+    session.delivery_count = records.length;
+    if (records.every((r) => r.delivery.status !== "pending")) {
+      session.state = "completed";
+      session.completed_at = now.toISOString();
+    }
+    store.insertSession({ session, frozen });
+    for (const r of records) {
+      store.insertDelivery({ delivery: r.delivery, payload: r.payload, notifyType: r.delivery.event_type });
+    }
+    this.deps.log.info(
+      { session: session.id, vendor: session.vendor, events: plan.events.length, deliveries: records.length },
+      "session started",
+    );
+    if (session.state === "running") {
+      const items = records
+        .filter((r) => r.delivery.status === "pending")
+        .map((r) => ({ id: r.delivery.id, offsetMs: r.offsetMs }));
+      this.#track(this.#dispatch(session.id, items, req.mode === "realtime"));
+    }
+    return session;
+  }
+
+  #newDelivery(
+    session: MockAdminSession,
+    frozen: FrozenConfig,
+    eventType: string,
+    payload: Record<string, unknown>,
+    forced: "dropped" | undefined,
+  ): MockAdminDelivery {
+    const at = this.deps.clock.now().toISOString();
+    const d: MockAdminDelivery = {
+      id: hex(this.deps.random, 16),
+      session_id: session.id,
+      vendor: session.vendor,
+      event_type: eventType,
+      app: session.app,
+      stream: session.stream,
+      url: frozen.url ?? "",
+      // D14: a config without a URL delivers nothing.
+      status: forced ?? (frozen.url === undefined ? "skipped" : "pending"),
+      attempts: [],
+      body: JSON.stringify(payload),
+      headers: {},
+      created_at: at,
+      updated_at: at,
+    };
+    if (session.domain !== undefined) d.domain = session.domain;
+    return d;
+  }
+
+  /** Sends a session's deliveries in order: the next starts once the previous had its first attempt. */
+  async #dispatch(sessionId: string, items: DispatchItem[], realtime: boolean): Promise<void> {
+    const { clock, sleep, store } = this.deps;
+    const started = clock.now().getTime();
+    const cycles: Promise<unknown>[] = [];
+    for (const item of items) {
+      if (realtime) {
+        const wait = item.offsetMs - (clock.now().getTime() - started);
+        if (wait > 0) await sleep(wait);
+      }
+      let firstDone!: () => void;
+      const first = new Promise<void>((resolve) => {
+        firstDone = resolve;
+      });
+      const cycle = this.engine.run(item.id, firstDone);
+      cycles.push(cycle);
+      await Promise.race([first, cycle]);
+    }
+    await Promise.allSettled(cycles);
+    const rec = store.getSession(sessionId);
+    if (rec !== undefined && rec.session.state !== "completed") {
+      rec.session.state = "completed";
+      rec.session.completed_at = clock.now().toISOString();
+      store.updateSession(rec.session);
+    }
+  }
+
+  /** Queues deliveries again (a fresh retry cycle each); pending ones are skipped. Returns what was queued. */
+  redeliver(ids: readonly string[]): MockAdminDelivery[] {
+    const queued: MockAdminDelivery[] = [];
+    for (const id of ids) {
+      const rec = this.deps.store.getDelivery(id);
+      if (rec === undefined || rec.delivery.status === "pending") continue;
+      const session = this.deps.store.getSession(rec.delivery.session_id);
+      if (session?.frozen?.url === undefined) continue;
+      rec.delivery.status = "pending";
+      rec.delivery.updated_at = this.deps.clock.now().toISOString();
+      this.deps.store.updateDelivery(rec.delivery);
+      queued.push(rec.delivery);
+      this.#track(this.engine.run(id));
+    }
+    return queued;
+  }
+
+  /** After a restart: finish what was pending, in the original order per session. */
+  resumePending(): void {
+    const ids = this.deps.store.pendingDeliveryIds();
+    const bySession = new Map<string, DispatchItem[]>();
+    for (const id of ids) {
+      const rec = this.deps.store.getDelivery(id);
+      if (rec === undefined) continue;
+      const list = bySession.get(rec.delivery.session_id) ?? [];
+      list.push({ id, offsetMs: 0 });
+      bySession.set(rec.delivery.session_id, list);
+    }
+    for (const [sessionId, items] of bySession) this.#track(this.#dispatch(sessionId, items, false));
+  }
+}
