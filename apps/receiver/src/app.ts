@@ -15,6 +15,11 @@ import { INSPECTOR_HTML } from "./inspector/page.js";
 export function createApp(deps: ReceiverDeps): Hono {
   const { config } = deps;
   const app = new Hono();
+  // While draining, ask keep-alive clients to go away so the server can close once in-flight work is done.
+  app.use("*", async (c, next) => {
+    await next();
+    if (deps.draining?.()) c.res.headers.set("connection", "close");
+  });
 
   app.post(
     "/hooks/huawei-live",

@@ -51,7 +51,8 @@ async function main(): Promise<void> {
   }
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info: AddressInfo) => {
-    log.info(
+    // Always printed, whatever the level: parent processes (the CLI, tests) wait for this line to learn the URL.
+    log.child({}, { level: "info" }).info(
       {
         url: `http://${info.family === "IPv6" ? `[${info.address}]` : info.address}:${info.port}`,
         port: info.port,

@@ -1,0 +1,68 @@
+/**
+ * The inspector end to end in headless Chromium (Debian `chromium`, or CHROMIUM_PATH): open the page, post a
+ * signed event, see it appear live (SSE), open it and see its raw body, verdict and session timeline.
+ */
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { type Browser, chromium } from "playwright-core";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { huaweiLiveEvent, makeReceiver, signedHuaweiLive } from "./helpers.js";
+
+let browser: Browser;
+let server: ReturnType<typeof serve>;
+let base: string;
+
+beforeAll(async () => {
+  const { app } = await makeReceiver();
+  await new Promise<void>((resolve) => {
+    server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info: AddressInfo) => {
+      base = `http://127.0.0.1:${info.port}`;
+      resolve();
+    });
+  });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (server !== undefined && "closeAllConnections" in server) server.closeAllConnections();
+  await new Promise((resolve) => server?.close(resolve));
+});
+
+test("a posted event appears live and opens with its raw body and timeline", async () => {
+  const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  await page.goto(base);
+  await page.getByText("live", { exact: true }).waitFor({ timeout: 20_000 });
+  expect(await page.getByTestId("event-row").count()).toBe(0);
+
+  const body = signedHuaweiLive(huaweiLiveEvent({ job_id: "browser-job", stream: "browser-stream" }));
+  const res = await fetch(`${base}/hooks/huawei-live`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body,
+  });
+  expect(res.status).toBe(200);
+
+  const row = page.getByTestId("event-row").filter({ hasText: "browser-stream" });
+  await row.waitFor({ timeout: 20_000 });
+  await row.click();
+  await page.getByTestId("detail-title").filter({ hasText: "RECORD_FILE_COMPLETE" }).waitFor({ timeout: 20_000 });
+  expect(await page.getByTestId("raw-body").textContent()).toBe(body);
+  expect(await page.locator("#detail").textContent()).toContain("Session timeline");
+  expect(await page.locator("#timeline li").count()).toBe(1);
+
+  // Filters narrow the list.
+  await page.selectOption("select[name=vendor]", "aliyun-live");
+  await expect.poll(() => page.getByTestId("event-row").count(), { timeout: 20_000 }).toBe(0);
+  await page.close();
+});

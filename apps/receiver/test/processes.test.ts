@@ -1,0 +1,126 @@
+/**
+ * Real sockets, real processes: two receivers on one PostgreSQL under concurrent duplicate deliveries, and
+ * SIGTERM draining. The clock is the real one here (separate processes), so events are signed with the current
+ * time; no assertion depends on timing.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { signHuaweiLiveCallbackBody } from "@livehook/core";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { openSqliteStore } from "../src/store/sqlite-store.js";
+import { huaweiLiveEvent, KEYS } from "./helpers.js";
+import { type RunningReceiver, spawnReceiver } from "./spawn-receiver.js";
+
+const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const nowS = () => Math.floor(Date.now() / 1000);
+
+async function deliver(url: string, body: Record<string, unknown>) {
+  const res = await fetch(`${url}/hooks/huawei-live`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    // Each attempt is signed afresh, as a vendor retry is (D6).
+    body: signHuaweiLiveCallbackBody(body, KEYS.huaweiLive, "HMACSHA256", nowS()),
+  });
+  await res.arrayBuffer();
+  return { status: res.status, duplicate: res.headers.get("x-livehook-duplicate") };
+}
+
+describe("two receivers on one PostgreSQL", () => {
+  const schema = `livehook_proc_${process.pid}_${randomBytes(4).toString("hex")}`;
+  const instances: RunningReceiver[] = [];
+
+  beforeAll(async () => {
+    const client = new pg.Client({ connectionString: DATABASE_URL });
+    await client.connect();
+    await client.query(`CREATE SCHEMA "${schema}"`);
+    await client.end();
+    const url = new URL(DATABASE_URL);
+    url.searchParams.set("options", `-c search_path=${schema}`);
+    const env = {
+      DATABASE_URL: url.toString(),
+      LIVEHOOK_HUAWEI_LIVE_KEYS: KEYS.huaweiLive,
+      LIVEHOOK_LOG_LEVEL: "warn",
+    };
+    // Started together, so both run the migrations at once (Kysely's migration lock serializes them).
+    instances.push(...(await Promise.all([spawnReceiver([], env), spawnReceiver([], env)])));
+  });
+
+  afterAll(async () => {
+    for (const r of instances) {
+      r.child.kill("SIGTERM");
+      await r.exited;
+    }
+    const client = new pg.Client({ connectionString: DATABASE_URL });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await client.end();
+  });
+
+  test("concurrent duplicate deliveries to both instances are stored exactly once", async () => {
+    const [a, b] = instances as [RunningReceiver, RunningReceiver];
+    const events = Array.from({ length: 60 }, (_, i) => huaweiLiveEvent({ job_id: `job-${i}`, task_id: "race" }));
+    // Every event goes three times to each instance, all at once.
+    const attempts = events.flatMap((e) => [a.url, b.url, a.url, b.url, a.url, b.url].map((u) => deliver(u, e)));
+    const replies = await Promise.all(attempts);
+    expect(replies.every((r) => r.status === 200)).toBe(true);
+    expect(replies.filter((r) => r.duplicate === "0")).toHaveLength(events.length);
+
+    const client = new pg.Client({ connectionString: DATABASE_URL });
+    await client.connect();
+    const { rows } = await client.query(`SELECT count(*)::int AS n, sum(duplicates)::int AS d FROM "${schema}".events`);
+    await client.end();
+    expect(rows[0]).toEqual({ n: events.length, d: events.length * 5 });
+
+    // The API of either instance sees every event.
+    const page = (await (await fetch(`${b.url}/api/events?limit=500`)).json()) as { events: unknown[] };
+    expect(page.events).toHaveLength(events.length);
+  });
+});
+
+describe("SIGTERM", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "livehook-drain-"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test("drains in-flight requests: every acknowledged event is stored and the process exits 0", async () => {
+    const file = join(dir, "r.db");
+    const r = await spawnReceiver(["--data", file], {
+      LIVEHOOK_HUAWEI_LIVE_KEYS: KEYS.huaweiLive,
+      LIVEHOOK_LOG_LEVEL: "warn",
+    });
+    const acked = new Set<string>();
+    let sent = 0;
+    let stop = false;
+    const worker = async (w: number) => {
+      for (let i = 0; !stop; i++) {
+        const jobId = `w${w}-${i}`;
+        sent++;
+        try {
+          const res = await deliver(r.url, huaweiLiveEvent({ job_id: jobId }));
+          if (res.status === 200) acked.add(jobId);
+        } catch {
+          return; // connection refused once the server closed: never acknowledged
+        }
+      }
+    };
+    const workers = Array.from({ length: 10 }, (_, w) => worker(w));
+    while (acked.size < 50) await new Promise((res) => setTimeout(res, 5));
+    r.child.kill("SIGTERM");
+    const exit = await r.exited;
+    stop = true;
+    await Promise.all(workers);
+    expect(exit.code).toBe(0);
+
+    const store = await openSqliteStore({ file, synchronous: "FULL" });
+    const stored = new Set<string>();
+    for (const e of await store.listEvents({ limit: 100_000 })) if (e.fileKey) stored.add(e.fileKey);
+    await store.close();
+    for (const id of acked) expect(stored.has(id)).toBe(true);
+    expect(sent).toBeGreaterThanOrEqual(acked.size);
+  });
+});
