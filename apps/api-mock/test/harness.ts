@@ -23,7 +23,14 @@ export function seededRandom(seed = 42): Random {
 export const T0 = new Date("2026-03-01T00:00:00Z");
 
 export function testMock(
-  opts: { credentials?: Credentials; fetch?: Fetch; now?: Date; store?: Store; realClock?: boolean } = {},
+  opts: {
+    credentials?: Credentials;
+    fetch?: Fetch;
+    now?: Date;
+    store?: Store;
+    realClock?: boolean;
+    sleep?: (ms: number) => Promise<void>;
+  } = {},
 ) {
   let now = (opts.now ?? T0).getTime();
   const sleeps: number[] = [];
@@ -35,6 +42,7 @@ export function testMock(
     sleep: async (ms) => {
       sleeps.push(ms);
       now += ms;
+      await opts.sleep?.(ms);
     },
     fetch: opts.fetch ?? (async () => new Response("{}", { status: 200 })),
     store,
