@@ -1,0 +1,107 @@
+/**
+ * Alibaba ApsaraVideo Live callback authentication (vendor-spec §5.3):
+ *   ALI-LIVE-TIMESTAMP = Unix seconds, ALI-LIVE-SIGNATURE = md5_hex(callbackHost + "|" + timestamp + "|" + key)
+ * The body is not covered, so a valid signature never authenticates the body (bodyAuthenticated: false).
+ */
+import { hexMatchesDigest } from "./constant-time.js";
+import { type DigestEncoding, hash } from "./digests.js";
+import { getHeaders, type HeaderSource } from "./header-lookup.js";
+import { assertKey, assertKeyList } from "./key-rules.js";
+import { checkWindow, tolerance, unixSeconds } from "./time-window.js";
+import { type CallbackVerdict, callbackFailure } from "./verdict.js";
+
+export type AliyunLiveSignParams = {
+  /** Host of the callback URL. D12: senders use the hostname without the port. */
+  host: string;
+  /** Unix seconds when the request is sent. */
+  timestamp: number;
+  key: string;
+};
+
+export type AliyunLiveCallbackHeaders = {
+  "ALI-LIVE-TIMESTAMP": string;
+  "ALI-LIVE-SIGNATURE": string;
+};
+
+export type AliyunLiveVerifyOptions = {
+  now: Date;
+  /** Host of the callback URL the receiver is configured under; may include a port (D12). */
+  host: string;
+  /** Allowed distance between ALI-LIVE-TIMESTAMP and now, in both directions. Default 300. */
+  toleranceSeconds?: number;
+};
+
+const TIMESTAMP_TEXT = /^\d{1,15}$/;
+const SIGNATURE_HEADERS = ["ali-live-signature", "ali-live-timestamp"] as const;
+
+function digest(host: string, timestampText: string, key: string, encoding: DigestEncoding): string {
+  return hash("md5", `${host}|${timestampText}|${key}`, encoding);
+}
+
+/** Computes `ALI-LIVE-SIGNATURE` (lower-case hex). */
+export function signAliyunLiveCallback(params: AliyunLiveSignParams): string {
+  const caller = "signAliyunLiveCallback";
+  assertKey(params.key, caller);
+  if (typeof params.host !== "string" || params.host.length === 0) {
+    throw new TypeError(`${caller}: host must be a non-empty string`);
+  }
+  if (!Number.isSafeInteger(params.timestamp) || params.timestamp < 0) {
+    throw new TypeError(`${caller}: timestamp must be a non-negative integer (Unix seconds)`);
+  }
+  return digest(params.host, String(params.timestamp), params.key, "hex");
+}
+
+/** The two headers a sender adds. */
+export function aliyunLiveCallbackHeaders(params: AliyunLiveSignParams): AliyunLiveCallbackHeaders {
+  return {
+    "ALI-LIVE-TIMESTAMP": String(params.timestamp),
+    "ALI-LIVE-SIGNATURE": signAliyunLiveCallback(params),
+  };
+}
+
+/**
+ * D12: the hostname without a port first, then host:port. `[::1]:8080` gives `[::1]` then `[::1]:8080`.
+ * A bare IPv6 address without brackets has no port to strip.
+ */
+export function aliyunLiveHostCandidates(host: string): string[] {
+  const portAt = host.lastIndexOf(":");
+  const isBracketed = host.startsWith("[");
+  const hasPort = isBracketed ? host.lastIndexOf("]") === portAt - 1 : portAt > 0 && host.indexOf(":") === portAt;
+  return hasPort ? [host.slice(0, portAt), host] : [host];
+}
+
+/**
+ * Verifies the ALI-LIVE-* headers. Bad input yields a reason; only misuse (no keys, no host) throws.
+ * The body is not signed: treat it as unauthenticated even when the verdict is ok.
+ */
+export function verifyAliyunLiveCallback(
+  headers: HeaderSource,
+  keys: readonly string[],
+  opts: AliyunLiveVerifyOptions,
+): CallbackVerdict {
+  const caller = "verifyAliyunLiveCallback";
+  assertKeyList(keys, caller);
+  const nowSec = unixSeconds(opts.now, caller);
+  if (typeof opts.host !== "string" || opts.host.length === 0) {
+    throw new TypeError(`${caller}: opts.host must be the callback URL host`);
+  }
+  const toleranceSec = tolerance(opts.toleranceSeconds, 300, caller, "toleranceSeconds");
+
+  if (typeof headers !== "object" || headers === null) return callbackFailure("missing_signature");
+  const [signature, timestampText] = getHeaders(headers, SIGNATURE_HEADERS);
+  if (signature === undefined || signature === "") return callbackFailure("missing_signature");
+  if (timestampText === undefined || !TIMESTAMP_TEXT.test(timestampText)) return callbackFailure("malformed");
+
+  const violation = checkWindow(Number(timestampText), nowSec, toleranceSec, toleranceSec);
+  if (violation !== undefined) return callbackFailure(violation);
+
+  const hosts = aliyunLiveHostCandidates(opts.host);
+  for (let i = 0; i < keys.length; i++) {
+    for (const host of hosts) {
+      if (hexMatchesDigest(signature, digest(host, timestampText, keys[i] as string, "binary"))) {
+        return { ok: true, keyIndex: i, bodyAuthenticated: false };
+      }
+    }
+  }
+  return callbackFailure("bad_signature");
+}

@@ -1,0 +1,88 @@
+/**
+ * Case-insensitive header access over either a fetch `Headers` object or a plain record such as Node's
+ * `req.headers` / `req.headersDistinct`. HTTP header names are case-insensitive, and vendors differ in spelling
+ * (`X-Rtc-Signature`, `ALI-LIVE-SIGNATURE`), so the lookup never depends on the case a sender used.
+ */
+
+export type HeaderRecord = Readonly<Record<string, string | readonly string[] | undefined>>;
+export type HeaderSource = Headers | HeaderRecord;
+
+function isHeadersObject(headers: HeaderSource): headers is Headers {
+  // Duck-typed so that Headers from another realm or undici copy works; a record's values are never functions.
+  return typeof (headers as Headers).get === "function" && typeof (headers as Headers).forEach === "function";
+}
+
+function sameName(key: string, lowerName: string): boolean {
+  // Comparing lengths first keeps the common miss cheap: no lower-casing of unrelated header names.
+  return key.length === lowerName.length && (key === lowerName || key.toLowerCase() === lowerName);
+}
+
+/**
+ * Every value of a header, in order. A record may hold the same name in several spellings and may hold arrays
+ * (`req.headersDistinct`); all of them are collected. `Headers` has already joined repeats with ", ".
+ * Returns an empty array when the header is absent. Never throws.
+ */
+export function getHeaderValues(headers: HeaderSource, name: string): string[] {
+  const lowerName = name.toLowerCase();
+  if (isHeadersObject(headers)) {
+    const value = headers.get(lowerName);
+    return value === null ? [] : [value];
+  }
+  const values: string[] = [];
+  for (const key of Object.keys(headers)) {
+    if (!sameName(key, lowerName)) continue;
+    const value = headers[key];
+    if (typeof value === "string") values.push(value);
+    else if (Array.isArray(value)) {
+      for (const v of value) if (typeof v === "string") values.push(v);
+    }
+  }
+  return values;
+}
+
+/**
+ * Single values of several headers at once, in the order of `lowerNames` (which must be lower-case). Repeats
+ * are joined with ", " exactly as `Headers.get` does, so both input kinds give the same answer; a repeated
+ * signature header then simply fails to parse or to match. One pass over the record and no intermediate arrays:
+ * callback verification runs this on every request.
+ */
+export function getHeaders(headers: HeaderSource, lowerNames: readonly string[]): (string | undefined)[] {
+  const found: (string | undefined)[] = lowerNames.map(() => undefined);
+  if (isHeadersObject(headers)) {
+    for (let i = 0; i < lowerNames.length; i++) found[i] = headers.get(lowerNames[i] as string) ?? undefined;
+    return found;
+  }
+  for (const key of Object.keys(headers)) {
+    for (let i = 0; i < lowerNames.length; i++) {
+      if (!sameName(key, lowerNames[i] as string)) continue;
+      const text = valueText(headers[key]);
+      if (text !== undefined) found[i] = found[i] === undefined ? text : `${found[i]}, ${text}`;
+    }
+  }
+  return found;
+}
+
+function valueText(value: string | readonly string[] | undefined): string | undefined {
+  if (typeof value === "string") return value;
+  if (!Array.isArray(value)) return undefined;
+  const strings = value.filter((v): v is string => typeof v === "string");
+  return strings.length > 0 ? strings.join(", ") : undefined;
+}
+
+/** A single header value; see getHeaders. */
+export function getHeader(headers: HeaderSource, name: string): string | undefined {
+  return getHeaders(headers, [name.toLowerCase()])[0];
+}
+
+/** Every header name present, lower-cased and de-duplicated. */
+export function headerNames(headers: HeaderSource): string[] {
+  const names = new Set<string>();
+  if (isHeadersObject(headers)) {
+    headers.forEach((_value, key) => {
+      names.add(key.toLowerCase());
+    });
+  } else {
+    for (const key of Object.keys(headers)) if (headers[key] !== undefined) names.add(key.toLowerCase());
+  }
+  return [...names];
+}

@@ -1,0 +1,31 @@
+import { describe, expect, test } from "vitest";
+import { checkWindow, tolerance, unixSeconds } from "./time-window.js";
+
+describe("checkWindow", () => {
+  test("inclusive bounds in both directions", () => {
+    expect(checkWindow(1000, 1300, 300, 60)).toBeUndefined();
+    expect(checkWindow(1000, 1301, 300, 60)).toBe("expired");
+    expect(checkWindow(1060, 1000, 300, 60)).toBeUndefined();
+    expect(checkWindow(1061, 1000, 300, 60)).toBe("not_yet_valid");
+  });
+
+  test("NaN fails closed", () => {
+    expect(checkWindow(Number.NaN, 1000, 300, 300)).toBe("expired");
+    expect(checkWindow(1000, Number.NaN, 300, 300)).toBe("expired");
+  });
+});
+
+describe("unixSeconds and tolerance", () => {
+  test("converts and rejects invalid dates as misuse", () => {
+    expect(unixSeconds(new Date("2024-01-01T00:00:00.500Z"), "t")).toBe(1704067200.5);
+    expect(() => unixSeconds(new Date("nope"), "t")).toThrow(TypeError);
+    expect(() => unixSeconds("2024-01-01" as unknown as Date, "t")).toThrow(TypeError);
+  });
+
+  test("tolerance defaults and rejects negative values", () => {
+    expect(tolerance(undefined, 300, "t", "x")).toBe(300);
+    expect(tolerance(0, 300, "t", "x")).toBe(0);
+    expect(() => tolerance(-1, 300, "t", "x")).toThrow(TypeError);
+    expect(() => tolerance(Number.POSITIVE_INFINITY, 300, "t", "x")).toThrow(TypeError);
+  });
+});
