@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { MockAdminHealth } from "@livehook/core";
+import { describe, expect, test } from "vitest";
+import { testMock } from "../test/harness.js";
+import { loadConfig } from "./config.js";
+import { Store } from "./state/store.js";
+
+describe("service routes", () => {
+  test("/healthz and the OpenAPI documents", async () => {
+    const m = testMock();
+    MockAdminHealth.parse(await (await m.app.request("/healthz")).json());
+    for (const name of ["huawei-live", "huawei-rtc", "aliyun-live", "mock-admin"]) {
+      const res = await m.app.request(`/openapi/${name}.json`);
+      expect(res.status).toBe(200);
+      const doc = (await res.json()) as { openapi: string };
+      expect(doc.openapi).toBe("3.1.0");
+    }
+    expect((await m.app.request("/openapi/nope.json")).status).toBe(404);
+    expect((await m.app.request("/nowhere")).status).toBe(404);
+  });
+});
+
+describe("persistence", () => {
+  test("a restart on the same --data file keeps configs, sessions and deliveries", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "api-mock-"));
+    try {
+      const file = join(dir, "mock.db");
+      const first = testMock({ store: new Store(file) });
+      await first.json("/v1/p/record/callbacks", "POST", {
+        publish_domain: "push.example.com",
+        app: "live",
+        notify_callback_url: "http://127.0.0.1:4020/hooks/huawei-live",
+      });
+      await first.json("/_mock/sessions", "POST", {
+        vendor: "huawei-live",
+        domain: "push.example.com",
+        app: "live",
+        stream: "s",
+      });
+      await first.simulator.idle();
+      await first.json("/_mock/settings", "PATCH", { auth_ttl_seconds: 0 });
+      first.store.close();
+
+      const second = testMock({ store: new Store(file) });
+      expect(((await (await second.app.request("/v1/p/record/callbacks")).json()) as { total: number }).total).toBe(1);
+      expect(((await (await second.app.request("/_mock/sessions")).json()) as { total: number }).total).toBe(1);
+      expect(((await (await second.app.request("/_mock/deliveries")).json()) as { total: number }).total).toBe(1);
+      expect(second.store.settings.auth_ttl_seconds).toBe(0);
+      second.store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("config", () => {
+  test("defaults, flags over env, auth needs credentials", () => {
+    expect(loadConfig([], {})).toMatchObject({ port: 4010, host: "127.0.0.1", auth: false, data: undefined });
+    expect(loadConfig(["--port", "5000"], { PORT: "6000" }).port).toBe(5000);
+    expect(loadConfig([], { PORT: "6000" }).port).toBe(6000);
+    expect(
+      loadConfig(["--auth", "on", "--data", "x.db"], { LIVEHOOK_MOCK_AK: "ak", LIVEHOOK_MOCK_SK: "sk" }),
+    ).toMatchObject({ auth: true, data: "x.db", accessKeyId: "ak", accessKeySecret: "sk" });
+    expect(() => loadConfig(["--auth", "on"], {})).toThrow();
+    expect(() => loadConfig(["--auth", "maybe"], {})).toThrow();
+    expect(() => loadConfig(["--port", "70000"], {})).toThrow();
+    expect(() => loadConfig(["--bogus"], {})).toThrow();
+  });
+});
