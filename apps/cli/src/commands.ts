@@ -330,4 +330,142 @@ const aliyun: CommandSpec = {
   ],
 };
 
-export const commandTree: readonly CommandSpec[] = [sign, verify, trigger, doctor, huawei, rtc, aliyun];
+const MOCK_URL_OPTION: OptionSpec = {
+  flags: "--mock <url>",
+  description: "the mock's URL (default: LIVEHOOK_MOCK_URL or http://127.0.0.1:4010)",
+};
+const RECEIVER_URL_OPTION: OptionSpec = {
+  flags: "--receiver <url>",
+  description: "the receiver's URL (default: LIVEHOOK_RECEIVER_URL or http://127.0.0.1:4020)",
+};
+
+const start: CommandSpec = {
+  name: "start",
+  description: "the main job: run the mock and the receiver, wire them together, run demo recordings, tail events",
+  options: [
+    { flags: "--mock-port <port>", description: "mock port (default 4010)" },
+    { flags: "--receiver-port <port>", description: "receiver port (default 4020)" },
+    { flags: "--data-dir <dir>", description: "receiver database and logs (default ./.livehook)" },
+    { flags: "--persist", description: "keep the mock's state in <data-dir>/mock.db too" },
+    { flags: "--sessions <n>", description: "demo recordings per vendor (default 1; 0 for none)" },
+    { flags: "--once", description: "stop once the demo events are stored (exit 1 if they are not)" },
+    { flags: "--timeout <seconds>", description: "with --once: how long to wait (default 60)" },
+  ],
+  helpAfter: `Ctrl-C stops both apps cleanly. The demo callback keys come from LIVEHOOK_HUAWEI_LIVE_KEY,
+LIVEHOOK_HUAWEI_RTC_KEY and LIVEHOOK_ALIYUN_LIVE_KEY, or built-in development keys.`,
+  load: () => import("./commands/start.js").then((m) => m.startCommand),
+};
+
+const runApp = () => import("./commands/run-app.js");
+const mock: CommandSpec = {
+  name: "mock",
+  description: "run the vendor mock (management APIs, recording simulator, signed deliveries)",
+  options: [
+    { flags: "--port <port>", description: "listen port (default 4010)" },
+    { flags: "--host <addr>", description: "listen address (default 127.0.0.1)" },
+    { flags: "--data <file>", description: "SQLite file for its state (default: in memory)" },
+    {
+      flags: "--auth <on|off>",
+      description: "verify request signatures against LIVEHOOK_MOCK_AK/SK",
+      choices: ["on", "off"],
+    },
+    {
+      flags: "--domain <name>",
+      description: "a known domain (repeatable); with none, any valid domain is accepted",
+      repeatable: true,
+    },
+    { flags: "--log-level <level>", description: "pino level (default info)" },
+  ],
+  load: () => runApp().then((m) => m.mockCommand),
+};
+const receive: CommandSpec = {
+  name: "receive",
+  description: "run the receiver (verify, store exactly once, query API, inspector)",
+  options: [
+    { flags: "--port <port>", description: "listen port (default 4020)" },
+    { flags: "--host <addr>", description: "listen address (default 127.0.0.1)" },
+    { flags: "--data <file>", description: "SQLite file (default ./.livehook/receiver.db)" },
+    { flags: "--database-url <url>", description: "PostgreSQL instead of SQLite" },
+    { flags: "--config <file>", description: "livehook.config.json" },
+  ],
+  helpAfter:
+    "Keys: LIVEHOOK_HUAWEI_LIVE_KEYS, LIVEHOOK_HUAWEI_RTC_KEYS, LIVEHOOK_ALIYUN_LIVE_KEYS (see the receiver's README).",
+  load: () => runApp().then((m) => m.receiveCommand),
+};
+
+const tail: CommandSpec = {
+  name: "tail",
+  description: "follow a receiver's stored events",
+  options: [
+    { flags: "--url <url>", description: "the receiver (default: LIVEHOOK_RECEIVER_URL or http://127.0.0.1:4020)" },
+    { flags: "--vendor <vendor>", description: "only this vendor", choices: VENDORS },
+    { flags: "--event-type <type>", description: "only this event type" },
+    { flags: "--domain <domain>", description: "only this domain" },
+    { flags: "--app <app>", description: "only this app" },
+    { flags: "--stream <stream>", description: "only this stream" },
+    { flags: "--history <n>", description: "first print the last n events (default 0)" },
+    { flags: "--count <n>", description: "stop after n events" },
+    { flags: "--json", description: "one JSON object per line" },
+  ],
+  helpAfter: "Set LIVEHOOK_ADMIN_TOKEN when the receiver is protected by one.",
+  load: () => import("./commands/tail.js").then((m) => m.tailCommand),
+};
+
+const simulate: CommandSpec = {
+  name: "simulate",
+  description: "run recording sessions on the mock, with faults, and summarize the deliveries",
+  options: [
+    MOCK_URL_OPTION,
+    { flags: "--vendor <vendor>", description: "only this vendor (repeatable; default all three)", repeatable: true },
+    { flags: "--count <n>", description: "sessions per vendor (default 3)" },
+    { flags: "--concurrency <n>", description: "sessions in flight at once (default 4)" },
+    { flags: "--segments <n>", description: "files per session (default 2)" },
+    { flags: "--outcome <outcome>", description: "how recordings end", choices: ["success", "failed"] },
+    { flags: "--drop-rate <rate>", description: "share of deliveries never sent (0–1)" },
+    { flags: "--duplicate-rate <rate>", description: "share of deliveries sent twice (0–1)" },
+    { flags: "--out-of-order", description: "shuffle each session's events" },
+    { flags: "--wrong-signature-rate <rate>", description: "share of attempts signed with a wrong key (0–1)" },
+    { flags: "--expired-rate <rate>", description: "share of attempts with an hour-old timestamp (0–1)" },
+    { flags: "--latency-ms <ms>", description: "delay before every attempt" },
+    { flags: "--timeout <seconds>", description: "give up waiting for deliveries after this (default 120)" },
+    { flags: "--run-id <id>", description: "tag for the stream names (default: time-based)" },
+    JSON_OPTION,
+  ],
+  helpAfter: `Uses the demo domains and apps that \`livehook start\` configures. Exit code 1 when deliveries failed
+(dropped ones are injected and reported, not failures).`,
+  load: () => import("./commands/simulate.js").then((m) => m.simulateCommand),
+};
+
+const reconcile: CommandSpec = {
+  name: "reconcile",
+  description: "compare what the mock delivered with what a receiver stored; --redeliver fills the gaps",
+  options: [
+    MOCK_URL_OPTION,
+    RECEIVER_URL_OPTION,
+    { flags: "--vendor <vendor>", description: "only this vendor", choices: VENDORS },
+    { flags: "--session <id>", description: "only this mock session" },
+    { flags: "--since <time>", description: "only deliveries created since (ISO date or Unix seconds)" },
+    { flags: "--redeliver", description: "ask the mock to redeliver every missing event, then check again" },
+    { flags: "--rounds <n>", description: "redelivery rounds at most (default 3)" },
+    { flags: "--wait <seconds>", description: "wait for pending deliveries to settle (default 60)" },
+    JSON_OPTION,
+  ],
+  helpAfter: "Exit code 0 when every event sent is stored exactly once, 1 when something is missing or duplicated.",
+  load: () => import("./commands/reconcile.js").then((m) => m.reconcileCommand),
+};
+
+export const commandTree: readonly CommandSpec[] = [
+  start,
+  mock,
+  receive,
+  tail,
+  simulate,
+  reconcile,
+  trigger,
+  doctor,
+  sign,
+  verify,
+  huawei,
+  rtc,
+  aliyun,
+];

@@ -1,0 +1,178 @@
+import type { MockAdminDelivery } from "@livehook/core";
+import type { CommandRun } from "../command-spec.js";
+import type { CliContext } from "../context.js";
+import { CheckFailed, UsageError } from "../errors.js";
+import { eventIdentity } from "../event-identity.js";
+import { listAllDeliveries, redeliver } from "../mock-admin.js";
+import { createOutput } from "../output.js";
+import { optionalString, parseInstant, parseInteger } from "../parse-values.js";
+import { eventBody, listAllEvents } from "../receiver-client.js";
+import { DEFAULT_MOCK_URL } from "../vendor-api/connection.js";
+import { isVendor } from "../vendors.js";
+import { DEFAULT_RECEIVER_URL } from "./tail.js";
+
+const POLL_MS = 250;
+const DETAIL_CONCURRENCY = 8;
+
+export type Gap = {
+  identity: string;
+  vendor: string;
+  eventType: string;
+  stream: string;
+  deliveryIds: string[];
+  statuses: string[];
+};
+export type Reconciliation = {
+  expected: number;
+  stored: number;
+  missing: Gap[];
+  duplicated: { identity: string; eventIds: number[] }[];
+  pending: number;
+};
+
+type Scope = { mockUrl: string; receiverUrl: string; vendor?: string; sessionId?: string; since?: Date };
+
+function parseBody(d: MockAdminDelivery): unknown {
+  try {
+    return JSON.parse(d.body);
+  } catch {
+    return d.body;
+  }
+}
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/** Compares what the mock sent (every delivery record) with what the receiver stored, by event identity. */
+export async function reconcile(ctx: CliContext, scope: Scope): Promise<Reconciliation> {
+  const deliveries = (
+    await listAllDeliveries(ctx, scope.mockUrl, {
+      ...(scope.vendor === undefined ? {} : { vendor: scope.vendor }),
+      ...(scope.sessionId === undefined ? {} : { session_id: scope.sessionId }),
+    })
+  ).filter((d) => scope.since === undefined || Date.parse(d.created_at) >= scope.since.getTime());
+  // A config without URL sends nothing (D14): nothing is owed for it.
+  const owed = deliveries.filter((d) => d.status !== "skipped");
+  const expected = new Map<string, MockAdminDelivery[]>();
+  for (const d of owed) {
+    const id = eventIdentity(d.vendor, parseBody(d));
+    expected.set(id, [...(expected.get(id) ?? []), d]);
+  }
+
+  const events = await listAllEvents(ctx, scope.receiverUrl, {
+    ...(scope.vendor === undefined ? {} : { vendor: scope.vendor }),
+  });
+  const bodies = await mapLimit(events, DETAIL_CONCURRENCY, (e) => eventBody(ctx, scope.receiverUrl, e.id));
+  const stored = new Map<string, number[]>();
+  events.forEach((e, i) => {
+    const id = eventIdentity(e.vendor, bodies[i]);
+    stored.set(id, [...(stored.get(id) ?? []), e.id]);
+  });
+
+  const missing: Gap[] = [];
+  for (const [identity, ds] of expected) {
+    if (stored.has(identity)) continue;
+    const first = ds[0] as MockAdminDelivery;
+    missing.push({
+      identity,
+      vendor: first.vendor,
+      eventType: first.event_type,
+      stream: first.stream,
+      deliveryIds: ds.map((d) => d.id),
+      statuses: ds.map((d) => d.status),
+    });
+  }
+  const duplicated = [...stored]
+    .filter(([identity, ids]) => ids.length > 1 && expected.has(identity))
+    .map(([identity, eventIds]) => ({ identity, eventIds }));
+  return {
+    expected: expected.size,
+    stored: [...expected.keys()].filter((k) => stored.has(k)).length,
+    missing,
+    duplicated,
+    pending: owed.filter((d) => d.status === "pending").length,
+  };
+}
+
+/** Waits (bounded) until the mock has no pending delivery in scope. */
+async function settle(ctx: CliContext, scope: Scope, deadline: number): Promise<void> {
+  while (Date.now() < deadline && !ctx.signal.aborted) {
+    const pending = await listAllDeliveries(ctx, scope.mockUrl, {
+      status: "pending",
+      ...(scope.vendor === undefined ? {} : { vendor: scope.vendor }),
+      ...(scope.sessionId === undefined ? {} : { session_id: scope.sessionId }),
+    });
+    if (pending.length === 0) return;
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
+
+/** `livehook reconcile`: what the mock sent versus what the receiver stored; `--redeliver` fills the gaps. */
+export const reconcileCommand: CommandRun = async ({ opts }, ctx) => {
+  const out = createOutput(ctx);
+  const vendor = optionalString(opts.vendor);
+  if (vendor !== undefined && !isVendor(vendor)) throw new UsageError(`--vendor: unknown vendor "${vendor}"`);
+  const scope: Scope = {
+    mockUrl: (optionalString(opts.mock) ?? ctx.env.LIVEHOOK_MOCK_URL ?? DEFAULT_MOCK_URL).replace(/\/$/, ""),
+    receiverUrl: (optionalString(opts.receiver) ?? ctx.env.LIVEHOOK_RECEIVER_URL ?? DEFAULT_RECEIVER_URL).replace(
+      /\/$/,
+      "",
+    ),
+    ...(vendor === undefined ? {} : { vendor }),
+    ...(optionalString(opts.session) === undefined ? {} : { sessionId: String(opts.session) }),
+    ...(opts.since === undefined ? {} : { since: parseInstant(String(opts.since), "--since") }),
+  };
+  const waitMs = parseInteger(opts.wait ?? 60, "--wait", 0, 3600) * 1000;
+  const rounds = parseInteger(opts.rounds ?? 3, "--rounds", 1, 100);
+  await settle(ctx, scope, Date.now() + waitMs);
+  let report = await reconcile(ctx, scope);
+  const redelivered: string[] = [];
+  for (let round = 0; opts.redeliver === true && report.missing.length > 0 && round < rounds; round++) {
+    // One delivery per missing event is enough: the receiver stores each event once.
+    const ids = report.missing.map((g) => g.deliveryIds[0] as string);
+    out.note(`redelivering ${ids.length} missing event${ids.length === 1 ? "" : "s"} (round ${round + 1})`);
+    await redeliver(ctx, scope.mockUrl, ids);
+    redelivered.push(...ids);
+    await settle(ctx, scope, Date.now() + waitMs);
+    report = await reconcile(ctx, scope);
+  }
+
+  if (opts.json) out.json({ ...report, redelivered });
+  else {
+    out.line(`${out.color.bold("expected")}   ${report.expected} events sent by the mock`);
+    out.line(`${out.color.bold("stored")}     ${report.stored} of them stored by the receiver`);
+    if (redelivered.length > 0) out.line(`${out.color.bold("redelivered")} ${redelivered.length}`);
+    if (report.pending > 0) out.line(`${out.color.warn("pending")}    ${report.pending} deliveries still in flight`);
+    if (report.missing.length > 0) {
+      out.line(out.color.bad(`missing ${report.missing.length}:`));
+      out.table(report.missing, [
+        { header: "VENDOR", value: (g) => g.vendor },
+        { header: "EVENT", value: (g) => g.eventType },
+        { header: "STREAM", value: (g) => g.stream },
+        { header: "DELIVERY", value: (g) => g.deliveryIds.join(",") },
+        { header: "STATUS", value: (g) => g.statuses.join(",") },
+      ]);
+    }
+    if (report.duplicated.length > 0) {
+      out.line(out.color.bad(`stored more than once ${report.duplicated.length}:`));
+      for (const d of report.duplicated) out.line(`  ${d.identity} events ${d.eventIds.join(", ")}`);
+    }
+    if (report.missing.length === 0 && report.duplicated.length === 0) {
+      out.line(out.color.ok("no gap: every event sent is stored exactly once"));
+    }
+  }
+  if (report.missing.length > 0 || report.duplicated.length > 0) {
+    const hint = opts.redeliver ? "" : " (run with --redeliver to fill the gaps)";
+    throw new CheckFailed(`${report.missing.length} missing, ${report.duplicated.length} duplicated${hint}`);
+  }
+};

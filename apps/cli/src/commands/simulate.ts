@@ -1,0 +1,155 @@
+import type { MockAdminDelivery, MockAdminFaults, MockAdminSession } from "@livehook/core";
+import type { CommandRun } from "../command-spec.js";
+import type { CliContext } from "../context.js";
+import { deliveryStats } from "../delivery-stats.js";
+import { DEMO } from "../demo-setup.js";
+import { CheckFailed, CliError, EXIT, UsageError } from "../errors.js";
+import { createSession, listAllDeliveries } from "../mock-admin.js";
+import { createOutput, type Output } from "../output.js";
+import { optionalString, parseInteger } from "../parse-values.js";
+import { DEFAULT_MOCK_URL } from "../vendor-api/connection.js";
+import { isVendor, VENDORS, type Vendor } from "../vendors.js";
+
+const POLL_MS = 250;
+
+function rate(value: unknown, option: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!(n >= 0 && n <= 1)) throw new UsageError(`${option}: expected a rate from 0 to 1, got "${String(value)}"`);
+  return n;
+}
+
+export function faultsFrom(opts: Readonly<Record<string, unknown>>): MockAdminFaults {
+  const f: MockAdminFaults = {};
+  const set = <K extends keyof MockAdminFaults>(k: K, v: MockAdminFaults[K] | undefined) => {
+    if (v !== undefined) f[k] = v;
+  };
+  set("drop_rate", rate(opts.dropRate, "--drop-rate"));
+  set("duplicate_rate", rate(opts.duplicateRate, "--duplicate-rate"));
+  set("wrong_signature_rate", rate(opts.wrongSignatureRate, "--wrong-signature-rate"));
+  set("expired_timestamp_rate", rate(opts.expiredRate, "--expired-rate"));
+  if (opts.outOfOrder === true) f.out_of_order = true;
+  if (opts.latencyMs !== undefined) f.latency_ms = parseInteger(opts.latencyMs, "--latency-ms", 0, 600_000);
+  return f;
+}
+
+function bar(done: number, total: number, width = 24): string {
+  const filled = total === 0 ? width : Math.round((done / total) * width);
+  return `[${"█".repeat(filled)}${"░".repeat(width - filled)}]`;
+}
+
+export type SimulationResult = { sessions: MockAdminSession[]; deliveries: MockAdminDelivery[]; timedOut: boolean };
+
+export type SimulationPlan = {
+  mockUrl: string;
+  vendors: readonly Vendor[];
+  count: number;
+  concurrency: number;
+  segments: number;
+  outcome: "success" | "failed";
+  faults: MockAdminFaults;
+  timeoutMs: number;
+  runId: string;
+};
+
+/**
+ * Starts `count` sessions per vendor, at most `concurrency` at a time, and waits (bounded) until none of their
+ * deliveries is pending. A session's slot is freed once its deliveries have settled.
+ */
+export async function simulate(ctx: CliContext, plan: SimulationPlan, out: Output): Promise<SimulationResult> {
+  const jobs = plan.vendors.flatMap((vendor) => Array.from({ length: plan.count }, (_, i) => ({ vendor, i })));
+  const sessions: MockAdminSession[] = [];
+  const settled = new Map<string, MockAdminDelivery[]>();
+  const deadline = Date.now() + plan.timeoutMs;
+  let next = 0;
+  let timedOut = false;
+  const progress = () => {
+    const all = [...settled.values()].flat();
+    const s = deliveryStats(all);
+    out.status(
+      `simulate ${bar(settled.size, jobs.length)} ${settled.size}/${jobs.length} sessions · ${s.delivered} delivered · ${s.retried} retried · ${s.failed} failed`,
+    );
+  };
+
+  const worker = async () => {
+    while (next < jobs.length && !ctx.signal.aborted) {
+      const job = jobs[next++] as { vendor: Vendor; i: number };
+      const demo = DEMO[job.vendor];
+      const session = await createSession(ctx, plan.mockUrl, {
+        vendor: job.vendor,
+        ...(demo.domain === undefined ? {} : { domain: demo.domain }),
+        app: demo.app,
+        // Unique per session, so events of different sessions never share a body.
+        stream: `sim-${plan.runId}-${job.vendor}-${job.i + 1}`,
+        segments: plan.segments,
+        outcome: plan.outcome,
+        ...(Object.keys(plan.faults).length > 0 ? { faults: plan.faults } : {}),
+      });
+      sessions.push(session);
+      for (;;) {
+        const deliveries = await listAllDeliveries(ctx, plan.mockUrl, { session_id: session.id });
+        // delivery_count is known when the session starts; duplicates injected later only add to it.
+        const allCreated = deliveries.length >= session.delivery_count;
+        if (allCreated && deliveries.every((d) => d.status !== "pending")) {
+          settled.set(session.id, deliveries);
+          break;
+        }
+        if (Date.now() > deadline || ctx.signal.aborted) {
+          timedOut = !ctx.signal.aborted;
+          settled.set(session.id, deliveries);
+          return;
+        }
+        await new Promise((r) => setTimeout(r, POLL_MS));
+      }
+      progress();
+    }
+  };
+  progress();
+  await Promise.all(Array.from({ length: Math.min(plan.concurrency, jobs.length) }, worker));
+  out.clearStatus();
+  return { sessions, deliveries: [...settled.values()].flat(), timedOut };
+}
+
+/** `livehook simulate`: recording sessions on the mock, then a summary of what was delivered. */
+export const simulateCommand: CommandRun = async ({ opts }, ctx) => {
+  const out = createOutput(ctx);
+  const vendorsOpt = Array.isArray(opts.vendor) ? (opts.vendor as string[]) : [];
+  for (const v of vendorsOpt) if (!isVendor(v)) throw new UsageError(`--vendor: unknown vendor "${v}"`);
+  const plan: SimulationPlan = {
+    mockUrl: (optionalString(opts.mock) ?? ctx.env.LIVEHOOK_MOCK_URL ?? DEFAULT_MOCK_URL).replace(/\/$/, ""),
+    vendors: vendorsOpt.length > 0 ? (vendorsOpt as Vendor[]) : VENDORS,
+    count: parseInteger(opts.count ?? 3, "--count", 1, 10_000),
+    concurrency: parseInteger(opts.concurrency ?? 4, "--concurrency", 1, 256),
+    segments: parseInteger(opts.segments ?? 2, "--segments", 1, 1000),
+    outcome: opts.outcome === "failed" ? "failed" : "success",
+    faults: faultsFrom(opts),
+    timeoutMs: parseInteger(opts.timeout ?? 120, "--timeout", 1, 86_400) * 1000,
+    runId: optionalString(opts.runId) ?? ctx.now().getTime().toString(36),
+  };
+  const result = await simulate(ctx, plan, out);
+  if (ctx.signal.aborted) throw new CliError("interrupted", EXIT.interrupted);
+  const stats = deliveryStats(result.deliveries);
+  if (opts.json) {
+    out.json({ sessions: result.sessions.length, ...stats, timedOut: result.timedOut });
+  } else {
+    const ms = (v: number | null) => (v === null ? "n/a" : `${v} ms`);
+    out.line(`${out.color.bold("sessions")}   ${result.sessions.length} (${plan.vendors.join(", ")})`);
+    out.line(
+      `${out.color.bold("deliveries")} ${stats.deliveries} (${stats.attempts} attempts, ${stats.duplicates} duplicates injected)`,
+    );
+    out.line(`${out.color.bold("delivered")}  ${out.color.ok(String(stats.delivered))}`);
+    out.line(`${out.color.bold("retried")}    ${stats.retried}`);
+    out.line(`${out.color.bold("failed")}     ${stats.failed > 0 ? out.color.bad(String(stats.failed)) : "0"}`);
+    if (stats.dropped > 0)
+      out.line(
+        `${out.color.bold("dropped")}    ${stats.dropped} (injected; \`livehook reconcile --redeliver\` fills the gap)`,
+      );
+    if (stats.skipped > 0) out.line(`${out.color.bold("skipped")}    ${stats.skipped} (no callback URL configured)`);
+    out.line(`${out.color.bold("latency")}    p50 ${ms(stats.latencyP50Ms)}, p99 ${ms(stats.latencyP99Ms)}`);
+  }
+  if (result.timedOut) throw new CheckFailed(`${stats.pending} deliveries still pending after --timeout`);
+  if (result.deliveries.length === 0) {
+    throw new CheckFailed("no deliveries: is a callback configured on the mock? (`livehook start` sets them up)");
+  }
+  if (stats.failed > 0) throw new CheckFailed(`${stats.failed} deliveries failed`);
+};

@@ -1,0 +1,98 @@
+/**
+ * The demo world `start` builds and `simulate` uses by default: one domain or app per vendor, each with a callback
+ * config on the mock pointing at the receiver, signed with a known development key.
+ */
+import type { CliContext } from "./context.js";
+import { VendorError } from "./errors.js";
+import { addNotifyConfig, updateNotifyConfig } from "./vendor-api/aliyun.js";
+import { aliyunConnection, huaweiConnection } from "./vendor-api/connection.js";
+import { createLiveCallback, listLiveCallbacks, setRtcCallback, updateLiveCallback } from "./vendor-api/huawei.js";
+import type { Vendor } from "./vendors.js";
+
+export const DEMO = {
+  "huawei-live": { domain: "push.example.com", app: "live" },
+  // SparkRTC apps are 24 lowercase letters and digits (D4).
+  "huawei-rtc": { domain: undefined, app: "5fcdf5651aaaaaa6f835d0d4" },
+  "aliyun-live": { domain: "play.example.com", app: "live" },
+} as const satisfies Record<Vendor, { domain: string | undefined; app: string }>;
+
+/** Development keys (never use them for a real receiver). Huawei Live: 32+ letters and digits; SparkRTC: 32–64. */
+export const DEMO_KEYS: Record<Vendor, string> = {
+  "huawei-live": "livehookDemoHuaweiLiveKey0123456789",
+  "huawei-rtc": "livehook-demo-sparkrtc-key-0123456789",
+  "aliyun-live": "livehook-demo-aliyun-key",
+};
+
+export function demoKeys(ctx: CliContext): Record<Vendor, string> {
+  return {
+    "huawei-live": ctx.env.LIVEHOOK_HUAWEI_LIVE_KEY ?? DEMO_KEYS["huawei-live"],
+    "huawei-rtc": ctx.env.LIVEHOOK_HUAWEI_RTC_KEY ?? DEMO_KEYS["huawei-rtc"],
+    "aliyun-live": ctx.env.LIVEHOOK_ALIYUN_LIVE_KEY ?? DEMO_KEYS["aliyun-live"],
+  };
+}
+
+/**
+ * Registers (or re-points) the three callback configs on the mock. Idempotent, so a mock started with `--data`
+ * keeps working across runs.
+ */
+export async function configureMock(
+  ctx: CliContext,
+  mockUrl: string,
+  receiverUrl: string,
+  keys: Record<Vendor, string>,
+): Promise<void> {
+  const opts = { mock: mockUrl };
+  const live = huaweiConnection("huawei-live", opts, ctx);
+  const liveReq = {
+    publish_domain: DEMO["huawei-live"].domain,
+    app: "*",
+    notify_callback_url: `${receiverUrl}/hooks/huawei-live`,
+    notify_event_subscription: ["RECORD_NEW_FILE_START", "RECORD_FILE_COMPLETE", "RECORD_OVER", "RECORD_FAILED"] as (
+      | "RECORD_NEW_FILE_START"
+      | "RECORD_FILE_COMPLETE"
+      | "RECORD_OVER"
+      | "RECORD_FAILED"
+    )[],
+    sign_type: "HMACSHA256" as const,
+    key: keys["huawei-live"],
+  };
+  try {
+    await createLiveCallback(ctx, live, liveReq);
+  } catch (err) {
+    if (!(err instanceof VendorError && err.code === "LIVE.103011018")) throw err;
+    const existing = await listLiveCallbacks(ctx, live, { publish_domain: liveReq.publish_domain, app: "*" });
+    const id = existing.callback_config[0]?.id;
+    if (id === undefined) throw err;
+    await updateLiveCallback(ctx, live, id, liveReq);
+  }
+
+  const rtc = huaweiConnection("huawei-rtc", opts, ctx);
+  await setRtcCallback(ctx, rtc, DEMO["huawei-rtc"].app, {
+    url: `${receiverUrl}/hooks/huawei-rtc`,
+    auth_key: keys["huawei-rtc"],
+  });
+
+  const ali = aliyunConnection(opts, ctx);
+  const aliReq = {
+    DomainName: DEMO["aliyun-live"].domain,
+    NotifyUrl: `${receiverUrl}/hooks/aliyun-live`,
+    NeedStatusNotify: true,
+    NotifyReqAuth: true,
+    NotifyAuthKey: keys["aliyun-live"],
+  };
+  try {
+    await addNotifyConfig(ctx, ali, aliReq);
+  } catch (err) {
+    if (!(err instanceof VendorError && err.code === "ConfigAlreadyExists")) throw err;
+    await updateNotifyConfig(ctx, ali, aliReq);
+  }
+}
+
+/** Environment for a receiver that accepts the demo keys. */
+export function receiverKeyEnv(keys: Record<Vendor, string>): Record<string, string> {
+  return {
+    LIVEHOOK_HUAWEI_LIVE_KEYS: keys["huawei-live"],
+    LIVEHOOK_HUAWEI_RTC_KEYS: keys["huawei-rtc"],
+    LIVEHOOK_ALIYUN_LIVE_KEYS: keys["aliyun-live"],
+  };
+}
