@@ -40,7 +40,8 @@ class AliyunError {
 
 /** Query and form parameters, decoded; the first value of a repeated name wins. */
 function collectParams(url: URL, contentType: string | undefined, raw: Uint8Array): Record<string, string> {
-  const params: Record<string, string> = {};
+  // A null prototype: parameter names such as __proto__ or constructor are plain data here.
+  const params: Record<string, string> = Object.create(null);
   const add = (search: URLSearchParams) => {
     for (const [k, v] of search) if (!(k in params)) params[k] = v;
   };
