@@ -7,7 +7,8 @@ export type RunResult = { code: number; stdout: string; stderr: string };
 export type HarnessOptions = {
   stdin?: string | Buffer;
   env?: Record<string, string | undefined>;
-  now?: Date;
+  /** A fixed instant; `"real"` for tests against child processes, which use the real clock. */
+  now?: Date | "real";
   isTTY?: boolean;
   fetch?: typeof fetch;
   signal?: AbortSignal;
@@ -29,7 +30,7 @@ export function testContext(opts: HarnessOptions = {}): { ctx: CliContext; out: 
     readStdin: async () => Buffer.from(opts.stdin ?? ""),
     env: opts.env ?? {},
     cwd: opts.cwd ?? process.cwd(),
-    now: () => opts.now ?? new Date("2026-03-01T00:00:00Z"),
+    now: () => (opts.now === "real" ? new Date() : (opts.now ?? new Date("2026-03-01T00:00:00Z"))),
     fetch: opts.fetch ?? globalThis.fetch,
     signal: opts.signal ?? new AbortController().signal,
     random: () => 0.5,

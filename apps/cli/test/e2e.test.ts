@@ -1,0 +1,235 @@
+/**
+ * End to end, across processes: the real mock and receiver (built apps, run as children), configured through the
+ * CLI, recording sessions for every vendor with drops, duplicates, out-of-order delivery and receiver 5xx, then
+ * reconcile. Every event must end up stored exactly once and verified, with no gap left.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { type RunningApp, startApp } from "../src/app-process.js";
+import { runCli } from "../src/cli.js";
+import { DEMO, DEMO_KEYS, receiverKeyEnv } from "../src/demo-setup.js";
+import { EXIT } from "../src/errors.js";
+import { run, testContext } from "./cli-harness.js";
+import { type FlakyProxy, startFlakyProxy } from "./flaky-proxy.js";
+import { freePort } from "./ports.js";
+
+const dir = mkdtempSync(join(tmpdir(), "livehook-e2e-"));
+let mock: RunningApp;
+let receiver: RunningApp;
+let proxy: FlakyProxy;
+
+// The children use the real clock, so the CLI does too (signatures and windows must agree).
+const cli = (args: string[], extra: Parameters<typeof run>[1] = {}) => run(args, { ...extra, now: "real" });
+
+beforeAll(async () => {
+  const { ctx: live } = testContext({ now: "real" });
+  const [mockPort, receiverPort] = [await freePort(), await freePort()];
+  [mock, receiver] = await Promise.all([
+    startApp(live, "mock", {
+      args: ["--port", String(mockPort), "--log-level", "warn"],
+      env: { PATH: process.env.PATH },
+      output: { logFile: join(dir, "mock.log") },
+      host: "127.0.0.1",
+      port: mockPort,
+    }),
+    startApp(live, "receiver", {
+      args: ["--port", String(receiverPort), "--data", join(dir, "receiver.db")],
+      env: { PATH: process.env.PATH, LIVEHOOK_LOG_LEVEL: "warn", ...receiverKeyEnv(DEMO_KEYS) },
+      output: { logFile: join(dir, "receiver.log") },
+      host: "127.0.0.1",
+      port: receiverPort,
+    }),
+  ]);
+  proxy = await startFlakyProxy(receiver.url, 5);
+  // Retries 50 ms apart instead of 1 s: same policy shape, faster suite.
+  const fast = { timeout_ms: 5000, retry_delays_ms: [50, 50, 50, 50, 50] };
+  const res = await fetch(`${mock.url}/_mock/settings`, {
+    method: "PATCH",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      retry_profiles: {
+        "huawei-live": { ...fast, success: "http_200", retry_4xx: true },
+        "huawei-rtc": { ...fast, success: "http_200", retry_4xx: true },
+        "aliyun-live": { ...fast, success: "any_2xx", retry_4xx: false },
+      },
+    }),
+  });
+  expect(res.status).toBe(200);
+}, 90_000);
+
+afterAll(async () => {
+  await proxy?.close();
+  await Promise.all([mock?.stop(), receiver?.stop()]);
+});
+
+describe("end to end: mock → receiver through the CLI", () => {
+  test("configure all three vendors through the CLI", async () => {
+    const m = ["--mock", mock.url];
+    const live = await cli([
+      "huawei",
+      "callbacks",
+      "create",
+      ...m,
+      "--publish-domain",
+      DEMO["huawei-live"].domain,
+      "--app",
+      "*",
+      "--url",
+      `${proxy.url}/hooks/huawei-live`,
+      "--events",
+      "RECORD_NEW_FILE_START,RECORD_FILE_COMPLETE,RECORD_OVER,RECORD_FAILED",
+      "--key",
+      DEMO_KEYS["huawei-live"],
+    ]);
+    expect(live.stderr).toBe("");
+    expect(live.code).toBe(0);
+    const rtc = await cli([
+      "rtc",
+      "callback",
+      "set",
+      ...m,
+      "--app-id",
+      DEMO["huawei-rtc"].app,
+      "--url",
+      `${proxy.url}/hooks/huawei-rtc`,
+      "--auth-key",
+      DEMO_KEYS["huawei-rtc"],
+    ]);
+    expect(rtc.code).toBe(0);
+    const ali = await cli([
+      "aliyun",
+      "notify-config",
+      "add",
+      ...m,
+      "--domain",
+      DEMO["aliyun-live"].domain,
+      "--url",
+      `${proxy.url}/hooks/aliyun-live`,
+      "--status-notify",
+      "--auth-key",
+      DEMO_KEYS["aliyun-live"],
+    ]);
+    expect(ali.code).toBe(0);
+    const list = await cli(["huawei", "callbacks", "list", ...m, "--json"]);
+    expect(JSON.parse(list.stdout).total).toBe(1);
+  });
+
+  test("simulate sessions with drops, duplicates, out-of-order delivery and 5xx", async () => {
+    const r = await cli([
+      "simulate",
+      "--mock",
+      mock.url,
+      "--count",
+      "3",
+      "--segments",
+      "2",
+      "--concurrency",
+      "3",
+      "--drop-rate",
+      "0.25",
+      "--duplicate-rate",
+      "0.3",
+      "--out-of-order",
+      "--run-id",
+      "e2e",
+      "--timeout",
+      "120",
+      "--json",
+    ]);
+    const summary = JSON.parse(r.stdout) as {
+      sessions: number;
+      deliveries: number;
+      delivered: number;
+      dropped: number;
+      retried: number;
+      failed: number;
+    };
+    expect(summary.sessions).toBe(9);
+    expect(summary.failed).toBe(0);
+    expect(r.code).toBe(EXIT.ok);
+    expect(summary.delivered).toBeGreaterThan(0);
+    expect(proxy.failed).toBeGreaterThan(0);
+  }, 180_000);
+
+  test("reconcile --redeliver leaves no gap, and a second reconcile agrees", async () => {
+    const args = ["reconcile", "--mock", mock.url, "--receiver", receiver.url, "--wait", "60"];
+    const first = await cli([...args, "--redeliver", "--rounds", "5", "--json"]);
+    const report = JSON.parse(first.stdout) as {
+      expected: number;
+      stored: number;
+      missing: unknown[];
+      duplicated: unknown[];
+    };
+    expect(report.missing).toEqual([]);
+    expect(report.duplicated).toEqual([]);
+    expect(first.code).toBe(EXIT.ok);
+    expect(report.stored).toBe(report.expected);
+
+    const second = await cli(args);
+    expect(second.code).toBe(EXIT.ok);
+    expect(second.stdout).toContain("no gap");
+  }, 180_000);
+
+  test("every stored event is verified", async () => {
+    const res = await fetch(`${receiver.url}/api/events?limit=500`);
+    const { events } = (await res.json()) as { events: { verdict: string; valid: boolean; stream: string | null }[] };
+    const ours = events.filter((e) => e.stream?.startsWith("sim-e2e-"));
+    expect(ours.length).toBeGreaterThan(0);
+    for (const e of ours) expect(["verified", "verified_signature_only"]).toContain(e.verdict);
+  });
+
+  test("tail prints stored events and stops after --count", async () => {
+    const r = await cli(["tail", "--url", receiver.url, "--history", "3", "--count", "3", "--json"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split("\n")).toHaveLength(3);
+  });
+
+  test("trigger and doctor against the real receiver", async () => {
+    const env = { LIVEHOOK_HUAWEI_RTC_KEY: DEMO_KEYS["huawei-rtc"] };
+    const t = await cli(["trigger", "huawei-rtc", "RECORD_FILE_COMPLETE", "--to", `${receiver.url}/hooks/huawei-rtc`], {
+      env,
+    });
+    expect(t.code).toBe(0);
+    const d = await cli(["doctor", "--url", `${receiver.url}/hooks/huawei-rtc`, "--json"], { env });
+    const probes = (JSON.parse(d.stdout) as { probes: { probe: string; pass: boolean; actual: string }[] }).probes;
+    expect(probes.filter((p) => !p.pass)).toEqual([]);
+    expect(d.code).toBe(0);
+  });
+});
+
+describe("the main job", () => {
+  test("livehook start --once runs everything and stores every demo event exactly once", async () => {
+    const r = await cli([
+      "start",
+      "--once",
+      "--mock-port",
+      String(await freePort()),
+      "--receiver-port",
+      String(await freePort()),
+      "--data-dir",
+      join(dir, "start"),
+      "--timeout",
+      "120",
+    ]);
+    expect(r.stderr).toContain("demo events stored exactly once");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("inspector");
+    expect(r.stdout).toContain("RECORD_FILE_COMPLETE");
+  }, 180_000);
+
+  test("livehook mock runs until interrupted", async () => {
+    const port = await freePort();
+    const stop = new AbortController();
+    const { ctx, err } = testContext({ now: "real", signal: stop.signal });
+    const running = runCli(["mock", "--port", String(port), "--log-level", "warn"], ctx);
+    // Bounded wait for the command to report the mock ready (it polls /healthz itself).
+    for (let i = 0; i < 600 && !err().includes("ready at"); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(err()).toContain(`mock ready at http://127.0.0.1:${port}`);
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    stop.abort();
+    expect(await running).toBe(0);
+    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+  }, 60_000);
+});
