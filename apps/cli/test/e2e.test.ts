@@ -151,6 +151,8 @@ describe("end to end: mock → receiver through the CLI", () => {
     expect(r.code).toBe(EXIT.ok);
     expect(summary.delivered).toBeGreaterThan(0);
     expect(proxy.failed).toBeGreaterThan(0);
+    // Drops are drawn per delivery (rate 0.25 over ~45 deliveries): at least one is all but certain.
+    expect(summary.dropped).toBeGreaterThan(0);
   }, 180_000);
 
   test("reconcile --redeliver leaves no gap, and a second reconcile agrees", async () => {
@@ -218,6 +220,23 @@ describe("the main job", () => {
     expect(r.stdout).toContain("inspector");
     expect(r.stdout).toContain("RECORD_FILE_COMPLETE");
   }, 180_000);
+
+  test("livehook start runs until Ctrl-C, then stops both apps", async () => {
+    const [mockPort, receiverPort] = [await freePort(), await freePort()];
+    const stop = new AbortController();
+    const { ctx, out } = testContext({ now: "real", signal: stop.signal });
+    const args = ["start", "--mock-port", String(mockPort), "--receiver-port", String(receiverPort)];
+    const running = runCli([...args, "--data-dir", join(dir, "start-ctrl-c")], ctx);
+    // Bounded wait for the demo's last Huawei Live event to show up in the tail.
+    for (let i = 0; i < 1200 && !out().includes("RECORD_OVER"); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(out()).toContain("livehook is running");
+    expect(out()).toContain("RECORD_OVER");
+    stop.abort();
+    expect(await running).toBe(0);
+    for (const port of [mockPort, receiverPort]) {
+      await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+    }
+  }, 120_000);
 
   test("livehook mock runs until interrupted", async () => {
     const port = await freePort();

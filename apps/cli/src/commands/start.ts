@@ -7,7 +7,7 @@ import { eventLine } from "../event-line.js";
 import { createSession } from "../mock-admin.js";
 import { createOutput } from "../output.js";
 import { optionalString, parseInteger } from "../parse-values.js";
-import { followEvents, type ReceivedEvent } from "../receiver-client.js";
+import { followEvents, latestEvents, type ReceivedEvent } from "../receiver-client.js";
 import { VENDORS } from "../vendors.js";
 import { reconcile } from "./reconcile.js";
 
@@ -84,8 +84,10 @@ export const startCommand: CommandRun = async ({ opts }, ctx) => {
     const stopTail = new AbortController();
     const signal = AbortSignal.any([ctx.signal, stopTail.signal]);
     const seen: ReceivedEvent[] = [];
+    // Events stored by earlier runs (the receiver's database persists) are in the inspector; show only new ones.
+    const newest = (await latestEvents(ctx, receiver.url, 1))[0]?.id ?? 0;
     const tail = followEvents(ctx, receiver.url, {
-      after: 0,
+      after: newest,
       signal,
       onEvent: (e) => {
         out.line(eventLine(out, e));
