@@ -5,12 +5,29 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { adminAuth } from "./admin-auth.js";
 import { apiRoutes } from "./api/routes.js";
+import type { Config } from "./config.js";
 import type { ReceiverDeps } from "./deps.js";
 import { aliyunLiveHook } from "./hooks/aliyun-live.js";
 import { huaweiLiveHook } from "./hooks/huawei-live.js";
 import { huaweiRtcHook } from "./hooks/huawei-rtc.js";
 import { receiveCallback } from "./hooks/receive-callback.js";
+import type { VendorHook } from "./hooks/vendor-hook.js";
 import { INSPECTOR_HTML } from "./inspector/page.js";
+
+/** The callback endpoints, by path. main.ts serves the same table on its node:http fast path. */
+export function vendorHooks(config: Config): Map<string, VendorHook> {
+  return new Map<string, VendorHook>([
+    [
+      "/hooks/huawei-live",
+      huaweiLiveHook({ signTypes: config.huaweiLiveSignTypes, graceSeconds: config.toleranceSeconds }),
+    ],
+    ["/hooks/huawei-rtc", huaweiRtcHook({ toleranceSeconds: config.toleranceSeconds })],
+    [
+      "/hooks/aliyun-live",
+      aliyunLiveHook({ toleranceSeconds: config.toleranceSeconds, callbackHost: config.aliyunCallbackHost }),
+    ],
+  ]);
+}
 
 export function createApp(deps: ReceiverDeps): Hono {
   const { config } = deps;
@@ -21,21 +38,7 @@ export function createApp(deps: ReceiverDeps): Hono {
     if (deps.draining?.()) c.res.headers.set("connection", "close");
   });
 
-  app.post(
-    "/hooks/huawei-live",
-    receiveCallback(
-      huaweiLiveHook({ signTypes: config.huaweiLiveSignTypes, graceSeconds: config.toleranceSeconds }),
-      deps,
-    ),
-  );
-  app.post("/hooks/huawei-rtc", receiveCallback(huaweiRtcHook({ toleranceSeconds: config.toleranceSeconds }), deps));
-  app.post(
-    "/hooks/aliyun-live",
-    receiveCallback(
-      aliyunLiveHook({ toleranceSeconds: config.toleranceSeconds, callbackHost: config.aliyunCallbackHost }),
-      deps,
-    ),
-  );
+  for (const [path, hook] of vendorHooks(config)) app.post(path, receiveCallback(hook, deps));
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.get("/readyz", async (c) => {

@@ -10,6 +10,11 @@ import type { EventStore, NewEvent, NewRejection, WriteOutcome } from "./store/t
 type Pending = { event: NewEvent; resolve: (o: WriteOutcome) => void; reject: (e: unknown) => void };
 
 export type GroupCommitHooks = {
+  /**
+   * Flush at once when this many events are queued, instead of waiting for the end of the turn. Smaller batches
+   * let early replies go out while the rest of a large burst is still being parsed and verified.
+   */
+  maxBatch?: number;
   /** Called after each committed batch with its events and outcomes (SSE, forwarding, metrics). */
   onCommit?: (events: readonly NewEvent[], outcomes: readonly WriteOutcome[]) => void;
   onError?: (err: unknown, kind: "events" | "rejections") => void;
@@ -29,7 +34,9 @@ export class GroupCommitter {
   submit(event: NewEvent): Promise<WriteOutcome> {
     return new Promise((resolve, reject) => {
       this.queue.push({ event, resolve, reject });
-      this.schedule();
+      if (this.queue.length >= (this.hooks.maxBatch ?? Number.POSITIVE_INFINITY) && this.writing === undefined) {
+        void this.flush();
+      } else this.schedule();
     });
   }
 

@@ -5,13 +5,15 @@
  * flush the group committer, close the store, exit.
  */
 import { existsSync, readFileSync } from "node:fs";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
-import { createApp } from "./app.js";
+import { getRequestListener } from "@hono/node-server";
+import { createApp, vendorHooks } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { createDeps, systemClock } from "./deps.js";
 import { Forwarder } from "./forwarder.js";
 import { createLogger } from "./logger.js";
+import { nodeHookHandler } from "./node-hooks.js";
 import { openPostgresStore } from "./store/postgres-store.js";
 import { openSqliteStore } from "./store/sqlite-store.js";
 
@@ -50,7 +52,17 @@ async function main(): Promise<void> {
     forwarder.start();
   }
 
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info: AddressInfo) => {
+  const hooks = nodeHookHandler(deps, vendorHooks(config));
+  const honoListener = getRequestListener(app.fetch);
+  const server = createServer((req, res) => {
+    if (!hooks(req, res)) void honoListener(req, res);
+  });
+  server.on("error", (err) => {
+    console.error(`livehook-receiver: cannot listen on ${config.host}:${config.port}: ${err.message}`);
+    process.exit(1);
+  });
+  server.listen(config.port, config.host, () => {
+    const info = server.address() as AddressInfo;
     // Always printed, whatever the level: parent processes (the CLI, tests) wait for this line to learn the URL.
     log.child({}, { level: "info" }).info(
       {
@@ -71,7 +83,7 @@ async function main(): Promise<void> {
     log.info({ signal }, "draining");
     const force = setTimeout(() => {
       log.warn("drain timeout; closing remaining connections");
-      if ("closeAllConnections" in server) server.closeAllConnections();
+      server.closeAllConnections();
     }, DRAIN_TIMEOUT_MS);
     force.unref();
     server.close(async () => {
@@ -86,7 +98,7 @@ async function main(): Promise<void> {
         process.exit(1);
       }
     });
-    if ("closeIdleConnections" in server) server.closeIdleConnections();
+    server.closeIdleConnections();
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));

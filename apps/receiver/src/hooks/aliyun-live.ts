@@ -20,7 +20,7 @@ export function aliyunLiveHook(opts: AliyunLiveHookOptions): VendorHook {
       return verifyAliyunLiveCallback(headers, keys, { now, host, toleranceSeconds: opts.toleranceSeconds });
     },
     schemaFor: (body) => (isStatus(body) ? AliyunLiveRecordStatusCallback : AliyunLiveRecordFileCallback),
-    facts: (body, headers) => {
+    facts: (body, header) => {
       const domain = text(body, "domain");
       const app = text(body, "app");
       const stream = text(body, "stream");
@@ -32,7 +32,7 @@ export function aliyunLiveHook(opts: AliyunLiveHookOptions): VendorHook {
         stream,
         sessionKey: domain && app && stream ? `${domain}/${app}/${stream}` : null,
         fileKey: null,
-        eventTime: epochMs(headers.get("ali-live-timestamp")),
+        eventTime: epochMs(header("ali-live-timestamp")),
         identityless: status,
       };
     },

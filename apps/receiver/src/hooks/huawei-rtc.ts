@@ -7,7 +7,7 @@ export function huaweiRtcHook(opts: { toleranceSeconds: number }): VendorHook {
     verify: ({ raw, headers, keys, now }) =>
       verifyHuaweiRtcCallback(raw, headers, keys, { now, toleranceSeconds: opts.toleranceSeconds }),
     schemaFor: () => HuaweiRtcRecordCallback,
-    facts: (body, headers) => {
+    facts: (body, header) => {
       const app = text(body, "app_id");
       const room = text(body, "room_id");
       const stream = text(body, "stream_name");
@@ -18,7 +18,7 @@ export function huaweiRtcHook(opts: { toleranceSeconds: number }): VendorHook {
         stream,
         sessionKey: text(body, "job_id") ?? (app && stream ? `${app}/${room ?? ""}/${stream}` : null),
         fileKey: null,
-        eventTime: epochMs(headers.get("x-rtc-timestamp")),
+        eventTime: epochMs(header("x-rtc-timestamp")),
         identityless: false,
       };
     },

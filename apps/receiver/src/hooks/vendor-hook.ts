@@ -2,13 +2,13 @@
  * What differs between vendors, as data: how to verify, which schema applies, which fields identify the event,
  * and the reply the vendor expects. The check order itself lives once, in receive-callback.ts.
  */
-import type { CallbackVerdict } from "@livehook/core";
+import type { CallbackVerdict, HeaderSource } from "@livehook/core";
 import type { z } from "zod";
 import type { Vendor } from "../vendors.js";
 
 export type VerifyInput = {
   raw: Uint8Array;
-  headers: Headers;
+  headers: HeaderSource;
   keys: readonly string[];
   now: Date;
   /** Host header of the request (Alibaba signs the callback URL host). */
@@ -33,7 +33,7 @@ export type VendorHook = {
   verify(input: VerifyInput): CallbackVerdict;
   /** The zod schema (from @livehook/core) the parsed body should satisfy. */
   schemaFor(body: unknown): z.ZodType;
-  facts(body: unknown, headers: Headers): EventFacts;
+  facts(body: unknown, header: (name: string) => string | undefined): EventFacts;
   /** Body fields that belong to the signature, not the event; left out of the idempotency key. */
   authFields: readonly string[];
   /** The 200 reply body; every vendor here only looks at the status (vendor-spec §1). */
@@ -52,6 +52,7 @@ export const text = (body: unknown, name: string): string | null => {
 
 /** Unix seconds or milliseconds (decimal text or number) to ms; anything else is null. */
 export function epochMs(value: unknown): number | null {
+  if (value === undefined || value === null) return null;
   const n = typeof value === "string" && /^\d{1,16}$/.test(value) ? Number(value) : value;
   if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) return null;
   return n >= 1e11 ? n : n * 1000;

@@ -1,0 +1,70 @@
+/** The node:http fast path gives the same answers as the Hono route (receive-callback.test.ts covers the rules). */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { getRequestListener } from "@hono/node-server";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { huaweiLiveEvent, KEYS, makeReceiver, signedHuaweiLive } from "../test/helpers.js";
+import { vendorHooks } from "./app.js";
+import { nodeHookHandler } from "./node-hooks.js";
+
+let server: Server;
+let base: string;
+let receiver: Awaited<ReturnType<typeof makeReceiver>>;
+
+beforeAll(async () => {
+  receiver = await makeReceiver({ config: { bodyLimitBytes: 2048 } });
+  const hooks = nodeHookHandler(receiver.deps, vendorHooks(receiver.deps.config));
+  const hono = getRequestListener(receiver.app.fetch);
+  server = createServer((req, res) => {
+    if (!hooks(req, res)) void hono(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+const send = (path: string, body: string, contentType = "application/json") =>
+  fetch(`${base}${path}`, { method: "POST", body, headers: { "content-type": contentType } });
+
+test("accepts, deduplicates and rejects like the Hono route", async () => {
+  const body = signedHuaweiLive(huaweiLiveEvent());
+  const first = await send("/hooks/huawei-live", body);
+  expect(first.status).toBe(200);
+  expect(await first.json()).toEqual({ status: 1, result: "success" });
+  expect(first.headers.get("x-livehook-duplicate")).toBe("0");
+  const again = await send("/hooks/huawei-live?x=1", body);
+  expect(again.headers.get("x-livehook-duplicate")).toBe("1");
+  expect(await receiver.store.countEvents()).toBe(1);
+
+  expect((await send("/hooks/huawei-live", "x".repeat(5000))).status).toBe(413);
+  expect((await send("/hooks/huawei-live", body, "text/plain")).status).toBe(415);
+  const tampered = await send("/hooks/huawei-live", body.replace("mystream", "other"));
+  expect(tampered.status).toBe(401);
+  expect(await tampered.json()).toEqual({ error: "bad_signature" });
+  expect(JSON.stringify(await (await send("/hooks/huawei-live", "{}")).json())).not.toContain(KEYS.huaweiLive);
+});
+
+test("a chunked body over the limit is 413", async () => {
+  const res = await fetch(`${base}/hooks/huawei-rtc`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: new ReadableStream({
+      start(ctl) {
+        for (let i = 0; i < 10; i++) ctl.enqueue(new TextEncoder().encode("z".repeat(500)));
+        ctl.close();
+      },
+    }),
+    duplex: "half",
+  } as RequestInit);
+  expect(res.status).toBe(413);
+});
+
+test("everything else goes to Hono", async () => {
+  expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  expect((await fetch(`${base}/hooks/huawei-live`)).status).toBe(404);
+  expect((await send("/hooks/unknown", "{}")).status).toBe(404);
+});
