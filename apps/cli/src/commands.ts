@@ -348,6 +348,7 @@ const start: CommandSpec = {
     { flags: "--data-dir <dir>", description: "receiver database and logs (default ./.livehook)" },
     { flags: "--persist", description: "keep the mock's state in <data-dir>/mock.db too" },
     { flags: "--sessions <n>", description: "demo recordings per vendor (default 1; 0 for none)" },
+    { flags: "--segment-seconds <s>", description: "length of each demo file, in real time (default 5)" },
     { flags: "--once", description: "stop once the demo events are stored (exit 1 if they are not)" },
     { flags: "--timeout <seconds>", description: "with --once: how long to wait (default 60)" },
   ],

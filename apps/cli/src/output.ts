@@ -56,7 +56,14 @@ export function createOutput(ctx: CliContext): Output {
       }
       const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((r) => visibleLength(r[i] ?? ""))));
       const pad = (s: string, i: number) => s + " ".repeat(Math.max(0, (widths[i] ?? 0) - visibleLength(s)));
-      ctx.writeOut(`${colors.bold(columns.map((c, i) => pad(c.header, i)).join(TABLE_GAP)).trimEnd()}\n`);
+      ctx.writeOut(
+        `${colors.bold(
+          columns
+            .map((c, i) => pad(c.header, i))
+            .join(TABLE_GAP)
+            .trimEnd(),
+        )}\n`,
+      );
       for (const row of cells) ctx.writeOut(`${row.map(pad).join(TABLE_GAP).trimEnd()}\n`);
       if (rows.length === 0) ctx.writeOut(`${colors.dim("(none)")}\n`);
     },

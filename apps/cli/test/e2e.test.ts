@@ -227,10 +227,11 @@ describe("the main job", () => {
     const { ctx, out } = testContext({ now: "real", signal: stop.signal });
     const args = ["start", "--mock-port", String(mockPort), "--receiver-port", String(receiverPort)];
     const running = runCli([...args, "--data-dir", join(dir, "start-ctrl-c")], ctx);
-    // Bounded wait for the demo's last Huawei Live event to show up in the tail.
-    for (let i = 0; i < 1200 && !out().includes("RECORD_OVER"); i++) await new Promise((r) => setTimeout(r, 50));
+    // Bounded wait for the demo's first events (realtime demo: files finish seconds apart) to show up in the tail.
+    for (let i = 0; i < 1200 && !out().includes("RECORD_NEW_FILE_START"); i++)
+      await new Promise((r) => setTimeout(r, 50));
     expect(out()).toContain("livehook is running");
-    expect(out()).toContain("RECORD_OVER");
+    expect(out()).toContain("RECORD_NEW_FILE_START");
     stop.abort();
     expect(await running).toBe(0);
     for (const port of [mockPort, receiverPort]) {

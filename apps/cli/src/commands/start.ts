@@ -23,6 +23,7 @@ export const startCommand: CommandRun = async ({ opts }, ctx) => {
   const receiverPort = parseInteger(opts.receiverPort ?? 4020, "--receiver-port", 1, 65535);
   const dataDir = resolve(ctx.cwd, optionalString(opts.dataDir) ?? ".livehook");
   const sessions = parseInteger(opts.sessions ?? 1, "--sessions", 0, 100);
+  const segmentSeconds = parseInteger(opts.segmentSeconds ?? 5, "--segment-seconds", 1, 3600);
   const keys = demoKeys(ctx);
   // The children get a clean slate: a DATABASE_URL meant for something else must not redirect the receiver.
   const { DATABASE_URL: _db, ...baseEnv } = ctx.env;
@@ -105,6 +106,9 @@ export const startCommand: CommandRun = async ({ opts }, ctx) => {
           app: demo.app,
           stream: `demo-${runId}-${i + 1}`,
           segments: 2,
+          // Interactively, files finish a few seconds apart so events visibly flow into the inspector;
+          // --once wants the whole recording at once.
+          ...(opts.once ? {} : { mode: "realtime" as const, segment_seconds: segmentSeconds }),
         });
       }
     }
