@@ -98,8 +98,10 @@ export async function startApp(ctx: CliContext, name: AppName, o: StartAppOption
   const deadline = Date.now() + (o.readyTimeoutMs ?? 30_000);
   while (Date.now() < deadline) {
     if (ended !== undefined) {
-      const why = /EADDRINUSE/.test(tail) ? `port ${o.port} is already in use` : `exited with ${ended}`;
-      throw new CliError(`the ${name} did not start: ${why}${lastLine(tail)}`, EXIT.failure);
+      const why = /EADDRINUSE/.test(tail)
+        ? `port ${o.port} is already in use`
+        : `exited with ${ended}${lastLine(tail)}`;
+      throw new CliError(`the ${name} did not start: ${why}`, EXIT.failure);
     }
     if (ctx.signal.aborted) {
       await stop();

@@ -4,6 +4,8 @@
  * reconcile. Every event must end up stored exactly once and verified, with no gap left.
  */
 import { mkdtempSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -238,6 +240,27 @@ describe("the main job", () => {
       await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
     }
   }, 120_000);
+
+  test("a port in use is one clear line", async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, "127.0.0.1", r));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      const r = await cli([
+        "start",
+        "--mock-port",
+        String(port),
+        "--receiver-port",
+        String(await freePort()),
+        "--data-dir",
+        join(dir, "busy"),
+      ]);
+      expect(r.code).toBe(EXIT.failure);
+      expect(r.stderr).toContain(`error: the mock did not start: port ${port} is already in use\n`);
+    } finally {
+      blocker.close();
+    }
+  }, 60_000);
 
   test("livehook mock runs until interrupted", async () => {
     const port = await freePort();
