@@ -11,6 +11,7 @@ import {
 } from "@livehook/core";
 import type { CliContext } from "./context.js";
 import { UnreachableError } from "./errors.js";
+import { networkCause } from "./network-error.js";
 import { unixNow } from "./parse-values.js";
 import type { Vendor } from "./vendors.js";
 
@@ -86,18 +87,4 @@ export async function postCallback(ctx: CliContext, url: string, signed: SignedC
   } catch (err) {
     throw new UnreachableError(url, networkCause(err));
   }
-}
-
-/** The short reason behind a fetch failure ("ECONNREFUSED", "timeout"), not undici's nested error chain. */
-export function networkCause(err: unknown): string {
-  if (err instanceof Error) {
-    if (err.name === "TimeoutError") return "timed out";
-    const cause = (err as Error & { cause?: unknown }).cause;
-    if (cause instanceof Error) {
-      const code = (cause as NodeJS.ErrnoException).code;
-      return code ?? cause.message;
-    }
-    return err.message;
-  }
-  return String(err);
 }

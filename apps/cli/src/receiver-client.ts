@@ -2,7 +2,7 @@
 import { z } from "zod";
 import type { CliContext } from "./context.js";
 import { CliError, EXIT, UnreachableError } from "./errors.js";
-import { networkCause } from "./outgoing-callback.js";
+import { networkCause } from "./network-error.js";
 import { exchange, expectShape, parseJson, snippet } from "./vendor-api/http.js";
 
 /** The fields of an event summary the CLI uses; the receiver sends more. */

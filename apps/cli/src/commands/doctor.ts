@@ -1,7 +1,7 @@
 import type { CommandRun } from "../command-spec.js";
 import { CheckFailed, UnreachableError, UsageError } from "../errors.js";
 import { callbackKeys } from "../keys.js";
-import { networkCause } from "../outgoing-callback.js";
+import { networkCause } from "../network-error.js";
 import { createOutput } from "../output.js";
 import { hostOf, optionalString, parseInteger } from "../parse-values.js";
 import { buildCallback, type Damage, expectedOutcome, OVERSIZE_BYTES } from "../probe-requests.js";

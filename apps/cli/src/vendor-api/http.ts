@@ -2,7 +2,7 @@
 import type { z } from "zod";
 import type { CliContext } from "../context.js";
 import { CliError, EXIT, UnreachableError } from "../errors.js";
-import { networkCause } from "../outgoing-callback.js";
+import { networkCause } from "../network-error.js";
 
 export type HttpReply = { status: number; headers: Headers; text: string };
 
