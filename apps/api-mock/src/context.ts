@@ -37,3 +37,30 @@ export function parseJson(text: string): { value: unknown } | undefined {
 export function isJsonMediaType(contentType: string | undefined): boolean {
   return contentType !== undefined && /^\s*application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(contentType);
 }
+
+const EMPTY = new Uint8Array(0);
+
+type NodeIncoming = AsyncIterable<Buffer> & { headers: Record<string, string | string[] | undefined> };
+
+/**
+ * The raw body, read once. A request without a body (no Content-Length, no Transfer-Encoding: the usual GET and
+ * DELETE) skips the read. On @hono/node-server the bytes come straight from the IncomingMessage: going through
+ * `c.req.arrayBuffer()` would first build a full fetch Request, which costs more than the handler itself.
+ */
+export async function readRawBody(c: {
+  env: unknown;
+  req: { raw: Request; arrayBuffer(): Promise<ArrayBuffer> };
+}): Promise<Uint8Array> {
+  const incoming = (c.env as { incoming?: NodeIncoming } | undefined)?.incoming;
+  if (incoming !== undefined && typeof incoming[Symbol.asyncIterator] === "function") {
+    const h = incoming.headers;
+    if ((h["content-length"] === undefined || h["content-length"] === "0") && h["transfer-encoding"] === undefined) {
+      return EMPTY;
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of incoming) chunks.push(chunk);
+    return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+  }
+  if (c.req.raw.body === null) return EMPTY;
+  return new Uint8Array(await c.req.arrayBuffer());
+}

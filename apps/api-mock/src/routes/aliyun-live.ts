@@ -16,7 +16,7 @@ import {
 import { Hono } from "hono";
 import type { z } from "zod";
 import { checkAliyunAuth } from "../auth/aliyun.js";
-import { type AppContext, apiFaultFires, utf8, type VendorEnv } from "../context.js";
+import { type AppContext, apiFaultFires, readRawBody, utf8, type VendorEnv } from "../context.js";
 import { aliyunRequestId, DOMAIN_NAME, isoSeconds } from "../ids.js";
 import type { AliyunConfigRow } from "../state/store.js";
 import { ALIYUN_QPS } from "../throttle.js";
@@ -132,7 +132,7 @@ export function aliyunLiveRoutes(ctx: AppContext): Hono<VendorEnv> {
       if (v.OnDemandUrl !== undefined) row.OnDemandUrl = v.OnDemandUrl;
       if (v.NotifyReqAuth !== undefined) row.NotifyReqAuth = v.NotifyReqAuth;
       if (!store.insertAliyun(row)) throw new AliyunError(400, "ConfigAlreadyExists", "Config has already exist.");
-      deps.log.info({ vendor: "aliyun-live", domain: row.DomainName }, "config created");
+      deps.log.debug({ vendor: "aliyun-live", domain: row.DomainName }, "config created");
       return { RequestId };
     },
     UpdateLiveRecordNotifyConfig(params, RequestId) {
@@ -150,7 +150,7 @@ export function aliyunLiveRoutes(ctx: AppContext): Hono<VendorEnv> {
       if (v.OnDemandUrl !== undefined) row.OnDemandUrl = v.OnDemandUrl;
       if (v.NotifyReqAuth !== undefined) row.NotifyReqAuth = v.NotifyReqAuth;
       store.updateAliyun(row);
-      deps.log.info({ vendor: "aliyun-live", domain: row.DomainName }, "config updated");
+      deps.log.debug({ vendor: "aliyun-live", domain: row.DomainName }, "config updated");
       return { RequestId };
     },
     DescribeLiveRecordNotifyConfig(params, RequestId) {
@@ -164,7 +164,7 @@ export function aliyunLiveRoutes(ctx: AppContext): Hono<VendorEnv> {
       const v = parseAction(AliyunLiveDeleteLiveRecordNotifyConfigRequest, params, "DeleteLiveRecordNotifyConfig");
       checkDomain(ctx, v.DomainName);
       if (!store.deleteAliyun(v.DomainName)) throw notFound();
-      deps.log.info({ vendor: "aliyun-live", domain: v.DomainName }, "config deleted");
+      deps.log.debug({ vendor: "aliyun-live", domain: v.DomainName }, "config deleted");
       return { RequestId };
     },
     DescribeLiveRecordNotifyRecords(params, RequestId) {
@@ -228,7 +228,7 @@ export function aliyunLiveRoutes(ctx: AppContext): Hono<VendorEnv> {
     const fail = (e: AliyunError) =>
       c.json({ RequestId, HostId: HOST_ID, Code: e.code, Message: e.message }, e.status as AliyunStatus);
     try {
-      const raw = new Uint8Array(await c.req.arrayBuffer());
+      const raw = await readRawBody(c);
       const url = new URL(c.req.url);
       const params = collectParams(url, c.req.header("content-type"), raw);
       if (deps.credentials !== undefined) {

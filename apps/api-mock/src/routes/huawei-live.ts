@@ -10,7 +10,15 @@ import {
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { checkHuaweiApig } from "../auth/huawei-apig.js";
-import { type AppContext, apiFaultFires, isJsonMediaType, parseJson, utf8, type VendorEnv } from "../context.js";
+import {
+  type AppContext,
+  apiFaultFires,
+  isJsonMediaType,
+  parseJson,
+  readRawBody,
+  utf8,
+  type VendorEnv,
+} from "../context.js";
 import { DOMAIN_NAME, hex, huaweiRequestId, isoSeconds } from "../ids.js";
 import type { HuaweiLiveConfigRow } from "../state/store.js";
 
@@ -64,7 +72,7 @@ export function huaweiLiveRoutes(ctx: AppContext): Hono<VendorEnv> {
     const requestId = huaweiRequestId(deps.random, deps.clock, deps.hostname);
     c.set("requestId", requestId);
     c.header("X-request-id", requestId);
-    c.set("raw", new Uint8Array(await c.req.arrayBuffer()));
+    c.set("raw", await readRawBody(c));
     if (deps.credentials !== undefined) {
       const rejection = checkHuaweiApig(
         deps,
@@ -130,11 +138,14 @@ export function huaweiLiveRoutes(ctx: AppContext): Hono<VendorEnv> {
   }
 
   app.get("/v1/:project_id/record/callbacks", (c) => {
-    const params = new URL(c.req.url).searchParams;
-    const q = ListQuery.safeParse(Object.fromEntries([...params.entries()].reverse()));
+    const url = c.req.url;
+    const mark = url.indexOf("?");
+    const params = new URLSearchParams(mark < 0 ? "" : url.slice(mark + 1));
+    // The first value of a repeated name wins, as in the other vendor routes.
+    const q = ListQuery.safeParse(Object.fromEntries([...params].reverse()));
     if (!q.success) return liveError(c, 400, "LIVE.100011001", ILLEGAL);
-    const { total, items } = deps.store.listHuaweiLive(c.req.param("project_id"), q.data, q.data.offset, q.data.limit);
-    return c.json({ total, callback_config: items.map(toHuaweiLiveConfig) }, 200);
+    const json = deps.store.listHuaweiLiveJson(c.req.param("project_id"), q.data, q.data.offset, q.data.limit);
+    return c.body(json, 200, { "content-type": "application/json" });
   });
 
   app.post("/v1/:project_id/record/callbacks", (c) => {
@@ -157,9 +168,10 @@ export function huaweiLiveRoutes(ctx: AppContext): Hono<VendorEnv> {
     };
     if (v.notify_callback_url !== undefined) row.notify_callback_url = v.notify_callback_url;
     if (v.key !== undefined && v.key !== "") row.key = v.key;
-    if (!deps.store.insertHuaweiLive(row)) return liveError(c, 400, "LIVE.103011018", "resource already exists");
-    deps.log.info({ vendor: "huawei-live", id: row.id, domain: row.publish_domain, app: row.app }, "config created");
-    return c.json(toHuaweiLiveConfig(row), 201);
+    const api = toHuaweiLiveConfig(row);
+    if (!deps.store.insertHuaweiLive(row, api)) return liveError(c, 400, "LIVE.103011018", "resource already exists");
+    deps.log.debug({ vendor: "huawei-live", id: row.id, domain: row.publish_domain, app: row.app }, "config created");
+    return c.json(api, 201);
   });
 
   app.get("/v1/:project_id/record/callbacks/:id", (c) => {
@@ -190,16 +202,17 @@ export function huaweiLiveRoutes(ctx: AppContext): Hono<VendorEnv> {
     // D13: an omitted key keeps the stored one, "" clears it.
     const key = v.key === undefined ? current.key : v.key;
     if (key !== undefined && key !== "") row.key = key;
-    if (!deps.store.updateHuaweiLive(row)) return liveError(c, 400, "LIVE.103011018", "resource already exists");
-    deps.log.info({ vendor: "huawei-live", id: row.id }, "config updated");
-    return c.json(toHuaweiLiveConfig(row), 200);
+    const api = toHuaweiLiveConfig(row);
+    if (!deps.store.updateHuaweiLive(row, api)) return liveError(c, 400, "LIVE.103011018", "resource already exists");
+    deps.log.debug({ vendor: "huawei-live", id: row.id }, "config updated");
+    return c.json(api, 200);
   });
 
   app.delete("/v1/:project_id/record/callbacks/:id", (c) => {
     if (!deps.store.deleteHuaweiLive(c.req.param("project_id"), c.req.param("id"))) {
       return liveError(c, 400, "LIVE.100011001", ILLEGAL);
     }
-    deps.log.info({ vendor: "huawei-live", id: c.req.param("id") }, "config deleted");
+    deps.log.debug({ vendor: "huawei-live", id: c.req.param("id") }, "config deleted");
     return c.body(null, 204);
   });
 

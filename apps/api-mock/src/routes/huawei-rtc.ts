@@ -10,7 +10,7 @@ import {
 } from "@livehook/core";
 import { type Context, Hono } from "hono";
 import { checkHuaweiApig } from "../auth/huawei-apig.js";
-import { type AppContext, apiFaultFires, parseJson, utf8, type VendorEnv } from "../context.js";
+import { type AppContext, apiFaultFires, parseJson, readRawBody, utf8, type VendorEnv } from "../context.js";
 import { huaweiRequestId, isoMillis, RTC_APP_ID } from "../ids.js";
 import type { HuaweiRtcConfigRow } from "../state/store.js";
 
@@ -40,7 +40,7 @@ export function huaweiRtcRoutes(ctx: AppContext): Hono<VendorEnv> {
     const requestId = huaweiRequestId(deps.random, deps.clock, deps.hostname);
     c.set("requestId", requestId);
     c.header("X-request-Id", requestId);
-    c.set("raw", new Uint8Array(await c.req.arrayBuffer()));
+    c.set("raw", await readRawBody(c));
     if (deps.credentials !== undefined) {
       const rejection = checkHuaweiApig(
         deps,
@@ -109,7 +109,7 @@ export function huaweiRtcRoutes(ctx: AppContext): Hono<VendorEnv> {
     };
     if (auth_key !== undefined && auth_key !== "") row.auth_key = auth_key;
     deps.store.putRtc(row);
-    deps.log.info({ vendor: "huawei-rtc", app_id: appId }, "config updated");
+    deps.log.debug({ vendor: "huawei-rtc", app_id: appId }, "config updated");
     return c.json({ app_id: appId, record_callback: toRtcCallback(row) }, 200);
   });
 

@@ -58,7 +58,7 @@ export type DeliveryFilter = {
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS huawei_live_configs (
   id TEXT PRIMARY KEY, project_id TEXT NOT NULL, publish_domain TEXT NOT NULL, app TEXT NOT NULL,
-  create_time TEXT NOT NULL, data TEXT NOT NULL, UNIQUE (project_id, publish_domain, app));
+  create_time TEXT NOT NULL, data TEXT NOT NULL, api TEXT NOT NULL, UNIQUE (project_id, publish_domain, app));
 CREATE TABLE IF NOT EXISTS huawei_rtc_configs (app_id TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS aliyun_live_configs (domain TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS domains (vendor TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY (vendor, name));
@@ -86,7 +86,7 @@ export class Store {
 
   constructor(file = ":memory:") {
     this.#db = new Database(file);
-    this.#db.pragma("journal_mode = WAL");
+    if (file !== ":memory:") this.#db.pragma("journal_mode = WAL");
     this.#db.pragma("synchronous = NORMAL");
     this.#db.exec(SCHEMA);
     this.#stmt = this.prepare();
@@ -101,8 +101,8 @@ export class Store {
   private prepare() {
     const db = this.#db;
     return {
-      hlList: db.prepare<[HlQuery], DataRow>(
-        `SELECT data FROM huawei_live_configs WHERE project_id = @p AND (@d IS NULL OR publish_domain = @d)
+      hlList: db.prepare<[HlQuery], { api: string }>(
+        `SELECT api FROM huawei_live_configs WHERE project_id = @p AND (@d IS NULL OR publish_domain = @d)
          AND (@a IS NULL OR app = @a) ORDER BY create_time, id LIMIT @limit OFFSET @offset`,
       ),
       hlCount: db.prepare<[HlQuery], { n: number }>(
@@ -113,10 +113,10 @@ export class Store {
         "SELECT data FROM huawei_live_configs WHERE project_id = ? AND id = ?",
       ),
       hlInsert: db.prepare(
-        "INSERT OR IGNORE INTO huawei_live_configs (id, project_id, publish_domain, app, create_time, data) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT OR IGNORE INTO huawei_live_configs (id, project_id, publish_domain, app, create_time, data, api) VALUES (?, ?, ?, ?, ?, ?, ?)",
       ),
       hlUpdate: db.prepare(
-        "UPDATE OR IGNORE huawei_live_configs SET app = ?, data = ? WHERE project_id = ? AND id = ?",
+        "UPDATE OR IGNORE huawei_live_configs SET app = ?, data = ?, api = ? WHERE project_id = ? AND id = ?",
       ),
       hlDelete: db.prepare("DELETE FROM huawei_live_configs WHERE project_id = ? AND id = ?"),
       hlByDomain: db.prepare<[string], DataRow>(
@@ -189,25 +189,27 @@ export class Store {
 
   // --- Huawei Live ---
 
-  listHuaweiLive(
+  /**
+   * The list reply as JSON text. Rows keep their API form pre-serialised, so the hottest call of the mock
+   * neither parses nor re-serialises them.
+   */
+  listHuaweiLiveJson(
     projectId: string,
     filter: { publish_domain?: string | undefined; app?: string | undefined },
     offset: number,
     limit: number,
-  ): { total: number; items: HuaweiLiveConfigRow[] } {
-    const d = filter.publish_domain ?? null;
-    const a = filter.app ?? null;
-    const q = { p: projectId, d, a, limit, offset };
+  ): string {
+    const q = { p: projectId, d: filter.publish_domain ?? null, a: filter.app ?? null, limit, offset };
     const total = this.#stmt.hlCount.get(q)?.n ?? 0;
-    const items = this.#stmt.hlList.all(q).map((r) => JSON.parse(r.data));
-    return { total, items };
+    const items = this.#stmt.hlList.all(q).map((r) => r.api);
+    return `{"total":${total},"callback_config":[${items.join(",")}]}`;
   }
   getHuaweiLive(projectId: string, id: string): HuaweiLiveConfigRow | undefined {
     const row = this.#stmt.hlGet.get(projectId, id);
     return row === undefined ? undefined : JSON.parse(row.data);
   }
   /** False when (project, domain, app) is taken. */
-  insertHuaweiLive(row: HuaweiLiveConfigRow): boolean {
+  insertHuaweiLive(row: HuaweiLiveConfigRow, api: HuaweiLiveRecordCallbackConfig): boolean {
     const r = this.#stmt.hlInsert.run(
       row.id,
       row.project_id,
@@ -215,12 +217,15 @@ export class Store {
       row.app,
       row.create_time,
       JSON.stringify(row),
+      JSON.stringify(api),
     );
     return r.changes === 1;
   }
   /** False when the new app collides with another config of the domain. */
-  updateHuaweiLive(row: HuaweiLiveConfigRow): boolean {
-    return this.#stmt.hlUpdate.run(row.app, JSON.stringify(row), row.project_id, row.id).changes === 1;
+  updateHuaweiLive(row: HuaweiLiveConfigRow, api: HuaweiLiveRecordCallbackConfig): boolean {
+    return (
+      this.#stmt.hlUpdate.run(row.app, JSON.stringify(row), JSON.stringify(api), row.project_id, row.id).changes === 1
+    );
   }
   deleteHuaweiLive(projectId: string, id: string): boolean {
     return this.#stmt.hlDelete.run(projectId, id).changes === 1;

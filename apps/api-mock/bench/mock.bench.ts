@@ -1,0 +1,224 @@
+/**
+ * Benchmark (a script, not a timed test): requests/s for list and create against Prism mocking huawei-live.json,
+ * cold start to the first 200, and deliveries/s from the simulator to a bare node:http sink. Everything runs on
+ * 127.0.0.1, every phase is bounded in time and count. Needs `pnpm build` first (runs dist/main.js).
+ *
+ *   npx tsx bench/mock.bench.ts [--seconds 5] [--connections 32]
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:http";
+import { createRequire } from "node:module";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { hammer, type Shot } from "./raw-client.js";
+
+const { values } = parseArgs({
+  options: { seconds: { type: "string", default: "5" }, connections: { type: "string", default: "32" } },
+});
+const SECONDS = Number(values.seconds);
+const CONNECTIONS = Number(values.connections);
+const MAIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+const require = createRequire(import.meta.url);
+const HUAWEI_LIVE_JSON = require.resolve("@livehook/core/openapi/huawei-live.json");
+const PRISM = require.resolve("@stoplight/prism-cli/dist/index.js");
+const PROJECT = "0123456789abcdef0123456789abcdef";
+const LIST = `/v1/${PROJECT}/record/callbacks?offset=0&limit=10`;
+const CREATE = `/v1/${PROJECT}/record/callbacks`;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+  const { port } = srv.address() as AddressInfo;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+function start(cmd: string, args: string[]): ChildProcess {
+  const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
+  // Drain output (Prism logs every request by default); a full pipe would stall the server.
+  child.stdout?.resume();
+  child.stderr?.resume();
+  return child;
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill("SIGTERM");
+  await Promise.race([exited, sleep(3000)]);
+  if (child.exitCode === null) child.kill("SIGKILL");
+}
+
+/** ms from spawn to the first 200 on `path`; polls every 2 ms for at most 30 s. */
+async function coldStart(
+  cmd: string,
+  args: string[],
+  port: number,
+  path: string,
+  headers: Record<string, string> = {},
+) {
+  const t0 = performance.now();
+  const child = start(cmd, args);
+  try {
+    while (performance.now() - t0 < 30_000) {
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}${path}`, { headers });
+        await res.arrayBuffer();
+        if (res.status === 200) return performance.now() - t0;
+      } catch {
+        // not listening yet
+      }
+      await sleep(2);
+    }
+    throw new Error(`${cmd} ${args.join(" ")} did not answer 200 within 30 s`);
+  } finally {
+    await stop(child);
+  }
+}
+
+/** Closed-loop load through the raw-socket client, bounded by SECONDS and 2 million requests. */
+function load(port: number, make: (i: number) => Shot, expectStatus: number) {
+  const headers = { "content-type": "application/json", "x-auth-token": "bench" };
+  return hammer({
+    port,
+    connections: CONNECTIONS,
+    seconds: SECONDS,
+    maxRequests: 2_000_000,
+    expectStatus,
+    make: (i) => ({ ...make(i), headers }),
+  });
+}
+
+async function waitFor200(port: number, path: string) {
+  for (let t = 0; t < 15_000; t += 20) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}${path}`, { headers: { "x-auth-token": "bench" } });
+      await res.arrayBuffer();
+      if (res.status === 200) return;
+    } catch {
+      // starting
+    }
+    await sleep(20);
+  }
+  throw new Error("server did not start");
+}
+
+const createBody = (app: string) =>
+  JSON.stringify({
+    publish_domain: "publish.example.com",
+    app,
+    notify_callback_url: "https://mycallback.example.com/record_notify",
+    notify_event_subscription: ["RECORD_FILE_COMPLETE", "RECORD_NEW_FILE_START"],
+    sign_type: "HMACSHA256",
+    key: "a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6",
+  });
+
+async function throughput(name: string, cmd: string, args: string[], port: number) {
+  const child = start(cmd, args);
+  try {
+    await waitFor200(port, LIST);
+    // Warm up, and give the mock's list a realistic page (10 configs).
+    for (let k = 0; k < 10; k++) {
+      await fetch(`http://127.0.0.1:${port}${CREATE}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-auth-token": "bench" },
+        body: createBody(`seed${k}`),
+      }).then((r) => r.arrayBuffer());
+    }
+    const list = await load(port, () => ({ method: "GET", path: LIST }), 200);
+    const create = await load(port, (n) => ({ method: "POST", path: CREATE, body: createBody(`app${n}`) }), 201);
+    console.log(
+      `${name.padEnd(6)} list ${list.rps.toFixed(0).padStart(7)} req/s (${list.bad} unexpected)   create ${create.rps
+        .toFixed(0)
+        .padStart(7)} req/s (${create.bad} unexpected)`,
+    );
+    return { list: list.rps, create: create.rps };
+  } finally {
+    await stop(child);
+  }
+}
+
+async function deliveries(sessions: number, segments: number) {
+  let received = 0;
+  let done!: () => void;
+  const all = new Promise<void>((r) => {
+    done = r;
+  });
+  const expected = sessions * (2 * segments + 1);
+  const sink = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      res.writeHead(200, { "content-type": "application/json" }).end('{"status":1,"result":"success"}');
+      if (++received === expected) done();
+    });
+  });
+  await new Promise<void>((r) => sink.listen(0, "127.0.0.1", r));
+  const sinkPort = (sink.address() as AddressInfo).port;
+  const port = await freePort();
+  const child = start(process.execPath, [MAIN, "--port", String(port)]);
+  try {
+    await waitFor200(port, "/healthz");
+    const post = (path: string, body: unknown) =>
+      fetch(`http://127.0.0.1:${port}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      }).then((r) => r.arrayBuffer());
+    await post(CREATE, {
+      publish_domain: "push.example.com",
+      app: "*",
+      notify_callback_url: `http://127.0.0.1:${sinkPort}/hooks/huawei-live`,
+      notify_event_subscription: ["RECORD_NEW_FILE_START", "RECORD_FILE_COMPLETE", "RECORD_OVER", "RECORD_FAILED"],
+      key: "a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6",
+    });
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: sessions }, (_, k) =>
+        post("/_mock/sessions", {
+          vendor: "huawei-live",
+          domain: "push.example.com",
+          app: "live",
+          stream: `s${k}`,
+          segments,
+        }),
+      ),
+    );
+    await Promise.race([all, sleep(60_000)]);
+    const seconds = (performance.now() - t0) / 1000;
+    console.log(
+      `deliveries: ${received}/${expected} signed HMACSHA256 callbacks in ${seconds.toFixed(2)} s = ${(received / seconds).toFixed(0)} deliveries/s (${sessions} sessions × ${2 * segments + 1} events)`,
+    );
+    return received / seconds;
+  } finally {
+    await stop(child);
+    sink.closeAllConnections();
+    await new Promise<void>((r) => sink.close(() => r()));
+  }
+}
+
+console.log(`node ${process.version}, ${SECONDS} s per load phase, ${CONNECTIONS} connections, 127.0.0.1`);
+
+const mockPort = await freePort();
+const colds: number[] = [];
+for (let k = 0; k < 5; k++)
+  colds.push(await coldStart(process.execPath, [MAIN, "--port", String(mockPort)], mockPort, "/healthz"));
+colds.sort((a, b) => a - b);
+console.log(
+  `cold start to first 200 (mock): median ${colds[2]?.toFixed(0)} ms, min ${colds[0]?.toFixed(0)} ms, max ${colds[4]?.toFixed(0)} ms`,
+);
+
+const prismPort = await freePort();
+const prismArgs = [PRISM, "mock", "-h", "127.0.0.1", "-p", String(prismPort), HUAWEI_LIVE_JSON];
+const prismCold = await coldStart(process.execPath, prismArgs, prismPort, LIST, { "x-auth-token": "bench" });
+console.log(`cold start to first 200 (prism): ${prismCold.toFixed(0)} ms`);
+
+const mock = await throughput("mock", process.execPath, [MAIN, "--port", String(mockPort)], mockPort);
+const prism = await throughput("prism", process.execPath, prismArgs, prismPort);
+console.log(
+  `ratio mock/prism: list ${(mock.list / prism.list).toFixed(1)}x, create ${(mock.create / prism.create).toFixed(1)}x`,
+);
+
+await deliveries(20, 50);
