@@ -190,16 +190,45 @@ describe("end to end: mock → receiver through the CLI", () => {
     expect(r.stdout.trim().split("\n")).toHaveLength(3);
   });
 
-  test("trigger and doctor against the real receiver", async () => {
-    const env = { LIVEHOOK_HUAWEI_RTC_KEY: DEMO_KEYS["huawei-rtc"] };
-    const t = await cli(["trigger", "huawei-rtc", "RECORD_FILE_COMPLETE", "--to", `${receiver.url}/hooks/huawei-rtc`], {
-      env,
-    });
-    expect(t.code).toBe(0);
-    const d = await cli(["doctor", "--url", `${receiver.url}/hooks/huawei-rtc`, "--json"], { env });
-    const probes = (JSON.parse(d.stdout) as { probes: { probe: string; pass: boolean; actual: string }[] }).probes;
-    expect(probes.filter((p) => !p.pass)).toEqual([]);
-    expect(d.code).toBe(0);
+  test.each(["huawei-live", "huawei-rtc", "aliyun-live"])(
+    "trigger and doctor against the real receiver: %s",
+    async (vendor) => {
+      const env = {
+        LIVEHOOK_HUAWEI_LIVE_KEY: DEMO_KEYS["huawei-live"],
+        LIVEHOOK_HUAWEI_RTC_KEY: DEMO_KEYS["huawei-rtc"],
+        LIVEHOOK_ALIYUN_LIVE_KEY: DEMO_KEYS["aliyun-live"],
+      };
+      const event = vendor === "aliyun-live" ? "file_created" : "RECORD_FILE_COMPLETE";
+      const t = await cli(["trigger", vendor, event, "--to", `${receiver.url}/hooks/${vendor}`, "--replay"], { env });
+      expect(t.stderr).toBe("");
+      expect(t.code).toBe(0);
+      const d = await cli(["doctor", "--url", `${receiver.url}/hooks/${vendor}`, "--json"], { env });
+      const probes = (JSON.parse(d.stdout) as { probes: { probe: string; pass: boolean; actual: string }[] }).probes;
+      expect(probes.filter((p) => !p.pass)).toEqual([]);
+      expect(d.code).toBe(0);
+    },
+  );
+
+  test("tail filters by vendor", async () => {
+    const r = await cli([
+      "tail",
+      "--url",
+      receiver.url,
+      "--vendor",
+      "huawei-rtc",
+      "--history",
+      "100",
+      "--count",
+      "2",
+      "--json",
+    ]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { vendor: string });
+    expect(lines).toHaveLength(2);
+    for (const e of lines) expect(e.vendor).toBe("huawei-rtc");
   });
 });
 
