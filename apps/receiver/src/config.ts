@@ -48,6 +48,7 @@ export const FileConfig = z.strictObject({
     .optional(),
   forwardRetryMs: z.array(z.number().int().min(0)).max(20).optional(),
   sqliteSynchronous: Synchronous.optional(),
+  sqliteWriter: z.enum(["worker", "inline"]).optional(),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
 });
 export type FileConfig = z.infer<typeof FileConfig>;
@@ -82,6 +83,7 @@ export const EnvConfig = z.object({
     .pipe(z.array(z.number().int().min(0)).max(20))
     .optional(),
   LIVEHOOK_SQLITE_SYNCHRONOUS: Synchronous.optional(),
+  LIVEHOOK_SQLITE_WRITER: z.enum(["worker", "inline"]).optional(),
   LIVEHOOK_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
 });
 
@@ -106,6 +108,8 @@ export type Config = {
   forward: Partial<Record<Vendor, string>>;
   forwardRetryMs: number[];
   sqliteSynchronous: "FULL" | "NORMAL";
+  /** Commit in a worker thread (the fsync does not block the event loop) or on the main thread. */
+  sqliteWriter: "worker" | "inline";
   logLevel: string;
 };
 
@@ -224,6 +228,7 @@ export function loadConfig(sources: ConfigSources): Config {
     forward,
     forwardRetryMs: env.LIVEHOOK_FORWARD_RETRY_MS ?? file.forwardRetryMs ?? [...DEFAULTS.forwardRetryMs],
     sqliteSynchronous: env.LIVEHOOK_SQLITE_SYNCHRONOUS ?? file.sqliteSynchronous ?? "FULL",
+    sqliteWriter: env.LIVEHOOK_SQLITE_WRITER ?? file.sqliteWriter ?? "inline",
     logLevel: env.LIVEHOOK_LOG_LEVEL ?? file.logLevel ?? "info",
   };
 }

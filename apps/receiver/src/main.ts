@@ -37,7 +37,11 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel);
   const store =
     config.storage.kind === "sqlite"
-      ? await openSqliteStore({ file: config.storage.file, synchronous: config.sqliteSynchronous })
+      ? await openSqliteStore({
+          file: config.storage.file,
+          synchronous: config.sqliteSynchronous,
+          writer: config.sqliteWriter,
+        })
       : await openPostgresStore({ url: config.storage.url });
 
   let draining = false;

@@ -40,6 +40,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     forward: {},
     forwardRetryMs: [10, 20],
     sqliteSynchronous: "NORMAL",
+    sqliteWriter: "inline",
     logLevel: "silent",
     ...overrides,
   };

@@ -10,7 +10,15 @@ storeSuite("SQLite (:memory:)", async () => ({
   cleanup: async () => {},
 }));
 
-storeSuite("SQLite (file, WAL, FULL)", async () => {
+storeSuite("SQLite (file, WAL, NORMAL, inline writer)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "livehook-sqlite-"));
+  return {
+    store: await openSqliteStore({ file: join(dir, "receiver.db"), synchronous: "NORMAL", writer: "inline" }),
+    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+});
+
+storeSuite("SQLite (file, WAL, FULL, writer thread)", async () => {
   const dir = mkdtempSync(join(tmpdir(), "livehook-sqlite-"));
   return {
     store: await openSqliteStore({ file: join(dir, "nested", "receiver.db"), synchronous: "FULL" }),

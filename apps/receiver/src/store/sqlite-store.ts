@@ -1,16 +1,22 @@
 /**
- * SQLite store (better-sqlite3, WAL). The write path uses prepared statements inside one synchronous
- * better-sqlite3 transaction per batch: the group committer hands over every event that arrived in one
- * event-loop turn, so the commit (and its fsync) is paid once per batch. Reads and migrations go through the
- * same Kysely queries as PostgreSQL.
+ * SQLite store (better-sqlite3, WAL). Writes use prepared statements inside one synchronous transaction per
+ * batch (sqlite-writer.ts): the group committer hands over every event that arrived in one event-loop turn, so
+ * the commit (and its fsync) is paid once per batch. For a file the writer runs in a worker thread
+ * (sqlite-worker.ts) so the fsync does not stall the event loop; ":memory:" cannot be shared with a thread and
+ * writes inline. Reads and migrations go through the same Kysely queries as PostgreSQL, on the main thread's
+ * connection (WAL lets it read while the worker writes).
  */
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 import BetterSqlite3 from "better-sqlite3";
 import { Kysely, Migrator, SqliteDialect } from "kysely";
 import { migrationProvider } from "./migrations.js";
 import * as queries from "./queries.js";
 import type { Database } from "./schema.js";
+import type { WorkerCommand, WorkerReply } from "./sqlite-worker.js";
+import { createSqliteWriter, openSqliteConnection } from "./sqlite-writer.js";
 import type { EventStore, NewEvent, NewRejection, WriteOutcome } from "./types.js";
 
 export type SqliteStoreOptions = {
@@ -21,100 +27,93 @@ export type SqliteStoreOptions = {
    * survives a process crash or kill -9, but the last commits may be lost on power loss or an OS crash.
    */
   synchronous: "FULL" | "NORMAL";
+  /** "worker" (default for files) or "inline" (always for ":memory:"). */
+  writer?: "worker" | "inline";
 };
+
+type Writer = {
+  writeAll(events: readonly NewEvent[]): Promise<WriteOutcome[]>;
+  rejectAll(rejections: readonly NewRejection[]): Promise<void>;
+  close(): Promise<void>;
+};
+
+/** Starts sqlite-worker; under vitest/tsx only the .ts source exists, so the worker loads it through tsx. */
+async function workerWriter(file: string, synchronous: "FULL" | "NORMAL"): Promise<Writer> {
+  const js = new URL("./sqlite-worker.js", import.meta.url);
+  const useJs = existsSync(fileURLToPath(js));
+  const ts = new URL("./sqlite-worker.ts", import.meta.url).href;
+  const bootTs = `import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(ts)}); });`;
+  const worker = useJs
+    ? new Worker(js, { workerData: { file, synchronous } })
+    : new Worker(bootTs, { eval: true, workerData: { file, synchronous } });
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  let nextId = 1;
+  let failure: Error | undefined;
+  worker.on("message", (reply: WorkerReply) => {
+    const p = pending.get(reply.id);
+    if (p === undefined) return;
+    pending.delete(reply.id);
+    if (reply.ok) p.resolve(reply.result);
+    else p.reject(new Error(reply.error));
+  });
+  const failAll = (err: Error) => {
+    failure = err;
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+  };
+  worker.on("error", failAll);
+  worker.on("exit", (code) => failAll(new Error(`SQLite writer thread exited (${code})`)));
+  await new Promise<void>((resolve, reject) => {
+    pending.set(0, { resolve: () => resolve(), reject });
+  });
+  const call = <T>(msg: WorkerCommand): Promise<T> => {
+    if (failure !== undefined) return Promise.reject(failure);
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      worker.postMessage({ ...msg, id });
+    });
+  };
+  return {
+    writeAll: (events) => call<WriteOutcome[]>({ kind: "events", events: events as NewEvent[] }),
+    rejectAll: (rejections) => call<void>({ kind: "rejections", rejections: rejections as NewRejection[] }),
+    close: async () => {
+      if (failure === undefined) await call<void>({ kind: "close" });
+      await worker.terminate();
+    },
+  };
+}
 
 export async function openSqliteStore(opts: SqliteStoreOptions): Promise<EventStore> {
   if (opts.file !== ":memory:") mkdirSync(dirname(opts.file), { recursive: true });
-  const sqlite = new BetterSqlite3(opts.file);
-  sqlite.pragma("journal_mode = WAL");
-  sqlite.pragma(`synchronous = ${opts.synchronous}`);
-  sqlite.pragma("busy_timeout = 5000");
+  const sqlite = openSqliteConnection(BetterSqlite3, opts.file, opts.synchronous);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   const { error } = await new Migrator({ db, provider: migrationProvider("sqlite") }).migrateToLatest();
   if (error !== undefined) {
     await db.destroy();
     throw error;
   }
-
-  const claim = sqlite.prepare("INSERT INTO event_keys (key, event_id) VALUES (?, NULL) ON CONFLICT DO NOTHING");
-  const ownerOf = sqlite.prepare<[string], { event_id: number }>(
-    "SELECT event_id FROM event_keys WHERE key = ? AND event_id IS NOT NULL",
-  );
-  const bind = sqlite.prepare("UPDATE event_keys SET event_id = ? WHERE key = ? AND event_id IS NULL");
-  const unclaim = sqlite.prepare("DELETE FROM event_keys WHERE key = ? AND event_id IS NULL");
-  const bumpDuplicates = sqlite.prepare("UPDATE events SET duplicates = duplicates + 1 WHERE id = ?");
-  const insertEvent = sqlite.prepare(
-    `INSERT INTO events (vendor, idem_key, received_at, event_type, domain, app, stream, session_key, file_key, event_time,
-       body_authenticated, key_index, valid, issues, unknown_fields, headers, raw_body, forward_state, forward_next_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const insertRejection = sqlite.prepare(
-    "INSERT INTO rejections (vendor, received_at, reason, status, headers, raw_body) VALUES (?, ?, ?, ?, ?, ?)",
-  );
-
-  function writeOne(e: NewEvent): WriteOutcome {
-    const claimed = e.idemKeys.map((k) => claim.run(k).changes === 1);
-    if (claimed.every(Boolean)) {
-      const id = Number(
-        insertEvent.run(
-          e.vendor,
-          e.idemKeys[0],
-          e.receivedAt,
-          e.eventType,
-          e.domain,
-          e.app,
-          e.stream,
-          e.sessionKey,
-          e.fileKey,
-          e.eventTime,
-          e.bodyAuthenticated ? 1 : 0,
-          e.keyIndex,
-          e.valid ? 1 : 0,
-          JSON.stringify(e.issues),
-          JSON.stringify(e.unknownFields),
-          JSON.stringify(e.headers),
-          Buffer.from(e.rawBody.buffer, e.rawBody.byteOffset, e.rawBody.byteLength),
-          e.forward ? "pending" : null,
-          e.forward ? e.receivedAt : null,
-        ).lastInsertRowid,
-      );
-      for (const k of e.idemKeys) bind.run(id, k);
-      return { status: "stored", id };
+  let writer: Writer;
+  if (opts.file === ":memory:" || opts.writer === "inline") {
+    const inline = createSqliteWriter(sqlite);
+    writer = {
+      writeAll: async (events) => inline.writeAll(events),
+      rejectAll: async (rejections) => inline.rejectAll(rejections),
+      close: async () => {},
+    };
+  } else {
+    try {
+      writer = await workerWriter(opts.file, opts.synchronous);
+    } catch (err) {
+      await db.destroy();
+      throw err;
     }
-    let original: number | null = null;
-    for (const k of e.idemKeys) {
-      const row = ownerOf.get(k);
-      if (row !== undefined) {
-        original = row.event_id;
-        break;
-      }
-    }
-    // A duplicate keeps no claim of its own, so the dedupe window is measured from the stored event.
-    e.idemKeys.forEach((k, i) => {
-      if (claimed[i]) unclaim.run(k);
-    });
-    if (original !== null) bumpDuplicates.run(original);
-    return { status: "duplicate", id: original };
   }
-
-  const writeAll = sqlite.transaction((events: readonly NewEvent[]) => events.map(writeOne));
-  const rejectAll = sqlite.transaction((rejections: readonly NewRejection[]) => {
-    for (const r of rejections) {
-      insertRejection.run(
-        r.vendor,
-        r.receivedAt,
-        r.reason,
-        r.status,
-        JSON.stringify(r.headers),
-        Buffer.from(r.rawBody.buffer, r.rawBody.byteOffset, r.rawBody.byteLength),
-      );
-    }
-  });
 
   return {
     kind: "sqlite",
-    writeBatch: async (events) => writeAll(events),
-    recordRejections: async (rejections) => rejectAll(rejections),
+    writeBatch: (events) => writer.writeAll(events),
+    recordRejections: (rejections) => writer.rejectAll(rejections),
     listEvents: (q) => queries.listEvents(db, q),
     getEvent: (id) => queries.getEvent(db, id),
     listRejections: (q) => queries.listRejections(db, q),
@@ -125,6 +124,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<EventSt
       sqlite.prepare("SELECT 1").get();
     },
     close: async () => {
+      await writer.close();
       await db.destroy();
     },
   };
