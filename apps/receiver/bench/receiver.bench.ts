@@ -10,7 +10,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { signHuaweiLiveCallbackBody } from "@livehook/core";
@@ -112,13 +112,19 @@ try {
   rows.push(await measure("bare node:http (read body, 200)", bare.url));
   await stop(bare.child);
 
-  for (const sync of ["FULL", "NORMAL"] as const) {
-    const r = await spawnReceiver(["--data", join(dir, `${sync}.db`)], {
+  const sqliteVariants = [
+    ["FULL", "inline"],
+    ["NORMAL", "inline"],
+    ["FULL", "worker"],
+  ] as const;
+  for (const [sync, writer] of sqliteVariants) {
+    const r = await spawnReceiver(["--data", join(dir, `${sync}-${writer}.db`)], {
       LIVEHOOK_HUAWEI_LIVE_KEYS: KEY,
       LIVEHOOK_SQLITE_SYNCHRONOUS: sync,
+      LIVEHOOK_SQLITE_WRITER: writer,
       LIVEHOOK_LOG_LEVEL: "warn",
     });
-    rows.push(await measure(`receiver, SQLite WAL, synchronous=${sync}`, r.url));
+    rows.push(await measure(`receiver, SQLite WAL, synchronous=${sync}, ${writer} writer`, r.url));
     await stop(r.child);
   }
 
@@ -152,6 +158,8 @@ const table = [
 ].join("\n");
 console.log(`\n${table}\n`);
 console.log(
-  `${cpus().length} CPUs (${cpus()[0]?.model ?? "?"}), Node ${process.version}, ${CONNECTIONS} connections, ${SECONDS} s after ${WARMUP} s warm-up`,
+  `${cpus().length} CPUs (${cpus()[0]?.model ?? "?"}), Node ${process.version}, ${CONNECTIONS} connections, ${SECONDS} s after ${WARMUP} s warm-up, load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}`,
 );
 if (values.write) writeFileSync(values.write, `${table}\n`);

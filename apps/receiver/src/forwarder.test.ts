@@ -48,6 +48,8 @@ test("relays accepted events as JSON, retries on the schedule, then dead-letters
   clock.advance(1e9);
   expect(await forwarder.runOnce()).toBe(0);
   expect(calls).toHaveLength(4);
+  const letters = (await (await app.request("/api/dead-letters")).json()) as { deadLetters: { eventId: number }[] };
+  expect(letters.deadLetters.map((d) => d.eventId)).toEqual([failing?.id]);
 });
 
 test("a network error counts as a failed attempt", async () => {

@@ -157,5 +157,10 @@ export function apiRoutes(deps: ReceiverDeps): Hono {
     return c.json({ rejections: rows.map(rejectionJson) });
   });
 
+  api.get("/dead-letters", async (c) => {
+    const rows = await deps.store.listDeadLetters(200);
+    return c.json({ deadLetters: rows.map((d) => ({ ...d, failedAt: new Date(d.failedAt).toISOString() })) });
+  });
+
   return api;
 }

@@ -10,13 +10,15 @@ function initial(dialect: Dialect): Migration {
   const bytes = dialect === "sqlite" ? "blob" : "bytea";
   return {
     async up(db: Kysely<unknown>) {
-      const id = (col: ColumnDefinitionBuilder) =>
-        dialect === "sqlite" ? col.primaryKey().autoIncrement() : col.primaryKey();
+      // SQLite: a plain INTEGER PRIMARY KEY (rowid) is already increasing, and events are never deleted, so
+      // AUTOINCREMENT would only add a sqlite_sequence write to every insert.
+      const id = (col: ColumnDefinitionBuilder) => col.primaryKey();
       await db.schema
         .createTable("events")
         .addColumn("id", dialect === "sqlite" ? "integer" : "bigserial", id)
         .addColumn("vendor", "text", (c) => c.notNull())
-        .addColumn("idem_key", "text", (c) => c.notNull().unique())
+        // Uniqueness is enforced by event_keys' primary key; a second index here would only slow inserts.
+        .addColumn("idem_key", "text", (c) => c.notNull())
         .addColumn("received_at", "bigint", (c) => c.notNull())
         .addColumn("event_type", "text")
         .addColumn("domain", "text")
@@ -40,10 +42,12 @@ function initial(dialect: Dialect): Migration {
         .execute();
       await db.schema.createIndex("events_received_at").on("events").column("received_at").execute();
       await db.schema.createIndex("events_session").on("events").columns(["vendor", "session_key"]).execute();
+      // Partial: only queued events are indexed, so receivers without forwarding pay nothing for it.
       await db.schema
         .createIndex("events_forward_due")
         .on("events")
-        .columns(["forward_state", "forward_next_at"])
+        .column("forward_next_at")
+        .where(sql.ref("forward_state"), "=", "pending")
         .execute();
       await db.schema
         .createTable("event_keys")

@@ -4,7 +4,15 @@
 import type { Kysely, Selectable } from "kysely";
 import type { Vendor } from "../vendors.js";
 import type { Database, EventsTable, RejectionsTable } from "./schema.js";
-import type { EventQuery, EventSummary, ForwardState, ForwardTask, RejectionSummary, StoredEvent } from "./types.js";
+import type {
+  DeadLetter,
+  EventQuery,
+  EventSummary,
+  ForwardState,
+  ForwardTask,
+  RejectionSummary,
+  StoredEvent,
+} from "./types.js";
 
 const SUMMARY_COLUMNS = [
   "id",
@@ -129,6 +137,31 @@ export async function countEvents(db: Kysely<Database>): Promise<number> {
     .select((eb) => eb.fn.countAll<number | string>().as("n"))
     .executeTakeFirstOrThrow();
   return num(row.n);
+}
+
+export async function listDeadLetters(db: Kysely<Database>, limit: number): Promise<DeadLetter[]> {
+  const rows = await db
+    .selectFrom("dead_letters")
+    .innerJoin("events", "events.id", "dead_letters.event_id")
+    .select([
+      "dead_letters.id as id",
+      "dead_letters.event_id as event_id",
+      "events.vendor as vendor",
+      "dead_letters.failed_at as failed_at",
+      "dead_letters.attempts as attempts",
+      "dead_letters.error as error",
+    ])
+    .orderBy("dead_letters.id", "desc")
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    id: num(r.id),
+    eventId: num(r.event_id),
+    vendor: r.vendor as Vendor,
+    failedAt: num(r.failed_at),
+    attempts: r.attempts,
+    error: r.error,
+  }));
 }
 
 export async function dueForwards(db: Kysely<Database>, now: number, limit: number): Promise<ForwardTask[]> {

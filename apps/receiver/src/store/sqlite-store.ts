@@ -118,6 +118,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<EventSt
     getEvent: (id) => queries.getEvent(db, id),
     listRejections: (q) => queries.listRejections(db, q),
     countEvents: () => queries.countEvents(db),
+    listDeadLetters: (limit) => queries.listDeadLetters(db, limit),
     dueForwards: (now, limit) => queries.dueForwards(db, now, limit),
     markForward: (id, now, result) => queries.markForward(db, id, now, result),
     ping: async () => {

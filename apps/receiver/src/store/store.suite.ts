@@ -147,6 +147,16 @@ export function storeSuite(name: string, open: () => Promise<{ store: EventStore
       const stored = await store.getEvent(id);
       expect(stored).toMatchObject({ forwardState: "dead", forwardAttempts: 2, forwardError: "HTTP 500" });
       expect((await store.dueForwards(T0 + 1e9, 10)).length).toBe(0);
+      expect(await store.listDeadLetters(10)).toEqual([
+        {
+          id: expect.any(Number),
+          eventId: id,
+          vendor: "huawei-live",
+          failedAt: T0 + 500,
+          attempts: 2,
+          error: "HTTP 500",
+        },
+      ]);
     });
 
     test("ping succeeds", async () => {

@@ -83,6 +83,15 @@ export type RejectionSummary = {
   rawBody: Uint8Array;
 };
 
+export type DeadLetter = {
+  id: number;
+  eventId: number;
+  vendor: Vendor;
+  failedAt: number;
+  attempts: number;
+  error: string;
+};
+
 export const VERDICT_FILTERS = ["body_authenticated", "body_unauthenticated", "valid", "invalid"] as const;
 export type VerdictFilter = (typeof VERDICT_FILTERS)[number];
 
@@ -119,6 +128,8 @@ export interface EventStore {
     limit: number;
   }): Promise<RejectionSummary[]>;
   countEvents(): Promise<number>;
+  /** Events whose forwarding gave up, newest first. */
+  listDeadLetters(limit: number): Promise<DeadLetter[]>;
   /** Events queued for forwarding whose next attempt is due at `now` (ms). */
   dueForwards(now: number, limit: number): Promise<ForwardTask[]>;
   /** Records a forwarding attempt: delivered, retry at `nextAt`, or dead-lettered. */
