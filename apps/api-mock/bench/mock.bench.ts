@@ -14,10 +14,15 @@ import { parseArgs } from "node:util";
 import { hammer, type Shot } from "./raw-client.js";
 
 const { values } = parseArgs({
-  options: { seconds: { type: "string", default: "5" }, connections: { type: "string", default: "32" } },
+  options: {
+    seconds: { type: "string", default: "5" },
+    connections: { type: "string", default: "32" },
+    pipelining: { type: "string", default: "1" },
+  },
 });
 const SECONDS = Number(values.seconds);
 const CONNECTIONS = Number(values.connections);
+const PIPELINING = Number(values.pipelining);
 const MAIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
 const require = createRequire(import.meta.url);
 const HUAWEI_LIVE_JSON = require.resolve("@livehook/core/openapi/huawei-live.json");
@@ -88,6 +93,7 @@ function load(port: number, make: (i: number) => Shot, expectStatus: number) {
     seconds: SECONDS,
     maxRequests: 2_000_000,
     expectStatus,
+    pipelining: PIPELINING,
     make: (i) => ({ ...make(i), headers }),
   });
 }
@@ -199,7 +205,9 @@ async function deliveries(sessions: number, segments: number) {
   }
 }
 
-console.log(`node ${process.version}, ${SECONDS} s per load phase, ${CONNECTIONS} connections, 127.0.0.1`);
+console.log(
+  `node ${process.version}, ${SECONDS} s per load phase, ${CONNECTIONS} connections × ${PIPELINING} in flight, 127.0.0.1`,
+);
 
 const mockPort = await freePort();
 const colds: number[] = [];

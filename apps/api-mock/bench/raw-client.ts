@@ -1,7 +1,8 @@
 /**
- * A minimal keep-alive HTTP/1.1 load generator on raw sockets: one request in flight per connection, responses
- * framed by Content-Length (or a chunked terminator). node:http's client costs more CPU per request than the
- * servers under test, and on a 2-core machine that would measure the client instead of the server.
+ * A minimal keep-alive HTTP/1.1 load generator on raw sockets: `pipelining` requests in flight per connection
+ * (1 = a plain closed loop), responses framed by Content-Length (or a chunked terminator). node:http's client costs
+ * more CPU per request than the servers under test, and on a 2-core machine that would measure the client instead
+ * of the server.
  */
 import { connect, type Socket } from "node:net";
 
@@ -26,8 +27,10 @@ export async function hammer(opts: {
   seconds: number;
   maxRequests: number;
   expectStatus: number;
+  pipelining?: number;
   make: (i: number) => Shot;
 }): Promise<{ rps: number; ok: number; bad: number }> {
+  const depth = Math.max(1, opts.pipelining ?? 1);
   let issued = 0;
   let ok = 0;
   let bad = 0;
@@ -36,12 +39,16 @@ export async function hammer(opts: {
   const loop = (socket: Socket) =>
     new Promise<void>((resolve) => {
       let buf: Buffer = Buffer.alloc(0);
+      let inFlight = 0;
       const next = () => {
         if (performance.now() >= deadline || issued >= opts.maxRequests) {
-          socket.end();
-          resolve();
+          if (inFlight === 0) {
+            socket.end();
+            resolve();
+          }
           return;
         }
+        inFlight++;
         socket.write(encode(opts.port, opts.make(issued++)));
       };
       socket.on("data", (chunk: Buffer) => {
@@ -61,6 +68,7 @@ export async function hammer(opts: {
           } else total = end + 4;
           if (buf.length < total) return;
           buf = buf.subarray(total);
+          inFlight--;
           if (status === opts.expectStatus) ok++;
           else bad++;
           next();
@@ -71,7 +79,7 @@ export async function hammer(opts: {
         resolve();
       });
       socket.on("close", () => resolve());
-      next();
+      for (let k = 0; k < depth; k++) next();
     });
   await Promise.all(
     Array.from(
