@@ -20,10 +20,11 @@ export const INSPECTOR_HTML = `<!doctype html>
   form#filters { display:flex; flex-wrap:wrap; gap:8px; padding:10px 16px; background:var(--panel); border-bottom:1px solid var(--line); }
   form#filters label { display:flex; flex-direction:column; font-size:11px; color:var(--muted); }
   form#filters input, form#filters select { font:inherit; padding:4px 6px; border:1px solid var(--line); border-radius:4px; min-width:120px; }
-  main { display:grid; grid-template-columns: minmax(420px, 1fr) minmax(420px, 1.1fr); height: calc(100vh - 118px); }
+  main { display:grid; grid-template-columns: minmax(460px, 1fr) minmax(420px, 1fr); height: calc(100vh - 118px); }
   #list { overflow:auto; border-right:1px solid var(--line); background:var(--panel); }
   table { border-collapse:collapse; width:100%; }
-  th, td { text-align:left; padding:6px 10px; border-bottom:1px solid var(--line); white-space:nowrap; overflow:hidden; text-overflow:ellipsis; max-width:220px; }
+  th, td { text-align:left; padding:6px 8px; border-bottom:1px solid var(--line); white-space:nowrap; overflow:hidden; text-overflow:ellipsis; max-width:170px; }
+  table { table-layout:auto; }
   th { position:sticky; top:0; background:#fafafb; font-size:12px; color:var(--muted); font-weight:600; }
   tbody tr { cursor:pointer; }
   tbody tr:hover { background:#f0f4ff; }
@@ -37,7 +38,7 @@ export const INSPECTOR_HTML = `<!doctype html>
   #detail h3 { font-size:13px; margin:18px 0 6px; color:var(--muted); text-transform:uppercase; letter-spacing:.04em; }
   dl { display:grid; grid-template-columns: 160px 1fr; gap:4px 12px; margin:0; }
   dt { color:var(--muted); } dd { margin:0; word-break:break-all; }
-  pre { background:#1e1f24; color:#e8e8ec; padding:10px 12px; border-radius:6px; overflow:auto; font:12px/1.5 ui-monospace, Menlo, Consolas, monospace; max-height:340px; }
+  pre { white-space:pre-wrap; word-break:break-all; background:#1e1f24; color:#e8e8ec; padding:10px 12px; border-radius:6px; overflow:auto; font:12px/1.5 ui-monospace, Menlo, Consolas, monospace; max-height:340px; }
   ol#timeline { list-style:none; padding:0; margin:0; border-left:2px solid var(--line); }
   ol#timeline li { padding:4px 10px; position:relative; }
   ol#timeline li::before { content:""; position:absolute; left:-6px; top:10px; width:10px; height:10px; border-radius:50%; background:var(--accent); }
@@ -51,7 +52,7 @@ export const INSPECTOR_HTML = `<!doctype html>
 <header><h1>livehook receiver</h1><span id="live">connecting…</span><span id="count" class="muted"></span></header>
 <form id="filters">
   <label>Vendor<select name="vendor"><option value="">all</option><option>huawei-live</option><option>huawei-rtc</option><option>aliyun-live</option></select></label>
-  <label>Event type<input name="eventType" placeholder="RECORD_FILE_COMPLETE"></label>
+  <label>Event type<input name="eventType" placeholder="e.g. RECORD_OVER"></label>
   <label>Domain<input name="domain"></label>
   <label>App<input name="app"></label>
   <label>Stream<input name="stream"></label>
@@ -107,7 +108,9 @@ export const INSPECTOR_HTML = `<!doctype html>
     tr.dataset.id = e.id;
     tr.setAttribute("data-testid", "event-row");
     if (fresh) tr.className = "fresh";
-    [e.id, time(e.receivedAt), e.vendor, e.eventType || "?", [e.domain, e.app, e.stream].filter(Boolean).join(" / ")].forEach(function (v) { tr.appendChild(el("td", v)); });
+    var where = [e.domain, e.app, e.stream].filter(Boolean).join(" / ");
+    [e.id, e.receivedAt ? new Date(e.receivedAt).toLocaleTimeString() : "", e.vendor, e.eventType || "?", e.stream || where].forEach(function (v) { tr.appendChild(el("td", v)); });
+    tr.title = time(e.receivedAt) + " · " + where;
     var td = el("td"); td.appendChild(badges(e)); tr.appendChild(td);
     tr.addEventListener("click", function () { show(e.id); });
     return tr;
@@ -143,6 +146,7 @@ export const INSPECTOR_HTML = `<!doctype html>
       if (e.issues.length) { detail.appendChild(el("h3", "Schema issues")); detail.appendChild(el("pre", JSON.stringify(e.issues, null, 2))); }
       detail.appendChild(el("h3", "Raw body"));
       var pre = el("pre", e.rawBody); pre.setAttribute("data-testid", "raw-body"); detail.appendChild(pre);
+      if (e.body !== null) { detail.appendChild(el("h3", "Parsed body")); detail.appendChild(el("pre", JSON.stringify(e.body, null, 2))); }
       detail.appendChild(el("h3", "Headers"));
       var hd = el("dl"); Object.keys(e.headers).sort().forEach(function (k) { kv(hd, k, e.headers[k]); }); detail.appendChild(hd);
       detail.appendChild(el("h3", "Session timeline"));
