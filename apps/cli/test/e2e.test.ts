@@ -28,7 +28,7 @@ const cli = (args: string[], extra: Parameters<typeof run>[1] = {}) => run(args,
 beforeAll(async () => {
   const { ctx: live } = testContext({ now: "real" });
   const [mockPort, receiverPort] = [await freePort(), await freePort()];
-  [mock, receiver] = await Promise.all([
+  const started = await Promise.allSettled([
     startApp(live, "mock", {
       args: ["--port", String(mockPort), "--log-level", "warn"],
       env: { PATH: process.env.PATH },
@@ -44,6 +44,12 @@ beforeAll(async () => {
       port: receiverPort,
     }),
   ]);
+  // Keep whatever started, so afterAll stops it even when the other one failed.
+  for (const r of started) {
+    if (r.status === "fulfilled" && r.value.name === "mock") mock = r.value;
+    if (r.status === "fulfilled" && r.value.name === "receiver") receiver = r.value;
+  }
+  for (const r of started) if (r.status === "rejected") throw r.reason;
   proxy = await startFlakyProxy(receiver.url, 5);
   // Retries 50 ms apart instead of 1 s: same policy shape, faster suite.
   const fast = { timeout_ms: 5000, retry_delays_ms: [50, 50, 50, 50, 50] };
@@ -275,17 +281,20 @@ describe("the main job", () => {
     await new Promise<void>((r) => blocker.listen(0, "127.0.0.1", r));
     const port = (blocker.address() as AddressInfo).port;
     try {
+      const receiverPort = await freePort();
       const r = await cli([
         "start",
         "--mock-port",
         String(port),
         "--receiver-port",
-        String(await freePort()),
+        String(receiverPort),
         "--data-dir",
         join(dir, "busy"),
       ]);
       expect(r.code).toBe(EXIT.failure);
       expect(r.stderr).toContain(`error: the mock did not start: port ${port} is already in use\n`);
+      // The receiver, which did start, was stopped again: nothing is left listening.
+      await expect(fetch(`http://127.0.0.1:${receiverPort}/healthz`)).rejects.toThrow();
     } finally {
       blocker.close();
     }

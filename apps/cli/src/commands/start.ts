@@ -34,7 +34,8 @@ export const startCommand: CommandRun = async ({ opts }, ctx) => {
 
   try {
     out.note(out.color.dim(`starting the mock and the receiver (logs in ${join(dataDir, "logs")})…`));
-    const [mock, receiver] = await Promise.all([
+    // Both start in parallel; if one fails, the other is stopped too (no orphan left listening).
+    const started = await Promise.allSettled([
       startApp(ctx, "mock", {
         args: [
           "--port",
@@ -47,9 +48,6 @@ export const startCommand: CommandRun = async ({ opts }, ctx) => {
         output: { logFile: join(dataDir, "logs", "mock.log") },
         host,
         port: mockPort,
-      }).then((a) => {
-        apps.push(a);
-        return a;
       }),
       startApp(ctx, "receiver", {
         args: ["--port", String(receiverPort), "--host", host, "--data", join(dataDir, "receiver.db")],
@@ -57,11 +55,12 @@ export const startCommand: CommandRun = async ({ opts }, ctx) => {
         output: { logFile: join(dataDir, "logs", "receiver.log") },
         host,
         port: receiverPort,
-      }).then((a) => {
-        apps.push(a);
-        return a;
       }),
     ]);
+    for (const r of started) if (r.status === "fulfilled") apps.push(r.value);
+    const failure = started.find((r) => r.status === "rejected");
+    if (failure !== undefined) throw failure.reason;
+    const [mock, receiver] = apps as [RunningApp, RunningApp];
 
     await configureMock(ctx, mock.url, receiver.url, keys);
 
