@@ -258,6 +258,28 @@ describe("the main job", () => {
     expect(r.stdout).toContain("RECORD_FILE_COMPLETE");
   }, 180_000);
 
+  test("livehook start --persist runs again on the same state", async () => {
+    const args = async () => [
+      "start",
+      "--once",
+      "--persist",
+      "--mock-port",
+      String(await freePort()),
+      "--receiver-port",
+      String(await freePort()),
+      "--data-dir",
+      join(dir, "persist"),
+      "--timeout",
+      "120",
+    ];
+    const first = await cli(await args());
+    expect(first.code).toBe(0);
+    // The configs already exist on the persisted mock: they are updated, not created twice.
+    const second = await cli(await args());
+    expect(second.stderr).toContain("demo events stored exactly once");
+    expect(second.code).toBe(0);
+  }, 240_000);
+
   test("livehook start runs until Ctrl-C, then stops both apps", async () => {
     const [mockPort, receiverPort] = [await freePort(), await freePort()];
     const stop = new AbortController();
