@@ -100,6 +100,10 @@ const trigger: CommandSpec = {
     { flags: "--app <app>", description: "app name (SparkRTC: app id) in the event" },
     { flags: "--stream <stream>", description: "stream name in the event" },
     { flags: "--seed <seed>", description: "derive the event ids from this seed (same seed, same event)" },
+    {
+      flags: "--body <file>",
+      description: "send this JSON body instead of a sample event ('-' for stdin; <event> then only labels the output)",
+    },
     { flags: "--dry-run", description: "print the request instead of sending it" },
     JSON_OPTION,
   ],

@@ -25,6 +25,8 @@ export type BuildOptions = {
   damage: Damage;
   signType?: HuaweiLiveSignType;
   oversizeBytes?: number;
+  /** Send this body instead of a sample event (it is signed as it is). */
+  body?: Record<string, unknown>;
   domain?: string;
   app?: string;
   stream?: string;
@@ -34,14 +36,15 @@ export type BuiltCallback = SignedCallback & { note?: string };
 
 export function buildCallback(ctx: CliContext, o: BuildOptions): BuiltCallback {
   const now = ctx.now();
-  const sample = sampleEvent(o.vendor, o.event, {
-    now,
-    seed: o.seed,
-    ...(o.domain === undefined ? {} : { domain: o.domain }),
-    ...(o.app === undefined ? {} : { app: o.app }),
-    ...(o.stream === undefined ? {} : { stream: o.stream }),
-  });
-  const body: Record<string, unknown> = { ...sample.body };
+  const body: Record<string, unknown> =
+    o.body ??
+    sampleEvent(o.vendor, o.event, {
+      now,
+      seed: o.seed,
+      ...(o.domain === undefined ? {} : { domain: o.domain }),
+      ...(o.app === undefined ? {} : { app: o.app }),
+      ...(o.stream === undefined ? {} : { stream: o.stream }),
+    }).body;
   if (o.damage === "oversize") body.padding = "x".repeat(o.oversizeBytes ?? OVERSIZE_BYTES);
   const nowSec = Math.floor(now.getTime() / 1000);
   const signed = signCallback(o.vendor, body, {

@@ -104,6 +104,32 @@ describe("trigger", () => {
     expect(r.stdout).toContain('"event":"record_started"');
   });
 
+  test("--body sends a given body, signed afresh", async () => {
+    const before = good.stored.size;
+    const body = JSON.stringify({
+      event_type: "RECORD_OVER",
+      publish_domain: "d",
+      app: "a",
+      stream: "custom",
+      auth_sign: "00",
+    });
+    const r = await run(
+      ["trigger", "huawei-live", "RECORD_OVER", "--to", `${good.url}/hooks/huawei-live`, "--body", "-"],
+      {
+        env,
+        now: NOW,
+        stdin: body,
+      },
+    );
+    expect(r.code).toBe(EXIT.ok);
+    expect(good.stored.size).toBe(before + 1);
+    const bad = await run(["trigger", "huawei-rtc", "RECORD_OVER", "--to", good.url, "--body", "-"], {
+      env,
+      stdin: "{",
+    });
+    expect(bad.code).toBe(EXIT.usage);
+  });
+
   test("an unknown event is a usage error listing the valid ones", async () => {
     const r = await run(["trigger", "huawei-rtc", "RECORD_OVER", "--to", "http://127.0.0.1:1/"], { env });
     expect(r.code).toBe(EXIT.usage);

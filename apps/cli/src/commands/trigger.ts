@@ -1,4 +1,5 @@
 import type { HuaweiLiveSignType } from "@livehook/core";
+import { readBody } from "../body-input.js";
 import type { CommandRun } from "../command-spec.js";
 import { CheckFailed, UsageError } from "../errors.js";
 import { callbackKeys } from "../keys.js";
@@ -25,7 +26,25 @@ export const triggerCommand: CommandRun = async ({ args, opts }, ctx) => {
   if (opts.unsigned) damages.push("unsigned");
   if (damages.length > 1) throw new UsageError("choose at most one of --tamper, --expire, --wrong-key, --unsigned");
   const damage = damages[0] ?? "none";
+  let body: Record<string, unknown> | undefined;
+  const bodyFile = optionalString(opts.body);
+  if (bodyFile !== undefined) {
+    const text = (await readBody(bodyFile, ctx)).toString("utf8");
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new UsageError("--body: the file is not valid JSON");
+    }
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+      throw new UsageError("--body: the file must hold a JSON object");
+    }
+    // A Huawei Live body from a log carries its old signature: it is signed again.
+    const { auth_sign: _s, auth_timestamp: _t, ...rest } = parsed as Record<string, unknown>;
+    body = vendor === "huawei-live" ? rest : (parsed as Record<string, unknown>);
+  }
   const built = buildCallback(ctx, {
+    ...(body === undefined ? {} : { body }),
     vendor,
     event,
     key: key as string,
