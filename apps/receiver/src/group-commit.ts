@@ -7,6 +7,8 @@
  */
 import type { EventStore, NewEvent, NewRejection, WriteOutcome } from "./store/types.js";
 
+const MAX_TRANSACTION_EVENTS = 1000;
+
 type Pending = { event: NewEvent; resolve: (o: WriteOutcome) => void; reject: (e: unknown) => void };
 
 export type GroupCommitHooks = {
@@ -64,10 +66,9 @@ export class GroupCommitter {
   }
 
   private flush(): Promise<void> {
-    const batch = this.queue;
-    const rejections = this.rejections;
-    this.queue = [];
-    this.rejections = [];
+    // Bounded, so one transaction never outgrows a statement's parameter limit (PostgreSQL: 65535).
+    const batch = this.queue.splice(0, MAX_TRANSACTION_EVENTS);
+    const rejections = this.rejections.splice(0, MAX_TRANSACTION_EVENTS);
     if (batch.length === 0 && rejections.length === 0) return Promise.resolve();
     const run = this.write(batch, rejections).finally(() => {
       this.writing = undefined;

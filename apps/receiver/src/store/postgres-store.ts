@@ -40,88 +40,101 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Eve
     throw err;
   }
 
-  async function writeOne(trx: Kysely<Database>, e: NewEvent): Promise<WriteOutcome> {
+  const toRow = (e: NewEvent) => ({
+    vendor: e.vendor,
+    idem_key: e.idemKeys[0] as string,
+    received_at: e.receivedAt,
+    event_type: e.eventType,
+    domain: e.domain,
+    app: e.app,
+    stream: e.stream,
+    session_key: e.sessionKey,
+    file_key: e.fileKey,
+    event_time: e.eventTime,
+    body_authenticated: e.bodyAuthenticated ? 1 : 0,
+    key_index: e.keyIndex,
+    valid: e.valid ? 1 : 0,
+    issues: JSON.stringify(e.issues),
+    unknown_fields: JSON.stringify(e.unknownFields),
+    headers: JSON.stringify(e.headers),
+    raw_body: Buffer.from(e.rawBody.buffer, e.rawBody.byteOffset, e.rawBody.byteLength),
+    forward_state: e.forward ? "pending" : null,
+    forward_next_at: e.forward ? e.receivedAt : null,
+  });
+
+  /**
+   * A whole batch in five statements, whatever its size (one round trip each matters more than anything else
+   * here). The outcome is the same as writing the events one by one in input order, as SQLite does.
+   */
+  async function writeAll(trx: Kysely<Database>, events: readonly NewEvent[]): Promise<WriteOutcome[]> {
+    // 1. Claim every key. Sorted, so two instances claiming overlapping keys lock them in the same order and
+    //    cannot deadlock; a key another transaction holds makes this wait for it, then do nothing.
+    const allKeys = [...new Set(events.flatMap((e) => e.idemKeys))].sort();
     const claimed = await trx
       .insertInto("event_keys")
-      .values(e.idemKeys.map((key) => ({ key, event_id: null })))
+      .values(allKeys.map((key) => ({ key, event_id: null })))
       .onConflict((oc) => oc.doNothing())
       .returning("key")
       .execute();
-    if (claimed.length === e.idemKeys.length) {
-      const row = await trx
-        .insertInto("events")
-        .values({
-          vendor: e.vendor,
-          idem_key: e.idemKeys[0] as string,
-          received_at: e.receivedAt,
-          event_type: e.eventType,
-          domain: e.domain,
-          app: e.app,
-          stream: e.stream,
-          session_key: e.sessionKey,
-          file_key: e.fileKey,
-          event_time: e.eventTime,
-          body_authenticated: e.bodyAuthenticated ? 1 : 0,
-          key_index: e.keyIndex,
-          valid: e.valid ? 1 : 0,
-          issues: JSON.stringify(e.issues),
-          unknown_fields: JSON.stringify(e.unknownFields),
-          headers: JSON.stringify(e.headers),
-          raw_body: Buffer.from(e.rawBody.buffer, e.rawBody.byteOffset, e.rawBody.byteLength),
-          forward_state: e.forward ? "pending" : null,
-          forward_next_at: e.forward ? e.receivedAt : null,
-        })
-        .returning("id")
-        .executeTakeFirstOrThrow();
-      const id = Number(row.id);
-      await trx.updateTable("event_keys").set({ event_id: id }).where("key", "in", e.idemKeys).execute();
-      return { status: "stored", id };
+    const available = new Set(claimed.map((r) => r.key));
+    const isNew = events.map((e) => {
+      if (!e.idemKeys.every((k) => available.has(k))) return false;
+      for (const k of e.idemKeys) available.delete(k);
+      return true;
+    });
+
+    // 2. Insert the new events, 3. bind their claims to their ids.
+    const fresh = events.filter((_, i) => isNew[i]);
+    const ids = new Map<string, number>();
+    if (fresh.length > 0) {
+      const rows = await trx.insertInto("events").values(fresh.map(toRow)).returning(["id", "idem_key"]).execute();
+      for (const r of rows) ids.set(r.idem_key, Number(r.id));
+      const pairs = fresh.flatMap((e) =>
+        e.idemKeys.map((k) => sql`(${k}, ${ids.get(e.idemKeys[0] as string)}::bigint)`),
+      );
+      await sql`UPDATE event_keys SET event_id = v.id FROM (VALUES ${sql.join(pairs)}) AS v(key, id)
+        WHERE event_keys.key = v.key`.execute(trx);
     }
-    const owner = await trx
-      .selectFrom("event_keys")
-      .select("event_id")
-      .where("key", "in", e.idemKeys)
-      .where("event_id", "is not", null)
-      .executeTakeFirst();
-    const original = owner?.event_id == null ? null : Number(owner.event_id);
-    if (original !== null) {
-      await trx
-        .updateTable("events")
-        .set((eb) => ({ duplicates: eb("duplicates", "+", 1) }))
-        .where("id", "=", original)
-        .execute();
-    }
-    // A duplicate keeps no claim of its own, so the dedupe window is measured from the stored event.
-    if (claimed.length > 0) {
+    // 4. A duplicate keeps no claim of its own, so the dedupe window is measured from the stored event.
+    if (available.size > 0) {
       await trx
         .deleteFrom("event_keys")
-        .where(
-          "key",
-          "in",
-          claimed.map((r) => r.key),
-        )
+        .where("key", "in", [...available])
         .where("event_id", "is", null)
         .execute();
     }
-    return { status: "duplicate", id: original };
+    // 5. Find the original of each duplicate and count the redelivery on it.
+    const dupKeys = [...new Set(events.filter((_, i) => !isNew[i]).flatMap((e) => e.idemKeys))];
+    const owners = new Map<string, number>();
+    if (dupKeys.length > 0) {
+      const rows = await trx
+        .selectFrom("event_keys")
+        .select(["key", "event_id"])
+        .where("key", "in", dupKeys)
+        .where("event_id", "is not", null)
+        .execute();
+      for (const r of rows) if (r.event_id !== null) owners.set(r.key, Number(r.event_id));
+    }
+    const bumps = new Map<number, number>();
+    const outcomes = events.map((e, i): WriteOutcome => {
+      if (isNew[i]) return { status: "stored", id: ids.get(e.idemKeys[0] as string) as number };
+      const owner = e.idemKeys.map((k) => owners.get(k)).find((id) => id !== undefined) ?? null;
+      if (owner !== null) bumps.set(owner, (bumps.get(owner) ?? 0) + 1);
+      return { status: "duplicate", id: owner };
+    });
+    if (bumps.size > 0) {
+      const values = [...bumps].map(([id, n]) => sql`(${id}::bigint, ${n}::int)`);
+      await sql`UPDATE events SET duplicates = events.duplicates + v.n FROM (VALUES ${sql.join(values)}) AS v(id, n)
+        WHERE events.id = v.id`.execute(trx);
+    }
+    return outcomes;
   }
 
   return {
     kind: "postgres",
     writeBatch: async (events) => {
-      // Claims are taken in key order, so two instances writing overlapping batches cannot deadlock.
-      const order = events
-        .map((_, i) => i)
-        .sort((a, b) => {
-          const ka = events[a]?.idemKeys[0] ?? "";
-          const kb = events[b]?.idemKeys[0] ?? "";
-          return ka < kb ? -1 : ka > kb ? 1 : 0;
-        });
-      const outcomes: WriteOutcome[] = new Array(events.length);
-      await db.transaction().execute(async (trx) => {
-        for (const i of order) outcomes[i] = await writeOne(trx, events[i] as NewEvent);
-      });
-      return outcomes;
+      if (events.length === 0) return [];
+      return db.transaction().execute((trx) => writeAll(trx, events));
     },
     recordRejections: async (rejections) => {
       if (rejections.length === 0) return;

@@ -88,6 +88,21 @@ export function storeSuite(name: string, open: () => Promise<{ store: EventStore
       expect(c?.status).toBe("stored");
     });
 
+    test("one batch gives the same outcomes as writing its events one by one", async () => {
+      const outcomes = await store.writeBatch([
+        newEvent({ idemKeys: ["s:w0", "s:w1"] }),
+        newEvent({ idemKeys: ["s:w1", "s:w2"] }),
+        newEvent({ idemKeys: ["s:w2", "s:w3"] }),
+        newEvent({ idemKeys: ["solo"] }),
+        newEvent({ idemKeys: ["solo"] }),
+      ]);
+      expect(outcomes.map((o) => o.status)).toEqual(["stored", "duplicate", "stored", "stored", "duplicate"]);
+      expect(outcomes[1]?.id).toBe(outcomes[0]?.id);
+      expect(outcomes[4]?.id).toBe(outcomes[3]?.id);
+      expect((await store.getEvent(outcomes[0]?.id ?? 0))?.duplicates).toBe(1);
+      expect(await store.countEvents()).toBe(3);
+    });
+
     test("lists with filters, newest first, with cursor and after", async () => {
       const ids: number[] = [];
       for (let i = 0; i < 5; i++) {
