@@ -3,9 +3,9 @@
  *
  * Why not plain `createHash(…).digest()`: on Node 20 a digest returned as a fresh Buffer costs about 400 ns more
  * than the same digest as a string, which is a quarter of an HMAC over a typical callback body. Verifiers
- * therefore take digests as "binary" (latin1, one char per byte) strings and compare them as bytes through
- * reusable buffers (constant-time.ts). And `crypto.hash` (Node ≥ 20.12) hashes short inputs 2–3× faster than a
- * Hash object; older Node 20 releases fall back to createHash.
+ * therefore take digests as "binary" (latin1, one char per byte) strings, which constant-time.ts turns back into
+ * bytes for timingSafeEqual. And `crypto.hash` (Node ≥ 20.12) hashes short inputs 2–3× faster than a Hash
+ * object; older Node 20 releases fall back to createHash. Measurements: BENCHMARKS.md.
  */
 import * as nodeCrypto from "node:crypto";
 

@@ -8,7 +8,11 @@ export type HeaderRecord = Readonly<Record<string, string | readonly string[] | 
 export type HeaderSource = Headers | HeaderRecord;
 
 function isHeadersObject(headers: HeaderSource): headers is Headers {
-  // Duck-typed so that Headers from another realm or undici copy works; a record's values are never functions.
+  // A plain record is recognised by its prototype first: looking up a missing `get` on a large record costs more
+  // than the rest of the lookup. Otherwise duck-typed, so that Headers from another realm or undici copy works;
+  // a record's values are never functions.
+  const proto: unknown = Object.getPrototypeOf(headers);
+  if (proto === Object.prototype || proto === null) return false;
   return typeof (headers as Headers).get === "function" && typeof (headers as Headers).forEach === "function";
 }
 
@@ -41,23 +45,29 @@ export function getHeaderValues(headers: HeaderSource, name: string): string[] {
 }
 
 /**
- * Single values of several headers at once, in the order of `lowerNames` (which must be lower-case). Repeats
- * are joined with ", " exactly as `Headers.get` does, so both input kinds give the same answer; a repeated
- * signature header then simply fails to parse or to match. One pass over the record and no intermediate arrays:
- * callback verification runs this on every request.
+ * A single header value; `lowerName` must be lower-case (callers pass constants). Repeats are joined with ", " exactly as `Headers.get` does, so both input kinds give the
+ * same answer; a repeated signature header then simply fails to parse or to match.
+ *
+ * Callback verification calls this on every request, so the common case is kept small enough to inline: a record
+ * is first read by the lower-case name, as Node's `req.headers` spells it, and scanned case-insensitively only
+ * when that is missing. (A record holding one header under both a lower-case and another spelling therefore
+ * yields the lower-case value; Node never builds such a record.)
  */
-export function getHeaders(headers: HeaderSource, lowerNames: readonly string[]): (string | undefined)[] {
-  const found: (string | undefined)[] = lowerNames.map(() => undefined);
-  if (isHeadersObject(headers)) {
-    for (let i = 0; i < lowerNames.length; i++) found[i] = headers.get(lowerNames[i] as string) ?? undefined;
-    return found;
+export function getHeader(headers: HeaderSource, lowerName: string): string | undefined {
+  if (isHeadersObject(headers)) return headers.get(lowerName) ?? undefined;
+  if (Object.hasOwn(headers, lowerName)) {
+    const value = headers[lowerName];
+    if (typeof value === "string") return value;
   }
+  return scanRecord(headers, lowerName);
+}
+
+function scanRecord(headers: HeaderRecord, lowerName: string): string | undefined {
+  let found: string | undefined;
   for (const key of Object.keys(headers)) {
-    for (let i = 0; i < lowerNames.length; i++) {
-      if (!sameName(key, lowerNames[i] as string)) continue;
-      const text = valueText(headers[key]);
-      if (text !== undefined) found[i] = found[i] === undefined ? text : `${found[i]}, ${text}`;
-    }
+    if (!sameName(key, lowerName)) continue;
+    const text = valueText(headers[key]);
+    if (text !== undefined) found = found === undefined ? text : `${found}, ${text}`;
   }
   return found;
 }
@@ -67,11 +77,6 @@ function valueText(value: string | readonly string[] | undefined): string | unde
   if (!Array.isArray(value)) return undefined;
   const strings = value.filter((v): v is string => typeof v === "string");
   return strings.length > 0 ? strings.join(", ") : undefined;
-}
-
-/** A single header value; see getHeaders. */
-export function getHeader(headers: HeaderSource, name: string): string | undefined {
-  return getHeaders(headers, [name.toLowerCase()])[0];
 }
 
 /** Every header name present, lower-cased and de-duplicated. */

@@ -83,14 +83,15 @@ export function huaweiApigSigningDetails(input: HuaweiApigSignInput): HuaweiApig
   const given = callerHeaders(input.headers, (name) => name === "x-sdk-date", caller);
   const sdkDate = formatBasicUtc(input.date);
   const withHost = given.some(([name]) => name === "host") ? given : [...given, ["host", url.host] as const];
-  const unsigned = given.some(([name, value]) => name === "x-sdk-content-sha256" && value === UNSIGNED_PAYLOAD);
+  // As the SDK: a given X-Sdk-Content-Sha256 (normally UNSIGNED-PAYLOAD) is signed in place of the body hash.
+  const declaredHash = given.find(([name]) => name === "x-sdk-content-sha256")?.[1];
   const { signature, signedHeaders, ...details } = signCanonicalRequest(
     {
       method: input.method,
       canonicalUri: huaweiApigCanonicalUri(url.pathname),
       canonicalQuery: huaweiApigCanonicalQuery([...url.searchParams]),
       headers: [...withHost, ["x-sdk-date", sdkDate] as const].sort((x, y) => (x[0] < y[0] ? -1 : 1)),
-      payloadHash: unsigned ? UNSIGNED_PAYLOAD : sha256Hex(input.body ?? ""),
+      payloadHash: declaredHash ?? sha256Hex(input.body ?? ""),
     },
     `${ALGORITHM}\n${sdkDate}`,
     input.secretKey,

@@ -1,6 +1,7 @@
 import fc from "fast-check";
-import { describe, expect, test } from "vitest";
+import { describe, expect, expectTypeOf, test } from "vitest";
 import vectors from "../../test-vectors/signatures.json" with { type: "json" };
+import type { HuaweiLiveSignType as ContractSignType } from "../generated/index.js";
 import {
   type HuaweiLiveSignedFields,
   type HuaweiLiveSignType,
@@ -15,6 +16,10 @@ const KEY = "a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6";
 const TS = 1583676745;
 const NOW = new Date(TS * 1000);
 const SIGN_TYPES: readonly HuaweiLiveSignType[] = ["HMACSHA256", "MD5"];
+
+test("the sign types are the OpenAPI contract's (the public surface exports only the contract's name)", () => {
+  expectTypeOf<HuaweiLiveSignType>().toEqualTypeOf<ContractSignType>();
+});
 
 describe("Huawei Live vectors (vendor-spec §7 V1–V3)", () => {
   test.each(vectors.huaweiLive.sign)("sign: $name", (v) => {

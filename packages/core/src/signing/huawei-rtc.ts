@@ -5,9 +5,9 @@
  */
 import { hexMatchesDigest } from "./constant-time.js";
 import { type DigestEncoding, hmac } from "./digests.js";
-import { getHeaders, type HeaderSource } from "./header-lookup.js";
+import { getHeader, type HeaderSource } from "./header-lookup.js";
 import { assertKey, assertKeyList } from "./key-rules.js";
-import { checkWindow, tolerance, unixSeconds } from "./time-window.js";
+import { checkWindow, isUnixTimestamp, tolerance, unixSeconds } from "./time-window.js";
 import { type CallbackVerdict, callbackFailure } from "./verdict.js";
 
 export type HuaweiRtcSignParams = {
@@ -29,8 +29,6 @@ export type HuaweiRtcVerifyOptions = {
   toleranceSeconds?: number;
 };
 
-const TIMESTAMP_TEXT = /^\d{1,16}$/;
-const SIGNATURE_HEADERS = ["x-rtc-signature", "x-rtc-rand", "x-rtc-timestamp"] as const;
 /** 1e11 seconds is the year 5138, 1e11 milliseconds is 1973: anything larger must be milliseconds. */
 const MILLISECONDS_FROM = 1e11;
 
@@ -44,7 +42,13 @@ function assertParams(params: HuaweiRtcSignParams, caller: string): void {
 }
 
 /** Hashes rand + timestamp, then the body: the body is never copied into a concatenated string. */
-function digest(key: string, rand: string, timestampText: string, raw: Uint8Array | string, encoding: DigestEncoding) {
+function digest(
+  key: string,
+  rand: string,
+  timestampText: string,
+  raw: Uint8Array | string,
+  encoding: DigestEncoding,
+): string {
   return hmac("sha256", key, encoding, rand + timestampText, raw);
 }
 
@@ -85,9 +89,11 @@ export function verifyHuaweiRtcCallback(
   const toleranceSec = tolerance(opts.toleranceSeconds, 300, caller, "toleranceSeconds");
 
   if (typeof headers !== "object" || headers === null) return callbackFailure("missing_signature");
-  const [signature, rand, timestampText] = getHeaders(headers, SIGNATURE_HEADERS);
+  const signature = getHeader(headers, "x-rtc-signature");
   if (signature === undefined || signature === "") return callbackFailure("missing_signature");
-  if (rand === undefined || rand === "" || timestampText === undefined || !TIMESTAMP_TEXT.test(timestampText)) {
+  const rand = getHeader(headers, "x-rtc-rand");
+  const timestampText = getHeader(headers, "x-rtc-timestamp");
+  if (rand === undefined || rand === "" || !isUnixTimestamp(timestampText)) {
     return callbackFailure("malformed");
   }
   if (typeof raw !== "string" && !(raw instanceof Uint8Array)) return callbackFailure("malformed");

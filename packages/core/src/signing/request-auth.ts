@@ -195,7 +195,7 @@ export function parseHeaderSignedRequest(
   request: SignedHttpRequest,
   scheme: AuthorizationScheme,
 ): HeaderSignedRequest | RequestFailure {
-  const fail = requestFailure;
+  const fail = requestFailure; // every early exit below is a request failure; the alias keeps them on one line
   const { method, path, query, headers, body } = request;
   if (typeof headers !== "object" || headers === null) return fail("missing_authorization");
   const authorization = getHeader(headers, "authorization");
@@ -204,8 +204,9 @@ export function parseHeaderSignedRequest(
   const accessKeyId = auth?.get(scheme.credential);
   const signedHeaderList = auth?.get("SignedHeaders");
   const signature = auth?.get("Signature");
-  if (!accessKeyId || signedHeaderList === undefined || signature === undefined)
+  if (!accessKeyId || signedHeaderList === undefined || signature === undefined) {
     return fail("malformed", "Authorization");
+  }
   const signedNames = parseSignedHeaders(signedHeaderList);
   if (signedNames === undefined || scheme.requiredSigned.some((name) => !signedNames.includes(name))) {
     return fail("malformed", "SignedHeaders");

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { checkWindow, tolerance, unixSeconds } from "./time-window.js";
+import { checkWindow, isUnixTimestamp, tolerance, unixSeconds } from "./time-window.js";
 
 describe("checkWindow", () => {
   test("inclusive bounds in both directions", () => {
@@ -27,5 +27,23 @@ describe("unixSeconds and tolerance", () => {
     expect(tolerance(0, 300, "t", "x")).toBe(0);
     expect(() => tolerance(-1, 300, "t", "x")).toThrow(TypeError);
     expect(() => tolerance(Number.POSITIVE_INFINITY, 300, "t", "x")).toThrow(TypeError);
+  });
+});
+
+describe("isUnixTimestamp", () => {
+  test.each([
+    ["1519375990", true],
+    ["1619600282000", true],
+    ["0", true],
+    ["9".repeat(16), true],
+    ["9".repeat(17), false],
+    ["", false],
+    ["-1", false],
+    ["1e9", false],
+    [" 1", false],
+    ["１", false],
+    [undefined, false],
+  ])("%j → %s", (text, expected) => {
+    expect(isUnixTimestamp(text)).toBe(expected);
   });
 });

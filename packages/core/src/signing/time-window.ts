@@ -20,6 +20,19 @@ export function checkWindow(
   return undefined;
 }
 
+/**
+ * Whether a header holds a Unix timestamp: 1 to 16 decimal digits (seconds or milliseconds), nothing else.
+ * A loop rather than a regular expression: this runs on every callback.
+ */
+export function isUnixTimestamp(text: string | undefined): text is string {
+  if (text === undefined || text.length === 0 || text.length > 16) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
+}
+
 /** Unix seconds of `now` (fractional). An invalid date is the caller's bug, so it throws. */
 export function unixSeconds(now: Date, caller: string): number {
   const ms = now instanceof Date ? now.getTime() : Number.NaN;
