@@ -7,6 +7,7 @@ import { Argument, Command, CommanderError, Option } from "commander";
 import type { CommandSpec } from "./command-spec.js";
 import { commandTree } from "./commands.js";
 import type { CliContext } from "./context.js";
+import { debugWanted } from "./env.js";
 import { CliError, EXIT } from "./errors.js";
 import { printError } from "./output.js";
 
@@ -92,6 +93,6 @@ function exitCodeOf(err: unknown, ctx: CliContext): number {
   if (ctx.signal.aborted) return EXIT.interrupted;
   const message = err instanceof Error ? err.message : String(err);
   printError(ctx, `unexpected: ${message}`);
-  if (ctx.env.LIVEHOOK_DEBUG && err instanceof Error && err.stack) ctx.writeErr(`${err.stack}\n`);
+  if (debugWanted(ctx) && err instanceof Error && err.stack) ctx.writeErr(`${err.stack}\n`);
   return EXIT.failure;
 }

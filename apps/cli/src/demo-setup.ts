@@ -3,6 +3,7 @@
  * config on the mock pointing at the receiver, signed with a known development key.
  */
 import type { CliContext } from "./context.js";
+import { envCallbackKeys } from "./env.js";
 import { VendorError } from "./errors.js";
 import { addNotifyConfig, updateNotifyConfig } from "./vendor-api/aliyun.js";
 import { aliyunConnection, huaweiConnection } from "./vendor-api/connection.js";
@@ -25,9 +26,9 @@ export const DEMO_KEYS: Record<Vendor, string> = {
 
 export function demoKeys(ctx: CliContext): Record<Vendor, string> {
   return {
-    "huawei-live": ctx.env.LIVEHOOK_HUAWEI_LIVE_KEY ?? DEMO_KEYS["huawei-live"],
-    "huawei-rtc": ctx.env.LIVEHOOK_HUAWEI_RTC_KEY ?? DEMO_KEYS["huawei-rtc"],
-    "aliyun-live": ctx.env.LIVEHOOK_ALIYUN_LIVE_KEY ?? DEMO_KEYS["aliyun-live"],
+    "huawei-live": envCallbackKeys(ctx, "huawei-live")?.[0] ?? DEMO_KEYS["huawei-live"],
+    "huawei-rtc": envCallbackKeys(ctx, "huawei-rtc")?.[0] ?? DEMO_KEYS["huawei-rtc"],
+    "aliyun-live": envCallbackKeys(ctx, "aliyun-live")?.[0] ?? DEMO_KEYS["aliyun-live"],
   };
 }
 

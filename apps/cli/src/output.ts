@@ -4,6 +4,7 @@
  */
 import pc from "picocolors";
 import type { CliContext } from "./context.js";
+import { colorWanted } from "./env.js";
 
 export type Column<T> = { header: string; value: (row: T) => string };
 
@@ -30,7 +31,7 @@ export type Output = {
 const TABLE_GAP = "  ";
 
 export function createOutput(ctx: CliContext): Output {
-  const colors = pc.createColors(ctx.isTTY && ctx.env.NO_COLOR === undefined);
+  const colors = pc.createColors(colorWanted(ctx));
   let statusShown = false;
   const clearStatus = () => {
     if (statusShown) ctx.writeErr("\r\x1b[2K");
@@ -89,6 +90,6 @@ function visibleLength(s: string): number {
 
 /** Prints the final error line of a failed command (used by the entry point only). */
 export function printError(ctx: CliContext, message: string): void {
-  const colors = pc.createColors(ctx.isTTY && ctx.env.NO_COLOR === undefined);
+  const colors = pc.createColors(colorWanted(ctx));
   ctx.writeErr(`${colors.red("error:")} ${message}\n`);
 }

@@ -1,6 +1,7 @@
 /** Client of the receiver's query API (`/api/events`, its SSE stream), with the admin token when one is set. */
 import { z } from "zod";
 import type { CliContext } from "./context.js";
+import { adminToken } from "./env.js";
 import { CliError, EXIT, UnreachableError } from "./errors.js";
 import { networkCause } from "./network-error.js";
 import { exchange, expectShape, parseJson, snippet } from "./vendor-api/http.js";
@@ -25,7 +26,7 @@ const EventPage = z.object({ events: z.array(ReceivedEvent), nextCursor: z.strin
 const EventDetail = z.looseObject({ id: z.number(), vendor: z.string(), body: z.unknown() });
 
 function authHeaders(ctx: CliContext): Record<string, string> {
-  const token = ctx.env.LIVEHOOK_ADMIN_TOKEN;
+  const token = adminToken(ctx);
   return token ? { authorization: `Bearer ${token}` } : {};
 }
 

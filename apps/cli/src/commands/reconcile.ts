@@ -1,15 +1,14 @@
 import type { MockAdminDelivery } from "@livehook/core";
 import type { CommandRun } from "../command-spec.js";
 import type { CliContext } from "../context.js";
+import { mockUrl, receiverUrl } from "../env.js";
 import { CheckFailed, UsageError } from "../errors.js";
 import { eventIdentity } from "../event-identity.js";
 import { listAllDeliveries, redeliver } from "../mock-admin.js";
 import { createOutput } from "../output.js";
 import { optionalString, parseInstant, parseInteger } from "../parse-values.js";
 import { eventBody, listAllEvents } from "../receiver-client.js";
-import { DEFAULT_MOCK_URL } from "../vendor-api/connection.js";
 import { isVendor } from "../vendors.js";
-import { DEFAULT_RECEIVER_URL } from "./tail.js";
 
 const POLL_MS = 250;
 const DETAIL_CONCURRENCY = 8;
@@ -123,11 +122,8 @@ export const reconcileCommand: CommandRun = async ({ opts }, ctx) => {
   const vendor = optionalString(opts.vendor);
   if (vendor !== undefined && !isVendor(vendor)) throw new UsageError(`--vendor: unknown vendor "${vendor}"`);
   const scope: Scope = {
-    mockUrl: (optionalString(opts.mock) ?? ctx.env.LIVEHOOK_MOCK_URL ?? DEFAULT_MOCK_URL).replace(/\/$/, ""),
-    receiverUrl: (optionalString(opts.receiver) ?? ctx.env.LIVEHOOK_RECEIVER_URL ?? DEFAULT_RECEIVER_URL).replace(
-      /\/$/,
-      "",
-    ),
+    mockUrl: mockUrl(ctx, opts.mock),
+    receiverUrl: receiverUrl(ctx, opts.receiver),
     ...(vendor === undefined ? {} : { vendor }),
     ...(optionalString(opts.session) === undefined ? {} : { sessionId: String(opts.session) }),
     ...(opts.since === undefined ? {} : { since: parseInstant(String(opts.since), "--since") }),

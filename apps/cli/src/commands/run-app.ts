@@ -1,5 +1,6 @@
 import { type AppName, aborted, startApp } from "../app-process.js";
 import type { CommandRun } from "../command-spec.js";
+import { DEFAULT_PORTS } from "../env.js";
 import { CliError, EXIT } from "../errors.js";
 import { createOutput } from "../output.js";
 import { optionalString, parseInteger } from "../parse-values.js";
@@ -38,5 +39,5 @@ function runApp(name: AppName, flags: readonly string[], defaultPort: number): C
   };
 }
 
-export const mockCommand = runApp("mock", ["host", "data", "auth", "domain", "log-level"], 4010);
-export const receiveCommand = runApp("receiver", ["host", "data", "database-url", "config"], 4020);
+export const mockCommand = runApp("mock", ["host", "data", "auth", "domain", "log-level"], DEFAULT_PORTS.mock);
+export const receiveCommand = runApp("receiver", ["host", "data", "database-url", "config"], DEFAULT_PORTS.receiver);

@@ -3,11 +3,11 @@ import type { CommandRun } from "../command-spec.js";
 import type { CliContext } from "../context.js";
 import { deliveryStats } from "../delivery-stats.js";
 import { DEMO } from "../demo-setup.js";
+import { mockUrl } from "../env.js";
 import { CheckFailed, CliError, EXIT, UsageError } from "../errors.js";
 import { createSession, listAllDeliveries } from "../mock-admin.js";
 import { createOutput, type Output } from "../output.js";
 import { optionalString, parseInteger } from "../parse-values.js";
-import { DEFAULT_MOCK_URL } from "../vendor-api/connection.js";
 import { isVendor, VENDORS, type Vendor } from "../vendors.js";
 
 const POLL_MS = 250;
@@ -116,7 +116,7 @@ export const simulateCommand: CommandRun = async ({ opts }, ctx) => {
   const vendorsOpt = Array.isArray(opts.vendor) ? (opts.vendor as string[]) : [];
   for (const v of vendorsOpt) if (!isVendor(v)) throw new UsageError(`--vendor: unknown vendor "${v}"`);
   const plan: SimulationPlan = {
-    mockUrl: (optionalString(opts.mock) ?? ctx.env.LIVEHOOK_MOCK_URL ?? DEFAULT_MOCK_URL).replace(/\/$/, ""),
+    mockUrl: mockUrl(ctx, opts.mock),
     vendors: vendorsOpt.length > 0 ? (vendorsOpt as Vendor[]) : VENDORS,
     count: parseInteger(opts.count ?? 3, "--count", 1, 10_000),
     concurrency: parseInteger(opts.concurrency ?? 4, "--concurrency", 1, 256),

@@ -2,6 +2,7 @@ import { join, resolve } from "node:path";
 import { aborted, type RunningApp, startApp } from "../app-process.js";
 import type { CommandRun } from "../command-spec.js";
 import { configureMock, DEMO, demoKeys, receiverKeyEnv } from "../demo-setup.js";
+import { DEFAULT_PORTS } from "../env.js";
 import { CheckFailed, CliError, EXIT } from "../errors.js";
 import { eventLine } from "../event-line.js";
 import { createSession } from "../mock-admin.js";
@@ -19,8 +20,8 @@ import { reconcile } from "./reconcile.js";
 export const startCommand: CommandRun = async ({ opts }, ctx) => {
   const out = createOutput(ctx);
   const host = "127.0.0.1";
-  const mockPort = parseInteger(opts.mockPort ?? 4010, "--mock-port", 1, 65535);
-  const receiverPort = parseInteger(opts.receiverPort ?? 4020, "--receiver-port", 1, 65535);
+  const mockPort = parseInteger(opts.mockPort ?? DEFAULT_PORTS.mock, "--mock-port", 1, 65535);
+  const receiverPort = parseInteger(opts.receiverPort ?? DEFAULT_PORTS.receiver, "--receiver-port", 1, 65535);
   const dataDir = resolve(ctx.cwd, optionalString(opts.dataDir) ?? ".livehook");
   const sessions = parseInteger(opts.sessions ?? 1, "--sessions", 0, 100);
   const segmentSeconds = parseInteger(opts.segmentSeconds ?? 5, "--segment-seconds", 1, 3600);

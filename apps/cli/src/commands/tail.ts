@@ -1,15 +1,14 @@
 import type { CommandRun } from "../command-spec.js";
+import { receiverUrl } from "../env.js";
 import { type EventFilters, eventLine, matches } from "../event-line.js";
 import { createOutput } from "../output.js";
 import { optionalString, parseInteger } from "../parse-values.js";
 import { followEvents, latestEvents, type ReceivedEvent } from "../receiver-client.js";
 
-export const DEFAULT_RECEIVER_URL = "http://127.0.0.1:4020";
-
 /** `livehook tail`: follows a receiver's stored events until Ctrl-C (or `--count` events). */
 export const tailCommand: CommandRun = async ({ opts }, ctx) => {
   const out = createOutput(ctx);
-  const base = (optionalString(opts.url) ?? ctx.env.LIVEHOOK_RECEIVER_URL ?? DEFAULT_RECEIVER_URL).replace(/\/$/, "");
+  const base = receiverUrl(ctx, opts.url);
   const filters: EventFilters = {};
   for (const k of ["vendor", "eventType", "domain", "app", "stream"] as const) {
     const v = optionalString(opts[k]);

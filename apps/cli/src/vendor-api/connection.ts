@@ -3,10 +3,10 @@
  * `--endpoint`/`--region` and the vendors' own environment variables (the names their SDKs and CLIs use).
  */
 import type { CliContext } from "../context.js";
+import { CREDENTIAL_ENV, envValue, mockUrl } from "../env.js";
 import { UsageError } from "../errors.js";
 import { optionalString } from "../parse-values.js";
 
-export const DEFAULT_MOCK_URL = "http://127.0.0.1:4010";
 /** The mock ignores signatures unless started with `--auth on`; these only make the requests well-formed. */
 const MOCK_AK = "LIVEHOOKMOCKACCESSKEY";
 const MOCK_SK = "livehook-mock-secret-key";
@@ -41,14 +41,13 @@ function endpointOf(
       throw new UsageError(`--endpoint: not a URL: "${endpoint}"`);
     }
   }
-  return {
-    url: (optionalString(opts.mock) ?? ctx.env.LIVEHOOK_MOCK_URL ?? DEFAULT_MOCK_URL).replace(/\/$/, ""),
-    isMock: true,
-  };
+  return { url: mockUrl(ctx, opts.mock), isMock: true };
 }
 
-function credential(ctx: CliContext, name: string, isMock: boolean, fallback: string): string {
-  const value = ctx.env[name];
+type CredentialName = (typeof CREDENTIAL_ENV)[keyof typeof CREDENTIAL_ENV];
+
+function credential(ctx: CliContext, name: CredentialName, isMock: boolean, fallback: string): string {
+  const value = envValue(ctx, name);
   if (value) return value;
   if (isMock) return fallback;
   throw new UsageError(`${name} is not set (needed for a real endpoint)`);
@@ -60,10 +59,12 @@ export function huaweiConnection(
   ctx: CliContext,
 ): HuaweiConnection {
   const { url, isMock } = endpointOf(api, opts, ctx);
-  const accessKey = credential(ctx, "HUAWEICLOUD_SDK_AK", isMock, MOCK_AK);
-  const secretKey = credential(ctx, "HUAWEICLOUD_SDK_SK", isMock, MOCK_SK);
+  const accessKey = credential(ctx, CREDENTIAL_ENV.huaweiAk, isMock, MOCK_AK);
+  const secretKey = credential(ctx, CREDENTIAL_ENV.huaweiSk, isMock, MOCK_SK);
   const projectId =
-    optionalString(opts.projectId) ?? ctx.env.HUAWEICLOUD_SDK_PROJECT_ID ?? (isMock ? MOCK_PROJECT : undefined);
+    optionalString(opts.projectId) ??
+    envValue(ctx, CREDENTIAL_ENV.huaweiProjectId) ??
+    (isMock ? MOCK_PROJECT : undefined);
   if (projectId === undefined)
     throw new UsageError("no project id: pass --project-id or set HUAWEICLOUD_SDK_PROJECT_ID");
   return { endpoint: url, isMock, projectId, accessKey, secretKey };
@@ -74,7 +75,7 @@ export function aliyunConnection(opts: Readonly<Record<string, unknown>>, ctx: C
   return {
     endpoint: url,
     isMock,
-    accessKey: credential(ctx, "ALIBABA_CLOUD_ACCESS_KEY_ID", isMock, MOCK_AK),
-    secretKey: credential(ctx, "ALIBABA_CLOUD_ACCESS_KEY_SECRET", isMock, MOCK_SK),
+    accessKey: credential(ctx, CREDENTIAL_ENV.aliyunAk, isMock, MOCK_AK),
+    secretKey: credential(ctx, CREDENTIAL_ENV.aliyunSk, isMock, MOCK_SK),
   };
 }
