@@ -15,7 +15,7 @@ import { Kysely, Migrator, SqliteDialect } from "kysely";
 import { migrationProvider } from "./migrations.js";
 import * as queries from "./queries.js";
 import type { Database } from "./schema.js";
-import type { WorkerCommand, WorkerReply } from "./sqlite-worker.js";
+import type { WorkerCommand, WorkerData, WorkerReply } from "./sqlite-worker.js";
 import { createSqliteWriter, openSqliteConnection } from "./sqlite-writer.js";
 import type { EventStore, NewEvent, NewRejection, WriteOutcome } from "./types.js";
 
@@ -31,21 +31,33 @@ export type SqliteStoreOptions = {
   writer?: "worker" | "inline";
 };
 
+/** About 40 MB of WAL before a writer checkpoints by itself (normally the checkpointer thread keeps it small). */
+export const SAFETY_AUTOCHECKPOINT_PAGES = 10_000;
+
+function inlineWriter(sqlite: BetterSqlite3.Database): Writer {
+  const inline = createSqliteWriter(sqlite);
+  return {
+    writeAll: async (events) => inline.writeAll(events),
+    rejectAll: async (rejections) => inline.rejectAll(rejections),
+    close: async () => {},
+  };
+}
+
 type Writer = {
   writeAll(events: readonly NewEvent[]): Promise<WriteOutcome[]>;
   rejectAll(rejections: readonly NewRejection[]): Promise<void>;
   close(): Promise<void>;
 };
 
-/** Starts sqlite-worker; under vitest/tsx only the .ts source exists, so the worker loads it through tsx. */
-async function workerWriter(file: string, synchronous: "FULL" | "NORMAL"): Promise<Writer> {
+type WorkerHandle = { call<T>(msg: WorkerCommand): Promise<T>; stop(): Promise<void> };
+
+/** Starts sqlite-worker in a role; under vitest/tsx only the .ts source exists, so the worker loads it through tsx. */
+async function startWorker(data: WorkerData): Promise<WorkerHandle> {
   const js = new URL("./sqlite-worker.js", import.meta.url);
   const useJs = existsSync(fileURLToPath(js));
   const ts = new URL("./sqlite-worker.ts", import.meta.url).href;
   const bootTs = `import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(ts)}); });`;
-  const worker = useJs
-    ? new Worker(js, { workerData: { file, synchronous } })
-    : new Worker(bootTs, { eval: true, workerData: { file, synchronous } });
+  const worker = useJs ? new Worker(js, { workerData: data }) : new Worker(bootTs, { eval: true, workerData: data });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let failure: Error | undefined;
@@ -62,7 +74,7 @@ async function workerWriter(file: string, synchronous: "FULL" | "NORMAL"): Promi
     pending.clear();
   };
   worker.on("error", failAll);
-  worker.on("exit", (code) => failAll(new Error(`SQLite writer thread exited (${code})`)));
+  worker.on("exit", (code) => failAll(new Error(`SQLite ${data.role} thread exited (${code})`)));
   await new Promise<void>((resolve, reject) => {
     pending.set(0, { resolve: () => resolve(), reject });
   });
@@ -75,10 +87,9 @@ async function workerWriter(file: string, synchronous: "FULL" | "NORMAL"): Promi
     });
   };
   return {
-    writeAll: (events) => call<WriteOutcome[]>({ kind: "events", events: events as NewEvent[] }),
-    rejectAll: (rejections) => call<void>({ kind: "rejections", rejections: rejections as NewRejection[] }),
-    close: async () => {
-      if (failure === undefined) await call<void>({ kind: "close" });
+    call,
+    stop: async () => {
+      if (failure === undefined) await call<void>({ kind: "close" }).catch(() => {});
       await worker.terminate();
     },
   };
@@ -94,17 +105,28 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<EventSt
     throw error;
   }
   let writer: Writer;
-  if (opts.file === ":memory:" || opts.writer === "inline") {
-    const inline = createSqliteWriter(sqlite);
-    writer = {
-      writeAll: async (events) => inline.writeAll(events),
-      rejectAll: async (rejections) => inline.rejectAll(rejections),
-      close: async () => {},
-    };
+  let checkpointer: WorkerHandle | undefined;
+  if (opts.file === ":memory:") {
+    writer = inlineWriter(sqlite);
   } else {
     try {
-      writer = await workerWriter(opts.file, opts.synchronous);
+      // WAL checkpoints (copying pages into the database file and fsyncing it) run on their own thread, so
+      // neither the event loop nor the writer stalls behind one; the writer's autocheckpoint stays as a
+      // safety net should that thread ever stop.
+      checkpointer = await startWorker({ role: "checkpointer", file: opts.file, synchronous: opts.synchronous });
+      if (opts.writer === "worker") {
+        const w = await startWorker({ role: "writer", file: opts.file, synchronous: opts.synchronous });
+        writer = {
+          writeAll: (events) => w.call<WriteOutcome[]>({ kind: "events", events: events as NewEvent[] }),
+          rejectAll: (rejections) => w.call<void>({ kind: "rejections", rejections: rejections as NewRejection[] }),
+          close: () => w.stop(),
+        };
+      } else {
+        sqlite.pragma(`wal_autocheckpoint = ${SAFETY_AUTOCHECKPOINT_PAGES}`);
+        writer = inlineWriter(sqlite);
+      }
     } catch (err) {
+      await checkpointer?.stop();
       await db.destroy();
       throw err;
     }
@@ -126,6 +148,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<EventSt
     },
     close: async () => {
       await writer.close();
+      await checkpointer?.stop();
       await db.destroy();
     },
   };
