@@ -42,3 +42,19 @@ test("two stores on one database racing on the same keys store each event once",
     await dropPostgresSchema(DATABASE_URL, schema);
   }
 });
+
+test("migrates its own schema even when another schema already has Kysely's migration tables", async () => {
+  const first = schemaName();
+  const second = schemaName();
+  const a = await openPostgresStore({ url: DATABASE_URL, schema: first });
+  try {
+    const b = await openPostgresStore({ url: DATABASE_URL, schema: second });
+    expect((await b.writeBatch([newEvent({ idemKeys: ["own-schema"] })]))[0]?.status).toBe("stored");
+    expect(await a.countEvents()).toBe(0);
+    await b.close();
+  } finally {
+    await a.close();
+    await dropPostgresSchema(DATABASE_URL, first);
+    await dropPostgresSchema(DATABASE_URL, second);
+  }
+});

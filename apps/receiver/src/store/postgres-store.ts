@@ -33,7 +33,15 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Eve
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     if (opts.schema !== undefined) await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(opts.schema)}`.execute(db);
-    const { error } = await new Migrator({ db, provider: migrationProvider("postgres") }).migrateToLatest();
+    // Kysely looks for its migration tables in every schema unless told which one; another app's (or another
+    // test run's) kysely_migration elsewhere would then hide ours. Pin it to the schema the tables go into.
+    const current = await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(db);
+    const migrationTableSchema = opts.schema ?? current.rows[0]?.schema ?? "public";
+    const { error } = await new Migrator({
+      db,
+      provider: migrationProvider("postgres"),
+      migrationTableSchema,
+    }).migrateToLatest();
     if (error !== undefined) throw error;
   } catch (err) {
     await db.destroy();
