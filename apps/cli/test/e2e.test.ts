@@ -280,6 +280,20 @@ describe("the main job", () => {
     expect(second.code).toBe(0);
   }, 240_000);
 
+  test("Ctrl-C while start is still setting up the demo is a clean stop", async () => {
+    const [mockPort, receiverPort] = [await freePort(), await freePort()];
+    const stop = new AbortController();
+    const { ctx, out } = testContext({ now: "real", signal: stop.signal });
+    const args = ["start", "--mock-port", String(mockPort), "--receiver-port", String(receiverPort)];
+    const running = runCli([...args, "--data-dir", join(dir, "start-early-ctrl-c")], ctx);
+    for (let i = 0; i < 1200 && !out().includes("livehook is running"); i++) await new Promise((r) => setTimeout(r, 5));
+    stop.abort();
+    expect(await running).toBe(0);
+    for (const port of [mockPort, receiverPort]) {
+      await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+    }
+  }, 120_000);
+
   test("livehook start runs until Ctrl-C, then stops both apps", async () => {
     const [mockPort, receiverPort] = [await freePort(), await freePort()];
     const stop = new AbortController();

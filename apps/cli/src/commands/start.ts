@@ -142,6 +142,10 @@ export const startCommand: CommandRun = async ({ opts }, ctx) => {
       throw new CliError(`the ${outcome.app} exited with ${outcome.code}; see ${join(dataDir, "logs")}`, EXIT.failure);
     }
     out.note(out.color.dim("stopping…"));
+  } catch (err) {
+    // Ctrl-C while the demo is being set up is a normal stop, not a failure (--once wants its verdict).
+    if (!(ctx.signal.aborted && !opts.once && apps.length === 2)) throw err;
+    out.note(out.color.dim("stopping…"));
   } finally {
     await stopAll();
   }

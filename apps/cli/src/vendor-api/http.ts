@@ -17,6 +17,8 @@ export async function exchange(
   try {
     res = await ctx.fetch(url, { ...init, signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(API_TIMEOUT_MS)]) });
   } catch (err) {
+    // Ctrl-C aborts the request: that is the user stopping, not the server being unreachable.
+    if (ctx.signal.aborted) throw new CliError("interrupted", EXIT.interrupted);
     throw new UnreachableError(new URL(url).origin, networkCause(err));
   }
   return { status: res.status, headers: res.headers, text: await res.text() };
