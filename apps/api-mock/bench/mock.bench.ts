@@ -223,10 +223,29 @@ const prismArgs = [PRISM, "mock", "-h", "127.0.0.1", "-p", String(prismPort), HU
 const prismCold = await coldStart(process.execPath, prismArgs, prismPort, LIST, { "x-auth-token": "bench" });
 console.log(`cold start to first 200 (prism): ${prismCold.toFixed(0)} ms`);
 
+/** Transport ceiling: a bare node:http server answering a fixed JSON body, driven by the same client. */
+async function ceiling() {
+  const port = await freePort();
+  const body = JSON.stringify({ total: 10, callback_config: [] }).padEnd(2900, " ");
+  const code = `require("node:http").createServer((q,s)=>{q.resume();q.on("end",()=>{s.writeHead(200,{"content-type":"application/json"});s.end(${JSON.stringify(body)})})}).listen(${port},"127.0.0.1")`;
+  const child = start(process.execPath, ["-e", code]);
+  try {
+    await waitFor200(port, LIST);
+    const list = await load(port, () => ({ method: "GET", path: LIST }), 200);
+    console.log(`bare node:http (transport ceiling, fixed 2.9 kB body) ${list.rps.toFixed(0).padStart(7)} req/s`);
+    return list.rps;
+  } finally {
+    await stop(child);
+  }
+}
+
+const bare = await ceiling();
 const mock = await throughput("mock", process.execPath, [MAIN, "--port", String(mockPort)], mockPort);
 const prism = await throughput("prism", process.execPath, prismArgs, prismPort);
 console.log(
   `ratio mock/prism: list ${(mock.list / prism.list).toFixed(1)}x, create ${(mock.create / prism.create).toFixed(1)}x`,
 );
+
+console.log(`mock list at ${((100 * mock.list) / bare).toFixed(0)} % of the bare node:http ceiling`);
 
 await deliveries(20, 50);

@@ -2,11 +2,39 @@
  * Bad input never crashes the mock and never gets a 500: random methods, paths, query strings, headers and bodies
  * at every route, with authentication off and on. Vendor routes must also answer in the vendor's own error shape.
  */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { testMock } from "../test/harness.js";
 
 const PROJECT = "0123456789abcdef0123456789abcdef";
+
+type Doc = { paths: Record<string, Record<string, { responses?: Record<string, unknown> }>> };
+const require = createRequire(import.meta.url);
+const doc = (name: string): Doc =>
+  JSON.parse(readFileSync(require.resolve(`@livehook/core/openapi/${name}.json`), "utf8")) as Doc;
+const DOCS = { live: doc("huawei-live"), rtc: doc("huawei-rtc"), aliyun: doc("aliyun-live") };
+
+/** The statuses core's document declares for the operation a request reaches; undefined when none applies. */
+function documentedStatuses(method: string, url: URL): string[] | undefined {
+  const verb = (method === "HEAD" ? "GET" : method).toLowerCase();
+  const segs = url.pathname.split("/");
+  let ops: Record<string, { responses?: Record<string, unknown> }> | undefined;
+  if (segs[1] === "v1" && segs[3] === "record" && segs[4] === "callbacks" && segs.length === 5) {
+    ops = DOCS.live.paths["/v1/{project_id}/record/callbacks"];
+  } else if (segs[1] === "v1" && segs[3] === "record" && segs[4] === "callbacks" && segs.length === 6) {
+    ops = DOCS.live.paths["/v1/{project_id}/record/callbacks/{id}"];
+  } else if (segs[1] === "v2" && segs[2] === "apps" && segs[4] === "record-callback" && segs.length === 5) {
+    ops = DOCS.rtc.paths["/v2/apps/{app_id}/record-callback"];
+  } else if (url.pathname === "/") {
+    ops = DOCS.aliyun.paths[`/#Action=${url.searchParams.get("Action")}`];
+  }
+  if (ops === undefined) return undefined;
+  // A method the document does not list is answered with the operation's generic 400.
+  const op = ops[verb] ?? Object.values(ops).find((o) => o.responses !== undefined);
+  return op?.responses === undefined ? undefined : Object.keys(op.responses);
+}
 const RTC_APP = "5fcdf5651aaaaaa6f835d0d4";
 
 const segment = fc.oneof(
@@ -190,6 +218,11 @@ async function run(m: ReturnType<typeof testMock>, r: RandomRequest) {
   const res = await m.app.request(url, { method: verb, headers: h, ...(withBody ? { body: b } : {}) });
   expect(res.status, `${verb} ${p}${q}`).toBeLessThan(500);
   const pathname = new URL(url).pathname;
+  const documented = documentedStatuses(verb, new URL(url));
+  if (documented !== undefined && !(pathname.startsWith("/v1/") && res.status === 404)) {
+    // Unknown ids on show are 404 (documented); other 404s under /v1 are the gateway's "no such API".
+    expect(documented, `${verb} ${p}${q} -> ${res.status}`).toContain(String(res.status));
+  }
   if (pathname.startsWith("/v1/") || pathname.startsWith("/v2/")) {
     expect(res.headers.get("x-request-id"), `${verb} ${p}`).toMatch(/^[0-9a-f]{32}-\d+-mockhost$/);
     if (res.status >= 400 && verb !== "HEAD") {

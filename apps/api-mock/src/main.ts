@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 /** The only module that reads argv/env, opens the database and listens. */
-import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { setTimeout as delay } from "node:timers/promises";
 import { serve } from "@hono/node-server";
@@ -8,6 +7,7 @@ import { pino } from "pino";
 import { ZodError, z } from "zod";
 import { createMock } from "./app.js";
 import { loadConfig, USAGE, wantsHelp } from "./config.js";
+import { cryptoRandom } from "./random.js";
 import { Store } from "./state/store.js";
 
 const argv = process.argv.slice(2);
@@ -41,7 +41,7 @@ for (const entry of config.domains) {
 
 const mock = createMock({
   clock: { now: () => new Date() },
-  random: { bytes: (n) => randomBytes(n), float: () => Math.random() },
+  random: cryptoRandom(),
   sleep: (ms) => delay(ms).then(() => undefined),
   fetch: globalThis.fetch,
   store,

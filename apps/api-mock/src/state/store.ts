@@ -82,6 +82,8 @@ export class Store {
   readonly #db: Database.Database;
   readonly #stmt: ReturnType<Store["prepare"]>;
   #settings: MockAdminSettings;
+  /** Huawei Live list replies by query, dropped on every write: listing is by far the most frequent call. */
+  readonly #hlListCache = new Map<string, string>();
   #faults: MockAdminFaults;
 
   constructor(file = ":memory:") {
@@ -200,9 +202,15 @@ export class Store {
     limit: number,
   ): string {
     const q = { p: projectId, d: filter.publish_domain ?? null, a: filter.app ?? null, limit, offset };
+    const key = JSON.stringify(q);
+    const cached = this.#hlListCache.get(key);
+    if (cached !== undefined) return cached;
     const total = this.#stmt.hlCount.get(q)?.n ?? 0;
     const items = this.#stmt.hlList.all(q).map((r) => r.api);
-    return `{"total":${total},"callback_config":[${items.join(",")}]}`;
+    const json = `{"total":${total},"callback_config":[${items.join(",")}]}`;
+    if (this.#hlListCache.size >= 1024) this.#hlListCache.clear();
+    this.#hlListCache.set(key, json);
+    return json;
   }
   getHuaweiLive(projectId: string, id: string): HuaweiLiveConfigRow | undefined {
     const row = this.#stmt.hlGet.get(projectId, id);
@@ -210,6 +218,7 @@ export class Store {
   }
   /** False when (project, domain, app) is taken. */
   insertHuaweiLive(row: HuaweiLiveConfigRow, api: HuaweiLiveRecordCallbackConfig): boolean {
+    this.#hlListCache.clear();
     const r = this.#stmt.hlInsert.run(
       row.id,
       row.project_id,
@@ -223,11 +232,13 @@ export class Store {
   }
   /** False when the new app collides with another config of the domain. */
   updateHuaweiLive(row: HuaweiLiveConfigRow, api: HuaweiLiveRecordCallbackConfig): boolean {
+    this.#hlListCache.clear();
     return (
       this.#stmt.hlUpdate.run(row.app, JSON.stringify(row), JSON.stringify(api), row.project_id, row.id).changes === 1
     );
   }
   deleteHuaweiLive(projectId: string, id: string): boolean {
+    this.#hlListCache.clear();
     return this.#stmt.hlDelete.run(projectId, id).changes === 1;
   }
   /** §2.9: the exact app beats `*`; within a choice the oldest config wins. */
@@ -404,6 +415,7 @@ export class Store {
   }
 
   reset(): void {
+    this.#hlListCache.clear();
     this.#db.exec(
       "DELETE FROM huawei_live_configs; DELETE FROM huawei_rtc_configs; DELETE FROM aliyun_live_configs; DELETE FROM domains; DELETE FROM sessions; DELETE FROM deliveries; DELETE FROM kv;",
     );
