@@ -177,6 +177,21 @@ describe("GET /api/events/stream", () => {
     await reader.cancel().catch(() => {});
   });
 
+  test("a store failure ends the stream with an error event", async () => {
+    const { store } = await makeReceiver();
+    const broken: EventStore = {
+      ...store,
+      listEvents: async () => {
+        throw new Error("connection lost");
+      },
+    };
+    const { app } = await makeReceiver({ store: broken });
+    const res = await app.request("/api/events/stream?after=0");
+    const text = await res.text();
+    expect(text).toContain("event: error");
+    expect(text).toContain("store_unavailable");
+  });
+
   test("?after=0 replays everything", async () => {
     const { app } = await makeReceiver();
     await post(app, "/hooks/huawei-live", signedHuaweiLive(huaweiLiveEvent()));

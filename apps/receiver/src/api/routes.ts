@@ -80,40 +80,48 @@ export function apiRoutes(deps: ReceiverDeps): Hono {
 
   api.get("/events/stream", (c) => {
     const afterParam = c.req.query("after") ?? c.req.header("last-event-id");
-    return streamSSE(c, async (stream) => {
-      let lastId: number;
-      if (afterParam !== undefined && /^\d{1,16}$/.test(afterParam)) lastId = Number(afterParam);
-      else lastId = (await deps.store.listEvents({ limit: 1 }))[0]?.id ?? 0;
-      let wake: (() => void) | undefined;
-      const unsubscribe = deps.bus.subscribe(() => wake?.());
-      stream.onAbort(() => {
-        unsubscribe();
-        wake?.();
-      });
-      let lastBeat = Date.now();
-      await stream.writeSSE({ event: "ready", data: JSON.stringify({ after: lastId }) });
-      while (!stream.aborted && !stream.closed && !deps.draining?.()) {
-        const batch = await deps.store.listEvents({ after: lastId, limit: 200 });
-        for (const e of batch) {
-          await stream.writeSSE({ id: String(e.id), event: "event", data: JSON.stringify(summaryJson(e)) });
-          lastId = e.id;
-        }
-        if (batch.length === 200) continue;
-        if (Date.now() - lastBeat > STREAM_HEARTBEAT_MS) {
-          await stream.write(": keep-alive\n\n");
-          lastBeat = Date.now();
-        }
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, STREAM_POLL_MS);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
+    return streamSSE(
+      c,
+      async (stream) => {
+        let lastId: number;
+        if (afterParam !== undefined && /^\d{1,16}$/.test(afterParam)) lastId = Number(afterParam);
+        else lastId = (await deps.store.listEvents({ limit: 1 }))[0]?.id ?? 0;
+        let wake: (() => void) | undefined;
+        const unsubscribe = deps.bus.subscribe(() => wake?.());
+        stream.onAbort(() => {
+          unsubscribe();
+          wake?.();
         });
-        wake = undefined;
-      }
-      unsubscribe();
-    });
+        let lastBeat = Date.now();
+        await stream.writeSSE({ event: "ready", data: JSON.stringify({ after: lastId }) });
+        while (!stream.aborted && !stream.closed && !deps.draining?.()) {
+          const batch = await deps.store.listEvents({ after: lastId, limit: 200 });
+          for (const e of batch) {
+            await stream.writeSSE({ id: String(e.id), event: "event", data: JSON.stringify(summaryJson(e)) });
+            lastId = e.id;
+          }
+          if (batch.length === 200) continue;
+          if (Date.now() - lastBeat > STREAM_HEARTBEAT_MS) {
+            await stream.write(": keep-alive\n\n");
+            lastBeat = Date.now();
+          }
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, STREAM_POLL_MS);
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+          wake = undefined;
+        }
+        unsubscribe();
+      },
+      async (err, stream) => {
+        // Replaces Hono's default, which logs with console.error; the client reconnects with Last-Event-ID.
+        deps.log.warn({ err: { message: err.message } }, "event stream failed");
+        await stream.writeSSE({ event: "error", data: JSON.stringify({ error: "store_unavailable" }) }).catch(() => {});
+      },
+    );
   });
 
   api.get("/events/:id", async (c) => {
