@@ -434,9 +434,11 @@ const simulate: CommandSpec = {
     { flags: "--latency-ms <ms>", description: "delay before every attempt" },
     { flags: "--timeout <seconds>", description: "give up waiting for deliveries after this (default 120)" },
     { flags: "--run-id <id>", description: "tag for the stream names (default: time-based)" },
+    { flags: "--domain <domain>", description: "Huawei Live/Alibaba domain (default: the demo's)" },
+    { flags: "--app <app>", description: "app name, or SparkRTC app id (default: the demo's)" },
     JSON_OPTION,
   ],
-  helpAfter: `Uses the demo domains and apps that \`livehook start\` configures. Exit code 1 when deliveries failed
+  helpAfter: `Uses the demo domains and apps that \`livehook start\` configures, unless --domain/--app say otherwise. Exit code 1 when deliveries failed
 (dropped ones are injected and reported, not failures).`,
   load: () => import("./commands/simulate.js").then((m) => m.simulateCommand),
 };

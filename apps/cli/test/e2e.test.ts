@@ -163,6 +163,22 @@ describe("end to end: mock → receiver through the CLI", () => {
     expect(summary.dropped).toBeGreaterThan(0);
   }, 180_000);
 
+  test("simulate on a domain without a callback config says so", async () => {
+    const r = await cli([
+      "simulate",
+      "--mock",
+      mock.url,
+      "--vendor",
+      "huawei-live",
+      "--count",
+      "1",
+      "--domain",
+      "nothing.example.com",
+    ]);
+    expect(r.code).toBe(EXIT.failure);
+    expect(r.stderr).toContain("no deliveries: is a callback configured on the mock?");
+  });
+
   test("reconcile --redeliver leaves no gap, and a second reconcile agrees", async () => {
     const args = ["reconcile", "--mock", mock.url, "--receiver", receiver.url, "--wait", "60"];
     const first = await cli([...args, "--redeliver", "--rounds", "5", "--json"]);

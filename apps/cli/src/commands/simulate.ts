@@ -33,6 +33,11 @@ export function faultsFrom(opts: Readonly<Record<string, unknown>>): MockAdminFa
   return f;
 }
 
+/** SparkRTC sessions have no domain: a --domain applies to Huawei Live and Alibaba only. */
+function sessionDomain(plan: SimulationPlan, demoDomain: string | undefined): string | undefined {
+  return demoDomain === undefined ? undefined : (plan.domain ?? demoDomain);
+}
+
 function bar(done: number, total: number, width = 24): string {
   const filled = total === 0 ? width : Math.round((done / total) * width);
   return `[${"█".repeat(filled)}${"░".repeat(width - filled)}]`;
@@ -50,6 +55,9 @@ export type SimulationPlan = {
   faults: MockAdminFaults;
   timeoutMs: number;
   runId: string;
+  /** Instead of the demo domain and app (for configs of your own on the mock). */
+  domain?: string;
+  app?: string;
 };
 
 /**
@@ -75,10 +83,11 @@ export async function simulate(ctx: CliContext, plan: SimulationPlan, out: Outpu
     while (next < jobs.length && !ctx.signal.aborted) {
       const job = jobs[next++] as { vendor: Vendor; i: number };
       const demo = DEMO[job.vendor];
+      const domain = sessionDomain(plan, demo.domain);
       const session = await createSession(ctx, plan.mockUrl, {
         vendor: job.vendor,
-        ...(demo.domain === undefined ? {} : { domain: demo.domain }),
-        app: demo.app,
+        ...(domain === undefined ? {} : { domain }),
+        app: plan.app ?? demo.app,
         // Unique per session, so events of different sessions never share a body.
         stream: `sim-${plan.runId}-${job.vendor}-${job.i + 1}`,
         segments: plan.segments,
@@ -125,6 +134,8 @@ export const simulateCommand: CommandRun = async ({ opts }, ctx) => {
     faults: faultsFrom(opts),
     timeoutMs: parseInteger(opts.timeout ?? 120, "--timeout", 1, 86_400) * 1000,
     runId: optionalString(opts.runId) ?? ctx.now().getTime().toString(36),
+    ...(optionalString(opts.domain) === undefined ? {} : { domain: String(opts.domain) }),
+    ...(optionalString(opts.app) === undefined ? {} : { app: String(opts.app) }),
   };
   const result = await simulate(ctx, plan, out);
   if (ctx.signal.aborted) throw new CliError("interrupted", EXIT.interrupted);
