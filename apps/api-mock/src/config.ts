@@ -16,6 +16,8 @@ export const Config = z
     auth: OnOff.default(false),
     accessKeyId: z.string().min(1).optional(),
     accessKeySecret: z.string().min(1).optional(),
+    /** Huawei IAM tokens accepted in X-Auth-Token with --auth on. */
+    tokens: z.array(z.string().min(1)).default([]),
     /** D19: known domains given at start, `vendor:name` or a bare name (Huawei Live and Alibaba). */
     domains: z.array(z.string().min(1)).default([]),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -31,7 +33,8 @@ export const USAGE = `Usage: livehook-mock [options]
   --port <n>          listen port (default 4010, or PORT)
   --host <addr>       listen address (default 127.0.0.1, or HOST)
   --data <file>       SQLite file that keeps configs, sessions and deliveries across restarts (default: in memory)
-  --auth on|off       verify vendor request signatures against LIVEHOOK_MOCK_AK / LIVEHOOK_MOCK_SK (default off)
+  --auth on|off       verify vendor request signatures against LIVEHOOK_MOCK_AK / LIVEHOOK_MOCK_SK (default off);
+                      LIVEHOOK_MOCK_TOKENS (comma-separated) lists Huawei X-Auth-Token values to accept
   --domain <name>     a known domain (repeatable; "huawei-rtc:<app_id>" for SparkRTC apps). With none, any valid domain is accepted
   --log-level <lvl>   pino level (default info, or LIVEHOOK_MOCK_LOG_LEVEL)
   --help              this text
@@ -60,6 +63,7 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
     auth: values.auth ?? env.LIVEHOOK_MOCK_AUTH,
     accessKeyId: env.LIVEHOOK_MOCK_AK || undefined,
     accessKeySecret: env.LIVEHOOK_MOCK_SK || undefined,
+    tokens: (env.LIVEHOOK_MOCK_TOKENS ?? "").split(",").filter(Boolean),
     domains: values.domain ?? [],
     logLevel: values["log-level"] ?? env.LIVEHOOK_MOCK_LOG_LEVEL,
   });

@@ -19,6 +19,8 @@ export type Fetch = typeof fetch;
 export interface Credentials {
   accessKeyId: string;
   accessKeySecret: string;
+  /** Huawei IAM tokens accepted in `X-Auth-Token` (§6.1 allow-list). */
+  tokens?: readonly string[] | undefined;
 }
 
 export interface MockDeps {

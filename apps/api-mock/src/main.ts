@@ -52,7 +52,7 @@ const mock = createMock({
       .replace(/[^a-z0-9.-]/g, "") || "livehook-mock",
   credentials:
     config.auth && config.accessKeyId && config.accessKeySecret
-      ? { accessKeyId: config.accessKeyId, accessKeySecret: config.accessKeySecret }
+      ? { accessKeyId: config.accessKeyId, accessKeySecret: config.accessKeySecret, tokens: config.tokens }
       : undefined,
 });
 mock.simulator.resumePending();

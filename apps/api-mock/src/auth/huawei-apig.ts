@@ -21,8 +21,10 @@ export function checkHuaweiApig(
   });
   const authorization = req.headers.get("authorization");
   if (authorization === null || authorization === "") {
-    // D: the mock keeps no token allow-list, so a token alone cannot be decrypted.
-    return reject(req.headers.has("x-auth-token") ? "decrypt token fail" : "x-auth-token not found");
+    const token = req.headers.get("x-auth-token");
+    if (token === null) return reject("x-auth-token not found");
+    // §6.1: tokens on the allow-list (LIVEHOOK_MOCK_TOKENS) pass; any other token cannot be "decrypted".
+    return credentials.tokens?.includes(token) ? undefined : reject("decrypt token fail");
   }
   const verdict: RequestVerdict = verifyHuaweiApigRequest(
     {
