@@ -42,6 +42,6 @@ const ctx: CliContext = {
 };
 
 const code = await runCli(process.argv.slice(2), ctx);
-process.exitCode = interrupt.signal.aborted && code === EXIT.ok ? EXIT.ok : code;
+process.exitCode = code;
 // Pending sockets or timers of an interrupted command must not keep the process alive.
 if (interrupt.signal.aborted) process.exit(process.exitCode);
