@@ -8,7 +8,7 @@
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { testMock } from "./harness.js";
 
 const require = createRequire(import.meta.url);
@@ -28,6 +28,10 @@ let server: ReturnType<typeof serve>;
 let port = 0;
 
 beforeAll(async () => {
+  // The Huawei SDK logs every failed call (a whole axios error) to the console; the assertions below say enough.
+  for (const level of ["log", "info", "warn", "error", "debug"] as const) {
+    vi.spyOn(console, level).mockImplementation(() => undefined);
+  }
   const m = testMock({ credentials: { accessKeyId: AK, accessKeySecret: SK }, realClock: true });
   server = serve({ fetch: m.app.fetch, port: 0, hostname: "127.0.0.1" });
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));
@@ -35,6 +39,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  vi.restoreAllMocks();
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
