@@ -1,0 +1,53 @@
+/** The entry point as a real process (via tsx): usage errors exit 1, it listens, SIGTERM stops it cleanly. */
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { describe, expect, test } from "vitest";
+
+const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
+
+function run(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, ["--import", "tsx", MAIN, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout?.on("data", (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr?.on("data", (d: Buffer) => {
+    out += d.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return { child, exited, output: () => out };
+}
+
+async function waitFor(pred: () => boolean, child: ChildProcess, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!pred()) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe("main", () => {
+  test("a bad option exits 1 with the usage; --auth on without credentials too", async () => {
+    const bad = run(["--port", "nope"]);
+    expect(await bad.exited).toBe(1);
+    expect(bad.output()).toContain("Usage: livehook-mock");
+    const noCreds = run(["--auth", "on"], { LIVEHOOK_MOCK_AK: "", LIVEHOOK_MOCK_SK: "" });
+    expect(await noCreds.exited).toBe(1);
+    expect(noCreds.output()).toContain("LIVEHOOK_MOCK_AK");
+  });
+
+  test("listens on 127.0.0.1, answers /healthz, stops on SIGTERM", async () => {
+    const p = run(["--port", "0", "--log-level", "info"]);
+    await waitFor(() => p.output().includes("listening"), p.child);
+    const port = Number(/"port":(\d+)/.exec(p.output())?.[1]);
+    expect(port).toBeGreaterThan(0);
+    expect(p.output()).toContain('"address":"127.0.0.1"');
+    const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(await res.json()).toEqual({ status: "ok" });
+    p.child.kill("SIGTERM");
+    expect(await p.exited).toBe(0);
+  });
+});
