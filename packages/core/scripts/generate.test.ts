@@ -11,6 +11,8 @@ const run = promisify(execFile);
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
 const tsx = join(packageDir, "node_modules", ".bin", "tsx");
 let scratch = "";
+// Each case spawns tsx; on a loaded 2-core CI machine that alone can take several seconds.
+const SPAWN_TIMEOUT_MS = 120_000;
 
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), "livehook-gen-"));
@@ -23,7 +25,7 @@ const check = (root: string) => run(tsx, [join(packageDir, "scripts", "generate.
 
 test("the committed generated files match the documents", async () => {
   await expect(check(packageDir)).resolves.toMatchObject({ stdout: expect.stringContaining("up to date") });
-});
+}, SPAWN_TIMEOUT_MS);
 
 test("a document changed without regenerating fails the check", async () => {
   const file = join(scratch, "openapi", "huawei-live.yaml");
@@ -38,4 +40,4 @@ test("a document changed without regenerating fails the check", async () => {
   expect(failure?.stderr).toContain("stale: src/generated/huawei-live.openapi.ts");
   expect(failure?.stderr).toContain("stale: src/generated/huawei-live.schemas.ts");
   expect(failure?.stderr).toContain("stale: openapi/huawei-live.json");
-});
+}, SPAWN_TIMEOUT_MS);
