@@ -54,6 +54,31 @@ describe("simulator", () => {
     expect(m.sleeps.filter((ms) => ms === 1234)).toHaveLength(3);
   });
 
+  test("at most `concurrency` attempts are in flight", async () => {
+    let inFlight = 0;
+    let peak = 0;
+    let calls = 0;
+    const m = testMock({
+      fetch: async () => {
+        calls++;
+        peak = Math.max(peak, ++inFlight);
+        await new Promise((resolve) => setImmediate(resolve));
+        inFlight--;
+        return new Response("{}", { status: 200 });
+      },
+    });
+    await m.json("/_mock/settings", "PATCH", { concurrency: 2 });
+    await m.json("/v1/p/record/callbacks", "POST", CONFIG);
+    await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        m.json("/_mock/sessions", "POST", { ...SESSION, stream: `s${i}`, segments: 3 }),
+      ),
+    );
+    await m.simulator.idle();
+    expect(calls).toBe(6 * 7);
+    expect(peak).toBe(2);
+  });
+
   test("after a restart, pending deliveries are sent", async () => {
     const dir = mkdtempSync(join(tmpdir(), "api-mock-"));
     try {
