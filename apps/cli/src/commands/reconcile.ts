@@ -12,6 +12,7 @@ import { isVendor } from "../vendors.js";
 
 const POLL_MS = 250;
 const DETAIL_CONCURRENCY = 8;
+const CLOCK_SLACK_MS = 5 * 60_000;
 
 export type Gap = {
   identity: string;
@@ -68,8 +69,13 @@ export async function reconcile(ctx: CliContext, scope: Scope): Promise<Reconcil
     expected.set(id, [...(expected.get(id) ?? []), d]);
   }
 
+  if (expected.size === 0) return { expected: 0, stored: 0, missing: [], duplicated: [], pending: 0 };
+  // Only events received since the first delivery (with slack for clock skew between the two hosts) can match:
+  // this bounds the per-event body fetches on a long-lived receiver.
+  const firstSent = Math.min(...owed.map((d) => Date.parse(d.created_at)));
   const events = await listAllEvents(ctx, scope.receiverUrl, {
     ...(scope.vendor === undefined ? {} : { vendor: scope.vendor }),
+    ...(Number.isFinite(firstSent) ? { since: new Date(firstSent - CLOCK_SLACK_MS).toISOString() } : {}),
   });
   const bodies = await mapLimit(events, DETAIL_CONCURRENCY, (e) => eventBody(ctx, scope.receiverUrl, e.id));
   const stored = new Map<string, number[]>();
