@@ -18,6 +18,8 @@ export const REDACT_PATHS = [
   "*.headers.cookie",
   "databaseUrl",
   "*.storage.url",
+  "config.storage.url",
+  "config.adminToken",
 ];
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {

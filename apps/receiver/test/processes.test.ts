@@ -124,3 +124,17 @@ describe("SIGTERM", () => {
     expect(sent).toBeGreaterThanOrEqual(acked.size);
   });
 });
+
+describe("start-up", () => {
+  test("an invalid configuration exits 1 with a message naming the option and never the keys", async () => {
+    const err = await spawnReceiver(["--host", "0.0.0.0"], {
+      LIVEHOOK_HUAWEI_LIVE_KEYS: "TOPSECRETKEY0123456789",
+    }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(err?.message).toContain("exited with 1");
+    expect(err?.message).toContain("LIVEHOOK_ADMIN_TOKEN");
+    expect(err?.message).not.toContain("TOPSECRETKEY");
+  });
+});

@@ -1,0 +1,31 @@
+import { Writable } from "node:stream";
+import { expect, test } from "vitest";
+import { createLogger } from "./logger.js";
+
+test("keys, tokens and auth headers are redacted wherever they appear", async () => {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  const log = createLogger("info", sink);
+  log.info(
+    {
+      config: {
+        keys: { "huawei-live": ["SECRET-KEY-1"] },
+        adminToken: "SECRET-TOKEN",
+        storage: { url: "postgres://u:SECRET-PW@h/db" },
+      },
+      headers: { authorization: "Bearer SECRET-TOKEN", cookie: "s=SECRET" },
+      key: "SECRET-KEY-2",
+    },
+    "config loaded",
+  );
+  log.info({ keys: ["SECRET-KEY-3"] }, "keys");
+  await new Promise((r) => setImmediate(r));
+  const text = lines.join("");
+  expect(text).toContain("config loaded");
+  expect(text).not.toContain("SECRET");
+});
