@@ -68,3 +68,22 @@ test("everything else goes to Hono", async () => {
   expect((await fetch(`${base}/hooks/huawei-live`)).status).toBe(404);
   expect((await send("/hooks/unknown", "{}")).status).toBe(404);
 });
+
+test("a sender that disconnects mid-body gets nothing stored and the server keeps serving", async () => {
+  const { connect } = await import("node:net");
+  const before = await receiver.store.countEvents();
+  const url = new URL(base);
+  await new Promise<void>((resolve) => {
+    const socket = connect(Number(url.port), url.hostname, () => {
+      socket.write(
+        'POST /hooks/huawei-live HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n{"partial":',
+      );
+      setImmediate(() => {
+        socket.destroy();
+        resolve();
+      });
+    });
+  });
+  expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  expect(await receiver.store.countEvents()).toBe(before);
+});

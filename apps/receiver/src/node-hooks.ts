@@ -9,6 +9,10 @@ import type { ReceiverDeps } from "./deps.js";
 import { processCallback } from "./hooks/receive-callback.js";
 import type { VendorHook } from "./hooks/vendor-hook.js";
 
+class ClientGone extends Error {
+  override name = "ClientGone";
+}
+
 /** Reads at most `limit` bytes; resolves undefined (and stops reading) when the body is larger. */
 function readLimited(req: IncomingMessage, limit: number): Promise<Uint8Array | undefined> {
   const declared = req.headers["content-length"];
@@ -30,10 +34,16 @@ function readLimited(req: IncomingMessage, limit: number): Promise<Uint8Array | 
       }
       chunks.push(chunk);
     });
-    req.on("end", () =>
-      resolve(over ? undefined : chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)),
-    );
+    let ended = false;
+    req.on("end", () => {
+      ended = true;
+      resolve(over ? undefined : chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
+    });
     req.on("error", reject);
+    // A sender that disconnects mid-body gets no reply and nothing is stored.
+    req.on("close", () => {
+      if (!ended) reject(new ClientGone());
+    });
   });
 }
 
@@ -62,6 +72,7 @@ export function nodeHookHandler(deps: ReceiverDeps, hooks: ReadonlyMap<string, V
           res.end(text);
         },
         (err: unknown) => {
+          if (err instanceof ClientGone) return;
           deps.log.error({ err: { message: (err as Error).message } }, "hook request failed");
           if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
           res.end('{"error":"internal_error"}');
