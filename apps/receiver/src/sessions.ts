@@ -3,6 +3,7 @@
  * a file start without its completion once the session ended, events after the end, complete before start,
  * and vendor send times that go backwards in arrival order.
  */
+import type { HuaweiLiveCallbackEventType, HuaweiRtcCallbackEventType } from "@livehook/core";
 import type { EventSummary } from "./store/types.js";
 
 export type Anomaly = {
@@ -25,9 +26,16 @@ export type Session = {
   anomalies: Anomaly[];
 };
 
-const END_EVENTS = new Set(["RECORD_OVER", "RECORD_FAILED", "CLOUD_RECORD_SERVER_OVER", "CLOUD_RECORD_OVER"]);
-const FILE_START = "RECORD_NEW_FILE_START";
-const FILE_COMPLETE = "RECORD_FILE_COMPLETE";
+// Typed against core's generated enums, so a renamed event type breaks the build instead of the anomaly rules.
+type CallbackEventType = HuaweiLiveCallbackEventType | HuaweiRtcCallbackEventType;
+const END_EVENTS = new Set<string>([
+  "RECORD_OVER",
+  "RECORD_FAILED",
+  "CLOUD_RECORD_SERVER_OVER",
+  "CLOUD_RECORD_OVER",
+] satisfies CallbackEventType[]);
+const FILE_START: CallbackEventType = "RECORD_NEW_FILE_START";
+const FILE_COMPLETE: CallbackEventType = "RECORD_FILE_COMPLETE";
 
 /** `events` in any order; each session's events are analysed in arrival (id) order. */
 export function buildSessions(events: readonly EventSummary[]): Session[] {

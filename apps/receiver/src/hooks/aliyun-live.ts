@@ -1,4 +1,9 @@
-import { AliyunLiveRecordFileCallback, AliyunLiveRecordStatusCallback, verifyAliyunLiveCallback } from "@livehook/core";
+import {
+  type AliyunLiveNotifyType,
+  AliyunLiveRecordFileCallback,
+  AliyunLiveRecordStatusCallback,
+  verifyAliyunLiveCallback,
+} from "@livehook/core";
 import { epochMs, field, text, type VendorHook } from "./vendor-hook.js";
 
 export type AliyunLiveHookOptions = {
@@ -6,6 +11,9 @@ export type AliyunLiveHookOptions = {
   /** Host of the configured callback URL; when unset, the request's Host header (D12: port tried both ways). */
   callbackHost: string | undefined;
 };
+
+/** The delivery-record NotifyType of file callbacks, which carry no `event` of their own. */
+const FILE_CREATED: AliyunLiveNotifyType = "file_created";
 
 /** A status callback is `{domain, app, stream, event}`; a file callback has `uri` and no `event` (vendor-spec §5.3). */
 const isStatus = (body: unknown): boolean => field(body, "event") !== undefined && field(body, "uri") === undefined;
@@ -26,7 +34,7 @@ export function aliyunLiveHook(opts: AliyunLiveHookOptions): VendorHook {
       const stream = text(body, "stream");
       const status = isStatus(body);
       return {
-        eventType: status ? text(body, "event") : field(body, "uri") !== undefined ? "file_created" : null,
+        eventType: status ? text(body, "event") : field(body, "uri") !== undefined ? FILE_CREATED : null,
         domain,
         app,
         stream,
