@@ -195,20 +195,23 @@ describe("recording simulator and delivery engine", () => {
     const base = { vendor: "aliyun-live", domain: "play.example.com", app: "live", stream: "s" };
     await startSession(m, base);
     await m.simulator.idle();
-    expect(receiver.received).toHaveLength(2);
+    expect(receiver.received).toHaveLength(3);
     for (const r of receiver.received) {
       expect(verifyAliyunLiveCallback(r.headers, ["yourkey"], { now: new Date(), host: "127.0.0.1" })).toMatchObject({
         ok: true,
       });
     }
-    AliyunLiveRecordStatusCallback.parse(JSON.parse(receiver.received[0]?.raw.toString() ?? ""));
-    const file = AliyunLiveRecordFileCallback.parse(JSON.parse(receiver.received[1]?.raw.toString() ?? ""));
+    const started = AliyunLiveRecordStatusCallback.parse(JSON.parse(receiver.received[0]?.raw.toString() ?? ""));
+    const paused = AliyunLiveRecordStatusCallback.parse(JSON.parse(receiver.received[1]?.raw.toString() ?? ""));
+    expect([started.event, paused.event]).toEqual(["record_started", "record_paused"]);
+    const file = AliyunLiveRecordFileCallback.parse(JSON.parse(receiver.received[2]?.raw.toString() ?? ""));
     expect(file.stop_time - file.start_time).toBe(60);
 
     mode = "forbidden";
     const forbidden = await startSession(m, { ...base, stream: "f" });
     await m.simulator.idle();
     expect((await deliveries(m, forbidden.id)).map((d) => [d.status, d.attempts.length])).toEqual([
+      ["failed", 1],
       ["failed", 1],
       ["failed", 1],
     ]);
@@ -231,9 +234,9 @@ describe("recording simulator and delivery engine", () => {
     expect(again.status).toBe("success");
     expect(again.attempts).toHaveLength(7);
     const bulk = await m.json("/_mock/deliveries/redeliver", "POST", { session_id: forbidden.id });
-    expect(((await bulk.json()) as { deliveries: unknown[] }).deliveries).toHaveLength(2);
+    expect(((await bulk.json()) as { deliveries: unknown[] }).deliveries).toHaveLength(3);
     await m.simulator.idle();
-    expect((await deliveries(m, forbidden.id)).map((d) => d.status)).toEqual(["success", "success"]);
+    expect((await deliveries(m, forbidden.id)).map((d) => d.status)).toEqual(["success", "success", "success"]);
   });
 
   test("faults: wrong signature, expired timestamp, drop, duplicate, out of order", async () => {
@@ -302,6 +305,38 @@ describe("recording simulator and delivery engine", () => {
       "old:RECORD_OVER",
       "new:RECORD_FILE_COMPLETE",
       "new:RECORD_OVER",
+    ]);
+  });
+
+  test("Alibaba reconnect: the old recording's last file_created lands after the new record_started", async () => {
+    const { m, receiver } = await setup();
+    const q = new URLSearchParams({
+      Action: "AddLiveRecordNotifyConfig",
+      Version: "2016-11-01",
+      DomainName: "play.example.com",
+      NotifyUrl: receiver.url("/a"),
+      NeedStatusNotify: "true",
+    });
+    await m.app.request(`/?${q}`);
+    await startSession(m, {
+      vendor: "aliyun-live",
+      domain: "play.example.com",
+      app: "live",
+      stream: "s",
+      scenario: "reconnect",
+    });
+    await m.simulator.idle();
+    const seq = receiver.received.map((r) => {
+      const b = JSON.parse(r.raw.toString()) as { event?: string; start_time?: number };
+      return b.event ?? "file_created";
+    });
+    expect(seq).toEqual([
+      "record_started",
+      "record_paused",
+      "record_started",
+      "file_created",
+      "record_paused",
+      "file_created",
     ]);
   });
 

@@ -185,10 +185,11 @@ describe("Alibaba transport rules", () => {
     const res = await rpc(m, "query", "DescribeLiveRecordNotifyRecords", window);
     expect(res.status).toBe(200);
     const page = AliyunLiveDescribeLiveRecordNotifyRecordsResponse.parse(await res.json());
-    expect(page).toMatchObject({ Code: 0, Msg: "ok", PageNum: 1, PageSize: 20, TotalNum: 3, TotalPage: 1 });
+    expect(page).toMatchObject({ Code: 0, Msg: "ok", PageNum: 1, PageSize: 20, TotalNum: 4, TotalPage: 1 });
     expect(page.CallbackList.map((r) => r.NotifyType).sort()).toEqual([
       "file_created",
       "file_created",
+      "record_paused",
       "record_started",
     ]);
     // Alibaba fails a 4xx at once (D11): the second delivery is failed after one attempt.
@@ -205,8 +206,8 @@ describe("Alibaba transport rules", () => {
         })
       ).json(),
     );
-    expect(paged).toMatchObject({ PageNum: 2, PageSize: 2, TotalNum: 2, TotalPage: 1 });
-    expect(paged.CallbackList).toHaveLength(0);
+    expect(paged).toMatchObject({ PageNum: 2, PageSize: 2, TotalNum: 3, TotalPage: 2 });
+    expect(paged.CallbackList).toHaveLength(1);
 
     const bad: [Record<string, string>, string][] = [
       [{ ...window, EndTime: window.StartTime }, "InvalidParams"],

@@ -207,11 +207,17 @@ function aliyunTask(t: Task, random: Random): { taskId: string; events: PlannedE
       });
       break;
     }
+    const last = i === t.segments - 1;
+    if (last) {
+      // The stream stops: the recording pauses, and the last file is closed only when no push resumes it within
+      // the pause window. So after a reconnect the old file's callback lands after the new record_started.
+      events.push({ eventType: "record_paused", at: to, payload: { ...ids, event: "record_paused" } });
+    }
     for (const format of r.formats) {
       const stamp = (ms: number) => isoSeconds(new Date(ms)).slice(0, 19).replace(/[T:]/g, "-");
       events.push({
         eventType: "file_created",
-        at: to,
+        at: last ? to + MAX_PAUSE_SECONDS * 1000 : to,
         payload: {
           ...ids,
           uri: `record/${r.app}/${r.stream}/${stamp(from)}_${stamp(to)}.${EXT[format]}`,
