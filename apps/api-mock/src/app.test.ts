@@ -69,3 +69,23 @@ describe("config", () => {
     expect(() => loadConfig(["--bogus"], {})).toThrow();
   });
 });
+
+describe("body size", () => {
+  test("bodies over 1 MiB get each API's 400, not a crash", async () => {
+    const m = testMock();
+    const big = "x".repeat(1024 * 1024 + 1);
+    const live = await m.json("/v1/p/record/callbacks", "POST", big);
+    expect(live.status).toBe(400);
+    expect(((await live.json()) as { error_code: string }).error_code).toBe("LIVE.100011001");
+    const rtc = await m.json("/v2/apps/5fcdf5651aaaaaa6f835d0d4/record-callback", "PUT", big);
+    expect(((await rtc.json()) as { error_code: string }).error_code).toBe("RTC.00001003");
+    const ali = await m.app.request("/", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: big,
+    });
+    expect([ali.status, ((await ali.json()) as { Code: string }).Code]).toEqual([400, "InvalidParams"]);
+    const admin = await m.json("/_mock/sessions", "POST", big);
+    expect([admin.status, ((await admin.json()) as { error: string }).error]).toEqual([400, "invalid_request"]);
+  });
+});

@@ -47,15 +47,19 @@ type NodeIncoming = {
   once(event: "error", listener: (err: Error) => void): unknown;
 };
 
+/** Bodies above this are refused: every vendor body here is a few hundred bytes. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
 /**
- * The raw body, read once. A request without a body (no Content-Length, no Transfer-Encoding: the usual GET and
- * DELETE) skips the read. On @hono/node-server the bytes come straight from the IncomingMessage: going through
- * `c.req.arrayBuffer()` would first build a full fetch Request, which costs more than the handler itself.
+ * The raw body, read once; undefined when it exceeds MAX_BODY_BYTES (the rest is drained, not kept). A request
+ * without a body (no Content-Length, no Transfer-Encoding: the usual GET and DELETE) skips the read. On
+ * @hono/node-server the bytes come straight from the IncomingMessage: going through `c.req.arrayBuffer()` would
+ * first build a full fetch Request, which costs more than the handler itself.
  */
 export async function readRawBody(c: {
   env: unknown;
   req: { raw: Request; arrayBuffer(): Promise<ArrayBuffer> };
-}): Promise<Uint8Array> {
+}): Promise<Uint8Array | undefined> {
   const incoming = (c.env as { incoming?: NodeIncoming } | undefined)?.incoming;
   if (incoming !== undefined && typeof incoming.on === "function") {
     const h = incoming.headers;
@@ -63,13 +67,21 @@ export async function readRawBody(c: {
       return EMPTY;
     }
     // Events rather than `for await`: the async-iterator machinery costs more than a small body.
-    return new Promise<Uint8Array>((resolve, reject) => {
+    return new Promise<Uint8Array | undefined>((resolve, reject) => {
       const chunks: Buffer[] = [];
-      incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
-      incoming.once("end", () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
+      let size = 0;
+      incoming.on("data", (chunk: Buffer) => {
+        size += chunk.length;
+        if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      });
+      incoming.once("end", () => {
+        if (size > MAX_BODY_BYTES) resolve(undefined);
+        else resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
+      });
       incoming.once("error", reject);
     });
   }
   if (c.req.raw.body === null) return EMPTY;
-  return new Uint8Array(await c.req.arrayBuffer());
+  const bytes = new Uint8Array(await c.req.arrayBuffer());
+  return bytes.length > MAX_BODY_BYTES ? undefined : bytes;
 }

@@ -47,6 +47,21 @@ describe("main", () => {
     expect(p.output()).toContain('"address":"127.0.0.1"');
     const res = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(await res.json()).toEqual({ status: "ok" });
+    // Over a real socket the body is read from the IncomingMessage: the size cap and an empty GET both hold.
+    const big = await fetch(`http://127.0.0.1:${port}/v1/p/record/callbacks`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "x".repeat(1024 * 1024 + 1),
+    });
+    expect([big.status, ((await big.json()) as { error_code: string }).error_code]).toEqual([400, "LIVE.100011001"]);
+    const created = await fetch(`http://127.0.0.1:${port}/v1/p/record/callbacks`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ publish_domain: "push.example.com", app: "live" }),
+    });
+    expect(created.status).toBe(201);
+    const list = await fetch(`http://127.0.0.1:${port}/v1/p/record/callbacks`);
+    expect(((await list.json()) as { total: number }).total).toBe(1);
     p.child.kill("SIGTERM");
     expect(await p.exited).toBe(0);
   });

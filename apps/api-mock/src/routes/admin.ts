@@ -10,9 +10,10 @@ import {
   MockAdminVendor,
 } from "@livehook/core";
 import { type Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
 import type { AppContext } from "../context.js";
-import { parseJson } from "../context.js";
+import { MAX_BODY_BYTES, parseJson } from "../context.js";
 import { DOMAIN_NAME, RTC_APP_ID } from "../ids.js";
 import { applySettingsUpdate, fullFaults } from "../settings.js";
 import { SessionError } from "../simulator/simulator.js";
@@ -57,6 +58,13 @@ export function adminRoutes(ctx: AppContext): Hono {
   const { deps, simulator } = ctx;
   const store = deps.store;
   const app = new Hono();
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => adminError(c, 400, "invalid_request", "body too large"),
+    }),
+  );
 
   app.post("/sessions", async (c) => {
     const body = await jsonBody(c, MockAdminSessionCreateRequest);

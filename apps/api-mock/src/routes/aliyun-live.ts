@@ -229,6 +229,7 @@ export function aliyunLiveRoutes(ctx: AppContext): Hono<VendorEnv> {
       c.json({ RequestId, HostId: HOST_ID, Code: e.code, Message: e.message }, e.status as AliyunStatus);
     try {
       const raw = await readRawBody(c);
+      if (raw === undefined) return fail(new AliyunError(400, "InvalidParams", "The request body is too large."));
       const url = new URL(c.req.url);
       const params = collectParams(url, c.req.header("content-type"), raw);
       if (deps.credentials !== undefined) {

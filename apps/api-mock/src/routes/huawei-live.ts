@@ -72,7 +72,9 @@ export function huaweiLiveRoutes(ctx: AppContext): Hono<VendorEnv> {
     const requestId = huaweiRequestId(deps.random, deps.clock, deps.hostname);
     c.set("requestId", requestId);
     c.header("X-request-id", requestId);
-    c.set("raw", await readRawBody(c));
+    const raw = await readRawBody(c);
+    if (raw === undefined) return liveError(c, 400, "LIVE.100011001", ILLEGAL);
+    c.set("raw", raw);
     if (deps.credentials !== undefined) {
       const rejection = checkHuaweiApig(
         deps,

@@ -40,7 +40,9 @@ export function huaweiRtcRoutes(ctx: AppContext): Hono<VendorEnv> {
     const requestId = huaweiRequestId(deps.random, deps.clock, deps.hostname);
     c.set("requestId", requestId);
     c.header("X-request-Id", requestId);
-    c.set("raw", await readRawBody(c));
+    const raw = await readRawBody(c);
+    if (raw === undefined) return rtcError(c, 400, "RTC.00001003", "InvalidParameterValue: body too large");
+    c.set("raw", raw);
     if (deps.credentials !== undefined) {
       const rejection = checkHuaweiApig(
         deps,
