@@ -60,6 +60,7 @@ describe("config", () => {
     expect(loadConfig([], {})).toMatchObject({ port: 4010, host: "127.0.0.1", auth: false, data: undefined });
     expect(loadConfig(["--port", "5000"], { PORT: "6000" }).port).toBe(5000);
     expect(loadConfig([], { PORT: "6000" }).port).toBe(6000);
+    expect(loadConfig(["--", "--port", "5001"], {}).port).toBe(5001);
     expect(
       loadConfig(["--auth", "on", "--data", "x.db"], { LIVEHOOK_MOCK_AK: "ak", LIVEHOOK_MOCK_SK: "sk" }),
     ).toMatchObject({ auth: true, data: "x.db", accessKeyId: "ak", accessKeySecret: "sk" });

@@ -42,8 +42,10 @@ export const USAGE = `Usage: livehook-mock [options]
 
 /** Flags win over env. Throws a ZodError (or a TypeError for unknown flags) that main.ts prints. */
 export function loadConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Config {
+  // `pnpm start -- --port 4011` hands the separator through; it is not an option.
+  const args = argv.filter((a, i) => !(a === "--" && i === 0));
   const { values } = parseArgs({
-    args: [...argv],
+    args,
     options: {
       port: { type: "string" },
       host: { type: "string" },
