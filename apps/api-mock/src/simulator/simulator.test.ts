@@ -88,7 +88,7 @@ describe("simulator", () => {
       await first.json("/v1/p/record/callbacks", "POST", CONFIG);
       await first.json("/_mock/sessions", "POST", { ...SESSION, mode: "realtime", segments: 2 });
       // Let the first file's start go out (the stub fetch answers at once), bounded.
-      for (let i = 0; i < 200 && first.store.listDeliveries({ status: "success" }, 0, 1).total === 0; i++) {
+      for (let i = 0; i < 2000 && first.store.listDeliveries({ status: "success" }, 0, 1).total === 0; i++) {
         await new Promise((resolve) => setImmediate(resolve));
       }
       expect(first.store.listDeliveries({ status: "pending" }, 0, 10).total).toBe(4);
