@@ -103,6 +103,9 @@ async function main(): Promise<void> {
       }
     });
     server.closeIdleConnections();
+    // Connections that finish their last response later (ended event streams, keep-alive clients) are closed
+    // as soon as they are idle, instead of waiting for their keep-alive timeout.
+    setInterval(() => server.closeIdleConnections(), 100).unref();
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));

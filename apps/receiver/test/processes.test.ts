@@ -125,6 +125,26 @@ describe("SIGTERM", () => {
   });
 });
 
+describe("SIGTERM with a live event stream", () => {
+  test("the stream ends and the process exits 0", async () => {
+    const r = await spawnReceiver(["--data", ":memory:"], { LIVEHOOK_HUAWEI_LIVE_KEYS: KEYS.huaweiLive });
+    const res = await fetch(`${r.url}/api/events/stream`);
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    let text = "";
+    while (!text.includes("event: ready")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    r.child.kill("SIGTERM");
+    for (;;) {
+      const { done } = await reader.read().catch(() => ({ done: true }));
+      if (done) break;
+    }
+    expect((await r.exited).code).toBe(0);
+  });
+});
+
 describe("start-up", () => {
   test("an invalid configuration exits 1 with a message naming the option and never the keys", async () => {
     const err = await spawnReceiver(["--host", "0.0.0.0"], {
