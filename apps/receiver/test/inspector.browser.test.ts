@@ -61,6 +61,26 @@ test("a posted event appears live and opens with its raw body and timeline", asy
   expect(await page.locator("#detail").textContent()).toContain("Session timeline");
   expect(await page.locator("#timeline li").count()).toBe(1);
 
+  // A tampered delivery is rejected, never listed as an event, and visible among rejected attempts.
+  const tampered = await fetch(`${base}/hooks/huawei-live`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: body.replace("browser-stream", "forged-stream"),
+  });
+  expect(tampered.status).toBe(401);
+  // The rejection is recorded best-effort after the 401, so reopen the list until it is there.
+  await expect
+    .poll(
+      async () => {
+        await page.getByRole("button", { name: "Rejected attempts" }).click();
+        await page.getByText("Rejected attempts (never stored as events)").waitFor({ timeout: 20_000 });
+        return page.getByTestId("rejection-row").filter({ hasText: "bad_signature" }).count();
+      },
+      { timeout: 20_000 },
+    )
+    .toBe(1);
+  expect(await page.getByTestId("event-row").filter({ hasText: "forged-stream" }).count()).toBe(0);
+
   // Filters narrow the list.
   await page.selectOption("select[name=vendor]", "aliyun-live");
   await expect.poll(() => page.getByTestId("event-row").count(), { timeout: 20_000 }).toBe(0);

@@ -46,10 +46,11 @@ export const INSPECTOR_HTML = `<!doctype html>
   .anomaly { color:var(--bad); }
   .muted { color:var(--muted); }
   button.more { margin:10px; font:inherit; }
+  header button { margin-left:auto; font:inherit; padding:4px 10px; border:1px solid var(--line); border-radius:4px; background:#fff; cursor:pointer; }
 </style>
 </head>
 <body>
-<header><h1>livehook receiver</h1><span id="live">connecting…</span><span id="count" class="muted"></span></header>
+<header><h1>livehook receiver</h1><span id="live">connecting…</span><span id="count" class="muted"></span><button id="show-rejections" type="button">Rejected attempts</button></header>
 <form id="filters">
   <label>Vendor<select name="vendor"><option value="">all</option><option>huawei-live</option><option>huawei-rtc</option><option>aliyun-live</option></select></label>
   <label>Event type<input name="eventType" placeholder="e.g. RECORD_OVER"></label>
@@ -175,6 +176,33 @@ export const INSPECTOR_HTML = `<!doctype html>
     });
     source.onerror = function () { live.textContent = "reconnecting…"; live.className = ""; };
   }
+  function showRejections() {
+    selected = null;
+    fetch(url("/api/rejections")).then(function (r) { return r.json(); }).then(function (page) {
+      detail.textContent = "";
+      detail.appendChild(el("h2", "Rejected attempts (never stored as events)"));
+      if (!page.rejections.length) { detail.appendChild(el("p", "None.", "muted")); return; }
+      var table = el("table"), head = el("tr");
+      ["#", "Received", "Vendor", "Status", "Reason"].forEach(function (h) { head.appendChild(el("th", h)); });
+      var thead = el("thead"); thead.appendChild(head); table.appendChild(thead);
+      var body = el("tbody");
+      page.rejections.forEach(function (r) {
+        var tr = el("tr"); tr.setAttribute("data-testid", "rejection-row");
+        [r.id, time(r.receivedAt), r.vendor, r.status, r.reason].forEach(function (v) { tr.appendChild(el("td", v)); });
+        tr.addEventListener("click", function () {
+          var old = detail.querySelector(".rejection-detail"); if (old) old.remove();
+          var box = el("div", null, "rejection-detail");
+          box.appendChild(el("h3", "Raw body (first 4 KiB)")); box.appendChild(el("pre", r.rawBody));
+          box.appendChild(el("h3", "Headers"));
+          var hd = el("dl"); Object.keys(r.headers).sort().forEach(function (k) { kv(hd, k, r.headers[k]); }); box.appendChild(hd);
+          detail.appendChild(box);
+        });
+        body.appendChild(tr);
+      });
+      table.appendChild(body); detail.appendChild(table);
+    });
+  }
+  document.getElementById("show-rejections").addEventListener("click", showRejections);
   form.addEventListener("input", function () { cursor = null; load(true); });
   form.addEventListener("submit", function (ev) { ev.preventDefault(); });
   more.addEventListener("click", function () { load(false); });
