@@ -145,6 +145,52 @@ describe("SIGTERM with a live event stream", () => {
   });
 });
 
+describe("forwarding", () => {
+  test("an accepted event is relayed to the downstream URL; a failing downstream is retried", async () => {
+    const { createServer } = await import("node:http");
+    const received: { id: string | undefined; body: { vendor: string; body: { job_id: string } } }[] = [];
+    let failuresLeft = 1;
+    const downstream = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        if (failuresLeft-- > 0) {
+          res.writeHead(503).end();
+          return;
+        }
+        received.push({
+          id: req.headers["x-livehook-event-id"] as string | undefined,
+          body: JSON.parse(Buffer.concat(chunks).toString()),
+        });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => downstream.listen(0, "127.0.0.1", resolve));
+    const port = (downstream.address() as { port: number }).port;
+    const r = await spawnReceiver(["--data", ":memory:"], {
+      LIVEHOOK_HUAWEI_LIVE_KEYS: KEYS.huaweiLive,
+      LIVEHOOK_FORWARD_HUAWEI_LIVE: `http://127.0.0.1:${port}/in`,
+      LIVEHOOK_FORWARD_RETRY_MS: "50",
+    });
+    try {
+      expect((await deliver(r.url, huaweiLiveEvent({ job_id: "forward-me" }))).status).toBe(200);
+      const deadline = Date.now() + 20_000;
+      while (received.length === 0 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
+      expect(received).toHaveLength(1);
+      expect(received[0]?.body).toMatchObject({ vendor: "huawei-live", body: { job_id: "forward-me" } });
+      const events = (await (await fetch(`${r.url}/api/events`)).json()) as {
+        events: { id: number; forwardState: string }[];
+      };
+      expect(received[0]?.id).toBe(String(events.events[0]?.id));
+      expect(events.events[0]?.forwardState).toBe("delivered");
+    } finally {
+      r.child.kill("SIGTERM");
+      await r.exited;
+      downstream.close();
+    }
+  });
+});
+
 describe("start-up", () => {
   test("an invalid configuration exits 1 with a message naming the option and never the keys", async () => {
     const err = await spawnReceiver(["--host", "0.0.0.0"], {
