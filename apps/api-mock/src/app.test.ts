@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { MockAdminHealth } from "@livehook/core";
+import { HuaweiApigErrorResponse, MockAdminHealth } from "@livehook/core";
 import { describe, expect, test } from "vitest";
 import { testMock } from "../test/harness.js";
 import { loadConfig } from "./config.js";
@@ -19,6 +19,23 @@ describe("service routes", () => {
     }
     expect((await m.app.request("/openapi/nope.json")).status).toBe(404);
     expect((await m.app.request("/nowhere")).status).toBe(404);
+  });
+
+  test("unknown /v1 and /v2 paths get the gateway's documented 404 APIG.0101 (huawei-live.yaml ApiNotFound)", async () => {
+    const m = testMock();
+    const doc = (await (await m.app.request("/openapi/huawei-live.json")).json()) as {
+      components: { responses: { ApiNotFound: { content: { "application/json": { example: unknown } } } } };
+    };
+    const documented = HuaweiApigErrorResponse.parse(
+      doc.components.responses.ApiNotFound.content["application/json"].example,
+    );
+    for (const path of ["/v1/p/record/nothing", "/v2/apps/x/other", "/v1/p/record/callbacks/a/b"]) {
+      const res = await m.app.request(path);
+      expect(res.status).toBe(404);
+      expect(res.headers.get("x-request-id")).toMatch(/^[0-9a-f]{32}-/);
+      const body = HuaweiApigErrorResponse.parse(await res.json());
+      expect([body.error_code, body.error_msg]).toEqual([documented.error_code, documented.error_msg]);
+    }
   });
 });
 
@@ -68,6 +85,20 @@ describe("config", () => {
     expect(() => loadConfig(["--auth", "maybe"], {})).toThrow();
     expect(() => loadConfig(["--port", "70000"], {})).toThrow();
     expect(() => loadConfig(["--bogus"], {})).toThrow();
+  });
+
+  test("--apig-lockout and --probe-callback-url are off unless given; a reset keeps what was given", () => {
+    expect(loadConfig([], {})).toMatchObject({ apigLockout: false, probeCallbackUrl: false });
+    expect(loadConfig(["--apig-lockout", "--probe-callback-url"], {})).toMatchObject({
+      apigLockout: true,
+      probeCallbackUrl: true,
+    });
+    const store = new Store(":memory:", { apig_lockout: true });
+    expect([store.settings.apig_lockout, store.settings.probe_callback_url]).toEqual([true, false]);
+    store.setSettings({ ...store.settings, apig_lockout: false, probe_callback_url: true });
+    store.reset();
+    expect([store.settings.apig_lockout, store.settings.probe_callback_url]).toEqual([true, false]);
+    store.close();
   });
 });
 

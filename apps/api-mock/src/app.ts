@@ -4,6 +4,7 @@
  * deliveries to settle.
  */
 import { Hono } from "hono";
+import { ApigLockout } from "./auth/lockout.js";
 import type { AppContext } from "./context.js";
 import { DeliveryEngine } from "./delivery/engine.js";
 import type { MockDeps } from "./deps.js";
@@ -27,6 +28,7 @@ export function createMock(deps: MockDeps): Mock {
     simulator: new Simulator(deps, engine),
     throttle: new Throttle(deps.clock),
     nonces: new NonceCache(deps.clock),
+    lockout: new ApigLockout(deps.clock),
   };
   const app = new Hono();
 

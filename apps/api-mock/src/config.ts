@@ -21,6 +21,10 @@ export const Config = z
     /** D19: known domains given at start, `vendor:name` or a bare name (Huawei Live and Alibaba). */
     domains: z.array(z.string().min(1)).default([]),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    /** §2.10: lock an access key out for 5 minutes after five consecutive AK/SK failures (setting `apig_lockout`). */
+    apigLockout: z.boolean().default(false),
+    /** §3.4: SparkRTC PUT probes the callback URL (setting `probe_callback_url`). */
+    probeCallbackUrl: z.boolean().default(false),
   })
   .refine((c) => !c.auth || (c.accessKeyId !== undefined && c.accessKeySecret !== undefined), {
     message: "--auth on needs LIVEHOOK_MOCK_AK and LIVEHOOK_MOCK_SK",
@@ -37,6 +41,9 @@ export const USAGE = `Usage: livehook-mock [options]
                       LIVEHOOK_MOCK_TOKENS (comma-separated) lists Huawei X-Auth-Token values to accept
   --domain <name>     a known domain (repeatable; "huawei-rtc:<app_id>" for SparkRTC apps). With none, any valid domain is accepted
   --log-level <lvl>   pino level (default info, or LIVEHOOK_MOCK_LOG_LEVEL)
+  --apig-lockout      with --auth on, lock an AK out for 5 minutes after 5 consecutive AK/SK failures (Huawei APIG)
+  --probe-callback-url
+                      SparkRTC PUT POSTs to the callback URL first and answers RTC.00001018 when it is unreachable
   --help              this text
 `;
 
@@ -53,6 +60,8 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
       auth: { type: "string" },
       domain: { type: "string", multiple: true },
       "log-level": { type: "string" },
+      "apig-lockout": { type: "boolean" },
+      "probe-callback-url": { type: "boolean" },
       help: { type: "boolean" },
     },
     strict: true,
@@ -68,6 +77,8 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
     tokens: (env.LIVEHOOK_MOCK_TOKENS ?? "").split(",").filter(Boolean),
     domains: values.domain ?? [],
     logLevel: values["log-level"] ?? env.LIVEHOOK_MOCK_LOG_LEVEL,
+    apigLockout: values["apig-lockout"] ?? false,
+    probeCallbackUrl: values["probe-callback-url"] ?? false,
   });
 }
 

@@ -1,4 +1,5 @@
 /** What every route module closes over: the injected deps plus the app-lifetime services built from them. */
+import type { ApigLockout } from "./auth/lockout.js";
 import type { DeliveryEngine } from "./delivery/engine.js";
 import type { MockDeps } from "./deps.js";
 import type { NonceCache } from "./nonce-cache.js";
@@ -9,6 +10,7 @@ export interface AppContext {
   deps: MockDeps;
   throttle: Throttle;
   nonces: NonceCache;
+  lockout: ApigLockout;
   engine: DeliveryEngine;
   simulator: Simulator;
 }
@@ -22,6 +24,11 @@ export const utf8 = new TextDecoder();
 export function apiFaultFires(deps: MockDeps): boolean {
   const rate = deps.store.faults.api_error_rate ?? 0;
   return rate > 0 && deps.random.float() < rate;
+}
+
+/** The APIG lock-out tracker when the `apig_lockout` setting is on (§2.10), else undefined. */
+export function activeLockout(ctx: AppContext): ApigLockout | undefined {
+  return ctx.deps.store.settings.apig_lockout ? ctx.lockout : undefined;
 }
 
 /** Parses JSON text; undefined (not a throw) for malformed input. */

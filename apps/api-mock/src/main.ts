@@ -29,7 +29,11 @@ const log = pino({
   level: config.logLevel,
   redact: ["*.key", "*.auth_key", "*.NotifyAuthKey", "req.headers.authorization"],
 });
-const store = new Store(config.data);
+// Start options are settings a reset keeps; only the ones given on the command line override saved settings.
+const store = new Store(config.data, {
+  ...(config.apigLockout ? { apig_lockout: true } : {}),
+  ...(config.probeCallbackUrl ? { probe_callback_url: true } : {}),
+});
 for (const entry of config.domains) {
   const m = /^(huawei-live|huawei-rtc|aliyun-live):(.+)$/.exec(entry);
   if (m?.[1] !== undefined && m[2] !== undefined) store.addDomain(m[1] as "huawei-live", m[2]);

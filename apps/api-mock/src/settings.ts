@@ -10,6 +10,9 @@ export const DEFAULT_SETTINGS: MockAdminSettings = {
   retry_profiles: RETRY_PROFILES,
   // D16: off by default. Live publishes 300/min per user for notification management; reuse it for both.
   throttling: { enabled: false, huawei_live_per_minute: 300, huawei_rtc_per_minute: 600, aliyun_qps_scale: 1 },
+  // §2.10 and §3.4: vendor behaviours that get in a developer's way, so off by default.
+  apig_lockout: false,
+  probe_callback_url: false,
 };
 
 export function applySettingsUpdate(current: MockAdminSettings, update: MockAdminSettingsUpdate): MockAdminSettings {
@@ -20,6 +23,8 @@ export function applySettingsUpdate(current: MockAdminSettings, update: MockAdmi
     concurrency: update.concurrency ?? current.concurrency,
     retry_profiles: { ...current.retry_profiles, ...update.retry_profiles },
     throttling: { ...current.throttling, ...update.throttling },
+    apig_lockout: update.apig_lockout ?? current.apig_lockout,
+    probe_callback_url: update.probe_callback_url ?? current.probe_callback_url,
   };
 }
 

@@ -23,21 +23,29 @@ afterAll(() => rm(scratch, { recursive: true, force: true }));
 
 const check = (root: string) => run(tsx, [join(packageDir, "scripts", "generate.ts"), "--check", "--root", root]);
 
-test("the committed generated files match the documents", async () => {
-  await expect(check(packageDir)).resolves.toMatchObject({ stdout: expect.stringContaining("up to date") });
-}, SPAWN_TIMEOUT_MS);
+test(
+  "the committed generated files match the documents",
+  async () => {
+    await expect(check(packageDir)).resolves.toMatchObject({ stdout: expect.stringContaining("up to date") });
+  },
+  SPAWN_TIMEOUT_MS,
+);
 
-test("a document changed without regenerating fails the check", async () => {
-  const file = join(scratch, "openapi", "huawei-live.yaml");
-  const doc = parse(await readFile(file, "utf8"));
-  doc.components.schemas.HuaweiLiveRecordCallback.properties.added_by_vendor = { type: "string" };
-  await writeFile(file, stringify(doc));
-  const failure = await check(scratch).then(
-    () => undefined,
-    (error: { code: number; stderr: string }) => error,
-  );
-  expect(failure?.code).toBe(1);
-  expect(failure?.stderr).toContain("stale: src/generated/huawei-live.openapi.ts");
-  expect(failure?.stderr).toContain("stale: src/generated/huawei-live.schemas.ts");
-  expect(failure?.stderr).toContain("stale: openapi/huawei-live.json");
-}, SPAWN_TIMEOUT_MS);
+test(
+  "a document changed without regenerating fails the check",
+  async () => {
+    const file = join(scratch, "openapi", "huawei-live.yaml");
+    const doc = parse(await readFile(file, "utf8"));
+    doc.components.schemas.HuaweiLiveRecordCallback.properties.added_by_vendor = { type: "string" };
+    await writeFile(file, stringify(doc));
+    const failure = await check(scratch).then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr).toContain("stale: src/generated/huawei-live.openapi.ts");
+    expect(failure?.stderr).toContain("stale: src/generated/huawei-live.schemas.ts");
+    expect(failure?.stderr).toContain("stale: openapi/huawei-live.json");
+  },
+  SPAWN_TIMEOUT_MS,
+);

@@ -351,11 +351,11 @@ describe("huawei-live.yaml facts", () => {
   const list = "/v1/{project_id}/record/callbacks";
   const item = "/v1/{project_id}/record/callbacks/{id}";
   const expected = [
-    { id: "listRecordCallbackConfigs", key: list, method: "get", ok: "200", errors: ["400"] },
-    { id: "createRecordCallbackConfig", key: list, method: "post", ok: "201", errors: ["400"] },
-    { id: "showRecordCallbackConfig", key: item, method: "get", ok: "200", errors: ["404"] },
-    { id: "updateRecordCallbackConfig", key: item, method: "put", ok: "200", errors: ["400"] },
-    { id: "deleteRecordCallbackConfig", key: item, method: "delete", ok: "204", errors: ["400"] },
+    { id: "listRecordCallbackConfigs", key: list, method: "get", ok: "200", errors: ["400", "500"] },
+    { id: "createRecordCallbackConfig", key: list, method: "post", ok: "201", errors: ["400", "500"] },
+    { id: "showRecordCallbackConfig", key: item, method: "get", ok: "200", errors: ["404", "500"] },
+    { id: "updateRecordCallbackConfig", key: item, method: "put", ok: "200", errors: ["400", "500"] },
+    { id: "deleteRecordCallbackConfig", key: item, method: "delete", ok: "204", errors: ["400", "500"] },
   ] as const;
 
   test.each(expected)("$id is $method $key with $ok", ({ id, key, method, ok, errors }) => {
@@ -380,14 +380,42 @@ describe("huawei-live.yaml facts", () => {
     expect(page.required).toEqual(["total", "callback_config"]);
   });
 
+  test("the list query is a component schema its parameters reference, with ranges and defaults", () => {
+    const query = asObject(schema(doc, "HuaweiLiveListRecordCallbackConfigsQuery").properties, "query");
+    expect(Object.keys(query)).toEqual(["publish_domain", "app", "offset", "limit"]);
+    expect(query.offset).toMatchObject({ type: "integer", minimum: 0, maximum: 4096, default: 0 });
+    expect(query.limit).toMatchObject({ type: "integer", minimum: 1, maximum: 100, default: 10 });
+    const params = asArray(findOperation(doc, "listRecordCallbackConfigs").op.parameters, "list parameters");
+    for (const p of params.map((x) => asObject(x, "parameter"))) {
+      expect(asObject(p.schema, String(p.name)).$ref).toBe(
+        `#/components/schemas/HuaweiLiveListRecordCallbackConfigsQuery/properties/${String(p.name)}`,
+      );
+    }
+  });
+
+  test("the injected server failure is a 500 LIVE.103011021; unknown paths are the gateway's 404 APIG.0101", () => {
+    const responses = asObject(asObject(doc.components, "components").responses, "responses");
+    const failure = deref(doc, responses.InternalServerError, "InternalServerError");
+    expect(jsonSchemaRef(failure)).toBe("#/components/schemas/HuaweiLiveErrorResponse");
+    const media = asObject(asObject(failure.content, "content")["application/json"], "media");
+    expect(asObject(media.example, "example").error_code).toBe("LIVE.103011021");
+    expect(enumOf(doc, "HuaweiLiveErrorCode")).toContain("LIVE.103011021");
+    const notFound = deref(doc, responses.ApiNotFound, "ApiNotFound");
+    expect(jsonSchemaRef(notFound)).toBe("#/components/schemas/HuaweiApigErrorResponse");
+    const nfMedia = asObject(asObject(notFound.content, "content")["application/json"], "media");
+    expect(asObject(nfMedia.example, "example").error_code).toBe("APIG.0101");
+  });
+
   test("list query parameters have the documented ranges and defaults", () => {
     const params = paramsOf(doc, findOperation(doc, "listRecordCallbackConfigs"));
-    const query = Object.fromEntries(params.filter((p) => p.in === "query").map((p) => [p.name, p.schema]));
+    const query = Object.fromEntries(
+      params.filter((p) => p.in === "query").map((p) => [p.name, deref(doc, p.schema, String(p.name))]),
+    );
     expect(query).toEqual({
-      publish_domain: { type: "string", minLength: 1, maxLength: 255 },
-      app: { type: "string", minLength: 1, maxLength: 128 },
-      offset: { type: "integer", minimum: 0, maximum: 4096, default: 0 },
-      limit: { type: "integer", minimum: 1, maximum: 100, default: 10 },
+      publish_domain: expect.objectContaining({ type: "string", minLength: 1, maxLength: 255 }),
+      app: expect.objectContaining({ type: "string", minLength: 1, maxLength: 128 }),
+      offset: expect.objectContaining({ type: "integer", minimum: 0, maximum: 4096, default: 0 }),
+      limit: expect.objectContaining({ type: "integer", minimum: 1, maximum: 100, default: 10 }),
     });
     const headers = params.filter((p) => p.in === "header").map((p) => p.name);
     expect(headers).toEqual(expect.arrayContaining(["X-Auth-Token", "Authorization", "X-Sdk-Date", "X-Project-Id"]));
@@ -488,6 +516,14 @@ describe("huawei-rtc.yaml facts", () => {
     }
   });
 
+  test("server errors carry the concrete RTC.00002001 the mock answers; RTC.00001018 is listed", () => {
+    expect(enumOf(doc, "HuaweiRtcErrorCode")).toEqual(expect.arrayContaining(["RTC.00001018", "RTC.00002001"]));
+    const responses = asObject(asObject(doc.components, "components").responses, "responses");
+    const failure = deref(doc, responses.InternalServerError, "InternalServerError");
+    const media = asObject(asObject(failure.content, "content")["application/json"], "media");
+    expect(asObject(media.example, "example").error_code).toBe("RTC.00002001");
+  });
+
   test("PUT body and the returned callback", () => {
     const put = findOperation(doc, "updateRecordCallback");
     expect(jsonSchemaRef(deref(doc, put.op.requestBody, "body"))).toBe(
@@ -580,6 +616,12 @@ describe("aliyun-live.yaml facts", () => {
       SignatureNonceUsed: "400",
       "InvalidAccessKeyId.NotFound": "404",
       "Throttling.User": "400",
+      MissingAction: "400",
+      "InvalidAction.NotFound": "404",
+      InvalidVersion: "400",
+      IncompleteSignature: "400",
+      MissingSignature: "400",
+      UnsupportedHTTPMethod: "400",
     };
     const codes = enumOf(doc, "AliyunLiveErrorCode");
     expect(codes).toEqual(expect.arrayContaining(Object.keys(status)));

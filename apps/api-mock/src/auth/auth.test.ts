@@ -68,6 +68,64 @@ describe("Huawei APIG verification", () => {
   });
 });
 
+describe("APIG lock-out after five consecutive AK/SK failures (§2.10, option)", () => {
+  const url = `http://127.0.0.1:4010/v1/${PROJECT}/record/callbacks`;
+  const headers = (date: Date, sk = SK) => {
+    const base = { "content-type": "application/json", "x-project-id": PROJECT };
+    const auth = signHuaweiApigRequest({ method: "GET", url, headers: base, accessKey: AK, secretKey: sk, date });
+    return { ...base, host: "127.0.0.1:4010", ...auth };
+  };
+  const status = async (m: ReturnType<typeof mock>, h: Record<string, string>) => {
+    const res = await m.app.request(url, { headers: h });
+    const body = res.status === 200 ? undefined : ((await res.json()) as { error_msg: string }).error_msg;
+    return { status: res.status, locked: body?.includes("locked") ?? false };
+  };
+
+  test("off by default: failures never lock the key", async () => {
+    const m = mock();
+    expect(m.store.settings.apig_lockout).toBe(false);
+    for (let i = 0; i < 8; i++) expect((await status(m, headers(T0, "wrong"))).status).toBe(401);
+    expect(await status(m, headers(T0))).toEqual({ status: 200, locked: false });
+  });
+
+  test("on: the fifth failure locks the key for 5 minutes on the virtual clock; a success resets the count", async () => {
+    const m = mock();
+    await m.json("/_mock/settings", "PATCH", { apig_lockout: true });
+    // Four failures, then a success: the count starts again.
+    for (let i = 0; i < 4; i++) expect(await status(m, headers(T0, "wrong"))).toEqual({ status: 401, locked: false });
+    expect((await status(m, headers(T0))).status).toBe(200);
+    for (let i = 0; i < 4; i++) expect((await status(m, headers(T0, "wrong"))).locked).toBe(false);
+    expect(await status(m, headers(T0, "wrong"))).toEqual({ status: 401, locked: false });
+    // Locked: even a correct signature is refused, with the lock-out message.
+    expect(await status(m, headers(T0))).toEqual({ status: 401, locked: true });
+    m.advance(5 * 60_000 - 1);
+    expect(await status(m, headers(minutes(5)))).toEqual({ status: 401, locked: true });
+    // Tokens are not AK/SK: they still pass.
+    expect((await m.app.request(url, { headers: { "x-auth-token": "good-token" } })).status).toBe(200);
+    m.advance(1);
+    expect(await status(m, headers(minutes(5)))).toEqual({ status: 200, locked: false });
+    // SparkRTC sits behind the same gateway and shares the count.
+    const rtc = "http://127.0.0.1:4010/v2/apps/5fcdf5651aaaaaa6f835d0d4/record-callback";
+    const rtcHeaders = (sk: string) => {
+      const base = { "content-type": "application/json" };
+      const auth = signHuaweiApigRequest({
+        method: "GET",
+        url: rtc,
+        headers: base,
+        accessKey: AK,
+        secretKey: sk,
+        date: minutes(5),
+      });
+      return { ...base, host: "127.0.0.1:4010", ...auth };
+    };
+    for (let i = 0; i < 5; i++) expect((await m.app.request(rtc, { headers: rtcHeaders("wrong") })).status).toBe(401);
+    expect(await status(m, headers(minutes(5)))).toEqual({ status: 401, locked: true });
+    // A reset forgets the lock and restores the default (off).
+    await m.app.request("/_mock/reset", { method: "POST" });
+    expect(await status(m, headers(minutes(5)))).toEqual({ status: 200, locked: false });
+  });
+});
+
 describe("Alibaba RPC v1 and ACS3 verification", () => {
   const rpcParams = (date: Date, nonce: string, extra: Record<string, string> = {}) => {
     const params: Record<string, string> = {

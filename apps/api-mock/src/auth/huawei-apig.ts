@@ -4,16 +4,21 @@
  */
 import { type RequestVerdict, verifyHuaweiApigRequest } from "@livehook/core";
 import type { Credentials, MockDeps } from "../deps.js";
+import type { ApigLockout } from "./lockout.js";
 
 export type ApigRejection = { status: 401; body: { error_code: string; error_msg: string; request_id: string } };
 
 const PREFIX = "Incorrect IAM authentication information: ";
+/** The vendor names the lock-out but not its message; this wording is the mock's (D). */
+export const LOCKED_MESSAGE = "the AK/SK is locked for 5 minutes after 5 consecutive signature failures";
 
 export function checkHuaweiApig(
   deps: MockDeps,
   credentials: Credentials,
   req: { method: string; url: URL; headers: Headers; raw: Uint8Array; projectId?: string | undefined },
   requestId: string,
+  /** Given when the `apig_lockout` setting is on. */
+  lockout?: ApigLockout | undefined,
 ): ApigRejection | undefined {
   const reject = (msg: string): ApigRejection => ({
     status: 401,
@@ -26,6 +31,12 @@ export function checkHuaweiApig(
     // §6.1: tokens on the allow-list (LIVEHOOK_MOCK_TOKENS) pass; any other token cannot be "decrypted".
     return credentials.tokens?.includes(token) ? undefined : reject("decrypt token fail");
   }
+  const accessKey = /Access=([^,\s]*)/.exec(authorization)?.[1] ?? "";
+  if (lockout?.locked(accessKey)) return reject(LOCKED_MESSAGE);
+  const failed = (msg: string): ApigRejection => {
+    lockout?.failure(accessKey);
+    return reject(msg);
+  };
   const verdict: RequestVerdict = verifyHuaweiApigRequest(
     {
       method: req.method,
@@ -39,15 +50,15 @@ export function checkHuaweiApig(
   );
   if (!verdict.ok) {
     if (verdict.reason === "unknown_access_key") {
-      const ak = /Access=([^,\s]*)/.exec(authorization)?.[1] ?? "";
-      return reject(`Get secretKey failed,ak:${ak},err:ak not exist`);
+      return reject(`Get secretKey failed,ak:${accessKey},err:ak not exist`);
     }
-    return reject("verify aksk signature fail");
+    return failed("verify aksk signature fail");
   }
   // D: X-Project-Id must name the project of the path.
   if (req.projectId !== undefined) {
     const headerProject = req.headers.get("x-project-id");
-    if (headerProject !== null && headerProject !== req.projectId) return reject("verify aksk signature fail");
+    if (headerProject !== null && headerProject !== req.projectId) return failed("verify aksk signature fail");
   }
+  lockout?.success(accessKey);
   return undefined;
 }

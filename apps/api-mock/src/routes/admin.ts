@@ -174,6 +174,7 @@ export function adminRoutes(ctx: AppContext): Hono {
   app.post("/reset", (c) => {
     store.reset();
     ctx.throttle.reset();
+    ctx.lockout.reset();
     deps.log.info("state reset");
     return c.body(null, 204);
   });

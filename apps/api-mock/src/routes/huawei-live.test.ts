@@ -104,9 +104,16 @@ describe("Huawei Live recording-callback CRUD", () => {
     );
     expect(wildcard.total).toBe(1);
     expect(wildcard.callback_config[0]?.app).toBe("*");
-    for (const q of ["limit=0", "limit=101", "offset=-1", "offset=4097", "limit=abc", "app=", "publish_domain="]) {
+    const bad = ["limit=0", "limit=101", "offset=-1", "offset=4097", "limit=abc", "app=", "publish_domain="];
+    for (const q of [...bad, "limit=1.5", "limit=1e1", "limit=+5", "limit=", "offset=0x10", "limit=9999999999"]) {
       await expectError(await m.app.request(`${BASE}?${q}`), 400, "LIVE.100011001");
     }
+    // Query text becomes integers before core's HuaweiLiveListRecordCallbackConfigsQuery parses it; unknown names
+    // are ignored and the first value of a repeated name wins.
+    const converted = HuaweiLiveListRecordCallbackConfigsResponse.parse(
+      await (await m.app.request(`${BASE}?limit=2&limit=abc&offset=007&unknown=1&__proto__=x`)).json(),
+    );
+    expect(converted.callback_config.map((c) => c.app)).toEqual(["app7", "app8"]);
     // Another project sees nothing.
     const other = await (await m.app.request("/v1/otherproject/record/callbacks")).json();
     expect(other).toEqual({ total: 0, callback_config: [] });

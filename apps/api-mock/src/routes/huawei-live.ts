@@ -4,14 +4,15 @@
  */
 import {
   checkHuaweiLiveKey,
+  HuaweiLiveListRecordCallbackConfigsQuery,
   type HuaweiLiveRecordCallbackConfig,
   HuaweiLiveRecordCallbackConfigRequest,
 } from "@livehook/core";
 import { type Context, Hono } from "hono";
-import { z } from "zod";
 import { checkHuaweiApig } from "../auth/huawei-apig.js";
 import {
   type AppContext,
+  activeLockout,
   apiFaultFires,
   isJsonMediaType,
   parseJson,
@@ -31,23 +32,22 @@ function liveError(c: C, status: ErrorStatus, code: string, msg: string) {
   return c.json({ error_code: code, error_msg: msg }, status);
 }
 
-/** The list query of `listRecordCallbackConfigs` (huawei-live.yaml parameters; not a component schema). */
-const ListQuery = z.object({
-  publish_domain: z.string().min(1).max(255).optional(),
-  app: z.string().min(1).max(128).optional(),
-  offset: z
-    .string()
-    .regex(/^\d{1,9}$/)
-    .transform(Number)
-    .pipe(z.number().int().min(0).max(4096))
-    .default(0),
-  limit: z
-    .string()
-    .regex(/^\d{1,9}$/)
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(100))
-    .default(10),
-});
+const DIGITS = /^\d{1,9}$/;
+
+/**
+ * The list query as core's `HuaweiLiveListRecordCallbackConfigsQuery` wants it. Query values are text: digits
+ * become integers, anything else stays text and fails the schema (400). Only the four documented names are kept
+ * (the first value of a repeated name wins); other names are ignored, as the vendor ignores them.
+ */
+function listQueryInput(search: string): Record<string, unknown> {
+  const input: Record<string, unknown> = {};
+  for (const [k, v] of new URLSearchParams(search)) {
+    if (k in input) continue;
+    if (k === "offset" || k === "limit") input[k] = DIGITS.test(v) ? Number(v) : v;
+    else if (k === "publish_domain" || k === "app") input[k] = v;
+  }
+  return input;
+}
 
 /** The API object: never the key (D17), never the project. */
 export function toHuaweiLiveConfig(row: HuaweiLiveConfigRow): HuaweiLiveRecordCallbackConfig {
@@ -87,6 +87,7 @@ export function huaweiLiveRoutes(ctx: AppContext): Hono<VendorEnv> {
           projectId: c.req.param("project_id"),
         },
         requestId,
+        activeLockout(ctx),
       );
       if (rejection !== undefined) return c.json(rejection.body, rejection.status);
     }
@@ -142,9 +143,7 @@ export function huaweiLiveRoutes(ctx: AppContext): Hono<VendorEnv> {
   app.get("/v1/:project_id/record/callbacks", (c) => {
     const url = c.req.url;
     const mark = url.indexOf("?");
-    const params = new URLSearchParams(mark < 0 ? "" : url.slice(mark + 1));
-    // The first value of a repeated name wins, as in the other vendor routes.
-    const q = ListQuery.safeParse(Object.fromEntries([...params].reverse()));
+    const q = HuaweiLiveListRecordCallbackConfigsQuery.safeParse(listQueryInput(mark < 0 ? "" : url.slice(mark + 1)));
     if (!q.success) return liveError(c, 400, "LIVE.100011001", ILLEGAL);
     const json = deps.store.listHuaweiLiveJson(c.req.param("project_id"), q.data, q.data.offset, q.data.limit);
     return c.body(json, 200, { "content-type": "application/json" });

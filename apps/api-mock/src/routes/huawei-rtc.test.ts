@@ -1,3 +1,4 @@
+import { createServer } from "node:net";
 import {
   HuaweiRtcErrorResponse,
   HuaweiRtcShowRecordCallbackResponse,
@@ -5,6 +6,7 @@ import {
 } from "@livehook/core";
 import { describe, expect, test } from "vitest";
 import { HUAWEI_REQUEST_ID, testMock } from "../../test/harness.js";
+import { startReceiver } from "../../test/receiver.js";
 
 const APP = "5fcdf5651aaaaaa6f835d0d4";
 const PATH = `/v2/apps/${APP}/record-callback`;
@@ -65,5 +67,39 @@ describe("SparkRTC record-callback GET/PUT", () => {
     await expectError(await m.json(PATH, "PUT", { url: "http://x", auth_key: "k".repeat(65) }), 400, "RTC.00001003");
     m.store.setFaults({ api_error_rate: 1 });
     await expectError(await m.app.request(PATH), 500, "RTC.00002001");
+  });
+
+  test("the probe option: PUT POSTs to the URL first; unreachable is 400 RTC.00001018 (§3.4)", async () => {
+    const receiver = await startReceiver((_req, i) => ({ status: i === 0 ? 200 : 503 }));
+    // A port that was just free and is closed now: connecting is refused at once.
+    const closedPort = await new Promise<number>((resolve) => {
+      const s = createServer();
+      s.listen(0, "127.0.0.1", () => {
+        const { port } = s.address() as { port: number };
+        s.close(() => resolve(port));
+      });
+    });
+    try {
+      const m = testMock({ fetch: globalThis.fetch });
+      const closed = `http://127.0.0.1:${closedPort}/rtc`;
+      // Off by default: nothing is probed, an unreachable URL is stored.
+      expect((await m.json(PATH, "PUT", { url: closed })).status).toBe(200);
+      expect(receiver.received).toHaveLength(0);
+
+      const patch = await m.json("/_mock/settings", "PATCH", { probe_callback_url: true });
+      expect(((await patch.json()) as { probe_callback_url: boolean }).probe_callback_url).toBe(true);
+      const ok = await m.json(PATH, "PUT", { url: receiver.url("/rtc"), auth_key: KEY });
+      expect(ok.status).toBe(200);
+      expect(receiver.received.map((r) => [r.path, r.raw.toString()])).toEqual([["/rtc", "{}"]]);
+      // Any HTTP answer means reachable, a 503 included.
+      expect((await m.json(PATH, "PUT", { url: receiver.url("/rtc2") })).status).toBe(200);
+
+      await expectError(await m.json(PATH, "PUT", { url: closed }), 400, "RTC.00001018");
+      // The failed PUT changed nothing.
+      const got = HuaweiRtcShowRecordCallbackResponse.parse(await (await m.app.request(PATH)).json());
+      expect(got.record_callback?.url).toBe(receiver.url("/rtc2"));
+    } finally {
+      await receiver.close();
+    }
   });
 });

@@ -10,11 +10,40 @@ import {
 } from "@livehook/core";
 import { type Context, Hono } from "hono";
 import { checkHuaweiApig } from "../auth/huawei-apig.js";
-import { type AppContext, apiFaultFires, parseJson, readRawBody, utf8, type VendorEnv } from "../context.js";
+import {
+  type AppContext,
+  activeLockout,
+  apiFaultFires,
+  parseJson,
+  readRawBody,
+  utf8,
+  type VendorEnv,
+} from "../context.js";
 import { huaweiRequestId, isoMillis, RTC_APP_ID } from "../ids.js";
 import type { HuaweiRtcConfigRow } from "../state/store.js";
 
 type C = Context<VendorEnv>;
+
+/** §3.4 "probe callback URL": how long the probe POST may take before the URL counts as unreachable. */
+export const PROBE_TIMEOUT_MS = 2000;
+export const URL_UNAVAILABLE_MSG = "InvalidParameterValue: callback url is unavailable";
+
+/** True when the URL answers a POST at all (any HTTP status); false on a connection error or timeout. */
+async function probe(fetchFn: typeof fetch, url: string): Promise<boolean> {
+  try {
+    const res = await fetchFn(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+      redirect: "manual",
+      signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
+    });
+    await res.body?.cancel().catch(() => undefined);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function rtcError(c: C, status: 400 | 404 | 500, code: string, msg: string) {
   return c.json({ error_code: code, error_msg: msg }, status);
@@ -49,6 +78,7 @@ export function huaweiRtcRoutes(ctx: AppContext): Hono<VendorEnv> {
         deps.credentials,
         { method: c.req.method, url: new URL(c.req.url), headers: c.req.raw.headers, raw: c.get("raw") },
         requestId,
+        activeLockout(ctx),
       );
       if (rejection !== undefined) return c.json(rejection.body, rejection.status);
     }
@@ -83,7 +113,7 @@ export function huaweiRtcRoutes(ctx: AppContext): Hono<VendorEnv> {
     return c.json(row === undefined ? { app_id: appId } : { app_id: appId, record_callback: toRtcCallback(row) }, 200);
   });
 
-  app.put(path, (c) => {
+  app.put(path, async (c) => {
     const appId = c.req.param("app_id");
     const parsed = parseJson(utf8.decode(c.get("raw")));
     if (parsed === undefined || !isRecord(parsed.value)) {
@@ -100,6 +130,10 @@ export function huaweiRtcRoutes(ctx: AppContext): Hono<VendorEnv> {
       !checkHuaweiRtcKey(auth_key).ok
     ) {
       return rtcError(c, 400, "RTC.00001003", "InvalidParameterValue");
+    }
+    // §3.4: RTC.00001018 only while the probe option is on.
+    if (deps.store.settings.probe_callback_url && !(await probe(deps.fetch, url))) {
+      return rtcError(c, 400, "RTC.00001018", URL_UNAVAILABLE_MSG);
     }
     const current = deps.store.getRtc(appId);
     const row: HuaweiRtcConfigRow = {

@@ -86,13 +86,18 @@ export class Store {
   readonly #hlListCache = new Map<string, string>();
   #faults: MockAdminFaults;
 
-  constructor(file = ":memory:") {
+  /** The settings a reset restores: the defaults with the start options (`--apig-lockout`, …) over them. */
+  readonly #defaults: MockAdminSettings;
+
+  constructor(file = ":memory:", startSettings: Partial<MockAdminSettings> = {}) {
     this.#db = new Database(file);
     if (file !== ":memory:") this.#db.pragma("journal_mode = WAL");
     this.#db.pragma("synchronous = NORMAL");
     this.#db.exec(SCHEMA);
     this.#stmt = this.prepare();
-    this.#settings = this.#readKv("settings") ?? DEFAULT_SETTINGS;
+    this.#defaults = { ...DEFAULT_SETTINGS, ...startSettings };
+    // Settings saved by an older mock lack newer fields: the defaults fill them in. Start options win.
+    this.#settings = { ...DEFAULT_SETTINGS, ...this.#readKv<Partial<MockAdminSettings>>("settings"), ...startSettings };
     this.#faults = this.#readKv("faults") ?? {};
   }
 
@@ -419,7 +424,7 @@ export class Store {
     this.#db.exec(
       "DELETE FROM huawei_live_configs; DELETE FROM huawei_rtc_configs; DELETE FROM aliyun_live_configs; DELETE FROM domains; DELETE FROM sessions; DELETE FROM deliveries; DELETE FROM kv;",
     );
-    this.#settings = DEFAULT_SETTINGS;
+    this.#settings = this.#defaults;
     this.#faults = {};
   }
 }

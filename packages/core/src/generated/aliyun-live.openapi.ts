@@ -494,9 +494,17 @@ export interface components {
          *     - 404 `InvalidAccessKeyId.NotFound`: Specified access key is not found. (One vendor table says 400;
          *       public SDK traces and the mock use 404, D20.)
          *     - 400 `Throttling.User`: Request was denied due to user flow control. (D16.)
+         *     - 400 `MissingAction`: Action is mandatory for this action. (No `Action` parameter or `x-acs-action`.)
+         *     - 404 `InvalidAction.NotFound`: Specified api is not found, please check your url and method. (An action
+         *       this API does not have.)
+         *     - 400 `InvalidVersion`: Specified parameter Version is not valid. (A `Version` other than 2016-11-01.)
+         *     - 400 `IncompleteSignature`: The request signature does not conform to Aliyun standards. (A malformed
+         *       ACS3 `Authorization` header.)
+         *     - 400 `MissingSignature`: Signature is mandatory for this action. (No signature with the mock's auth on.)
+         *     - 400 `UnsupportedHTTPMethod`: This http method is not supported. (Methods other than GET and POST.)
          * @enum {string}
          */
-        AliyunLiveErrorCode: "ConfigAlreadyExists" | "InvalidConfig.NotFound" | "InvalidDomain.NotFound" | "MissingDomainName" | "MissingNotifyUrl" | "MissingStartTime" | "MissingEndTime" | "MissingParams" | "InvalidParams" | "MalformedParams" | "Forbidden" | "IllegalOperation" | "InternalError" | "SignatureDoesNotMatch" | "InvalidTimeStamp.Expired" | "InvalidTimeStamp.Format" | "SignatureNonceUsed" | "InvalidAccessKeyId.NotFound" | "Throttling.User";
+        AliyunLiveErrorCode: "ConfigAlreadyExists" | "InvalidConfig.NotFound" | "InvalidDomain.NotFound" | "MissingDomainName" | "MissingNotifyUrl" | "MissingStartTime" | "MissingEndTime" | "MissingParams" | "InvalidParams" | "MalformedParams" | "Forbidden" | "IllegalOperation" | "InternalError" | "SignatureDoesNotMatch" | "InvalidTimeStamp.Expired" | "InvalidTimeStamp.Format" | "SignatureNonceUsed" | "InvalidAccessKeyId.NotFound" | "Throttling.User" | "MissingAction" | "InvalidAction.NotFound" | "InvalidVersion" | "IncompleteSignature" | "MissingSignature" | "UnsupportedHTTPMethod";
         /**
          * @description Error body, with a 4xx/5xx status (every error carries both, D20: pop-core reads only `Code`,
          *     openapi-client only the status).

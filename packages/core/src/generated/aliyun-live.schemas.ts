@@ -28,7 +28,7 @@ export const AliyunLiveNotifyResult = z.enum(ALIYUN_LIVE_NOTIFY_RESULT_VALUES);
 export type AliyunLiveNotifyResult = z.infer<typeof AliyunLiveNotifyResult>;
 
 /** Error codes (§4.3) with their HTTP status: */
-export const ALIYUN_LIVE_ERROR_CODE_VALUES = ["ConfigAlreadyExists","InvalidConfig.NotFound","InvalidDomain.NotFound","MissingDomainName","MissingNotifyUrl","MissingStartTime","MissingEndTime","MissingParams","InvalidParams","MalformedParams","Forbidden","IllegalOperation","InternalError","SignatureDoesNotMatch","InvalidTimeStamp.Expired","InvalidTimeStamp.Format","SignatureNonceUsed","InvalidAccessKeyId.NotFound","Throttling.User"] as const;
+export const ALIYUN_LIVE_ERROR_CODE_VALUES = ["ConfigAlreadyExists","InvalidConfig.NotFound","InvalidDomain.NotFound","MissingDomainName","MissingNotifyUrl","MissingStartTime","MissingEndTime","MissingParams","InvalidParams","MalformedParams","Forbidden","IllegalOperation","InternalError","SignatureDoesNotMatch","InvalidTimeStamp.Expired","InvalidTimeStamp.Format","SignatureNonceUsed","InvalidAccessKeyId.NotFound","Throttling.User","MissingAction","InvalidAction.NotFound","InvalidVersion","IncompleteSignature","MissingSignature","UnsupportedHTTPMethod"] as const;
 /** Error codes (§4.3) with their HTTP status: */
 export const AliyunLiveErrorCode = z.enum(ALIYUN_LIVE_ERROR_CODE_VALUES);
 export type AliyunLiveErrorCode = z.infer<typeof AliyunLiveErrorCode>;

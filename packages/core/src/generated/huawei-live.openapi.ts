@@ -184,7 +184,8 @@ export interface components {
          */
         HuaweiLiveRecordFormat: "HLS" | "FLV" | "MP4";
         /**
-         * @description Live error codes (§2.10, all with HTTP 400):
+         * @description Live error codes (§2.10, all with HTTP 400 in the vendor table; the mock sends `LIVE.103011021` with
+         *     HTTP 500 as its injected server-side failure):
          *     - `LIVE.100011001`: invalid request parameter (missing or malformed); also unknown domains and unknown
          *       ids (D10, D19). Vendor `error_msg` "Request Illegal".
          *     - `LIVE.100011004`: HTTPS required (never returned by the mock, which serves plain HTTP).
@@ -199,6 +200,27 @@ export interface components {
          * @enum {string}
          */
         HuaweiLiveErrorCode: "LIVE.100011001" | "LIVE.100011004" | "LIVE.100011006" | "LIVE.100011008" | "LIVE.100011009" | "LIVE.100011011" | "LIVE.100011012" | "LIVE.100011013" | "LIVE.103011018" | "LIVE.103011021";
+        /**
+         * @description The query of `listRecordCallbackConfigs` (§2.5), with its ranges and defaults; the operation's parameters
+         *     reference these properties. Query values arrive as text: convert `offset` and `limit` to integers before
+         *     parsing (anything but digits is a 400 `LIVE.100011001`).
+         */
+        HuaweiLiveListRecordCallbackConfigsQuery: {
+            /** @description Ingest (push) domain to filter by (exact match). */
+            publish_domain?: string;
+            /** @description Application name to filter by (exact match; `*` selects the wildcard rule only). */
+            app?: string;
+            /**
+             * @description Offset where the query starts (0 to 4096 in the 2026 doc; older docs say only ≥ 0).
+             * @default 0
+             */
+            offset: number;
+            /**
+             * @description Number of records on each page.
+             * @default 10
+             */
+            limit: number;
+        };
         /**
          * @description Vendor model `RecordCallbackConfigRequest`: the body of create and update (the SDK sends
          *     `JSON.stringify` of the model, snake_case keys). The SDK types enum fields as `Enum | string`, so the
@@ -306,13 +328,14 @@ export interface components {
          *     spelling; clients accept both) with `error_msg` "Incorrect IAM authentication information: …" and one of
          *     the variants `verify aksk signature fail`, `decrypt token fail`, `x-auth-token not found`,
          *     `Get secretKey failed,ak:…,err:ak not exist`, or the 5-minute lock-out after five consecutive AK/SK
-         *     failures; `APIG.0308` for throttling (D16).
+         *     failures; `APIG.0308` for throttling (D16); `APIG.0101` (404) for a path the gateway does not know.
          */
         HuaweiApigErrorResponse: {
             /**
              * @example APIGW.0301
              * @example APIG.0301
              * @example APIG.0308
+             * @example APIG.0101
              */
             error_code: string;
             /** @example Incorrect IAM authentication information: verify aksk signature fail */
@@ -499,6 +522,46 @@ export interface components {
                 "application/json": components["schemas"]["HuaweiApigErrorResponse"];
             };
         };
+        /**
+         * @description Server-side failure. The vendor's table lists `LIVE.103011021` (database access failure) without a 5xx
+         *     status; the mock answers it with HTTP 500, and only under fault injection (`api_error_rate`).
+         */
+        InternalServerError: {
+            headers: {
+                "X-request-id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error_code": "LIVE.103011021",
+                 *       "error_msg": "Database access failure"
+                 *     }
+                 */
+                "application/json": components["schemas"]["HuaweiLiveErrorResponse"];
+            };
+        };
+        /**
+         * @description What the API gateway answers for a path outside this document (any unknown `/v1/…` or `/v2/…` path):
+         *     404 `APIG.0101`. No operation lists it, since it belongs to no operation; it is shared by the Huawei Live
+         *     and SparkRTC surfaces (the SparkRTC document refers to it).
+         */
+        ApiNotFound: {
+            headers: {
+                "X-request-id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error_code": "APIG.0101",
+                 *       "error_msg": "The API does not exist or has not been published in the environment",
+                 *       "request_id": "7f1c5d1e2b3a49c8a0d4e6f8b2c1a3d5"
+                 *     }
+                 */
+                "application/json": components["schemas"]["HuaweiApigErrorResponse"];
+            };
+        };
     };
     parameters: {
         /**
@@ -550,16 +613,16 @@ export interface operations {
                  * @description Ingest (push) domain to filter by (exact match).
                  * @example publish.example.com
                  */
-                publish_domain?: string;
+                publish_domain?: components["schemas"]["HuaweiLiveListRecordCallbackConfigsQuery"]["publish_domain"];
                 /**
                  * @description Application name to filter by (exact match; `*` selects the wildcard rule only).
                  * @example *
                  */
-                app?: string;
+                app?: components["schemas"]["HuaweiLiveListRecordCallbackConfigsQuery"]["app"];
                 /** @description Offset where the query starts (0 to 4096 in the 2026 doc; older docs say only ≥ 0). */
-                offset?: number;
+                offset?: components["schemas"]["HuaweiLiveListRecordCallbackConfigsQuery"]["offset"];
                 /** @description Number of records on each page. */
-                limit?: number;
+                limit?: components["schemas"]["HuaweiLiveListRecordCallbackConfigsQuery"]["limit"];
             };
             header?: {
                 /** @description User token. Mandatory with token authentication (see security scheme `HuaweiIamToken`). */
@@ -624,6 +687,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     createRecordCallbackConfig: {
@@ -704,6 +768,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     showRecordCallbackConfig: {
@@ -758,6 +823,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     updateRecordCallbackConfig: {
@@ -815,6 +881,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     deleteRecordCallbackConfig: {
@@ -866,6 +933,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
         };
     };
     huaweiLiveRecordCallback: {

@@ -21,6 +21,9 @@ describe("zod schemas of huawei-live.yaml infer exactly the openapi-typescript t
   test("HuaweiLiveErrorCode", () => {
     expectTypeOf<z.infer<typeof schemas.HuaweiLiveErrorCode>>().toEqualTypeOf<components["schemas"]["HuaweiLiveErrorCode"]>();
   });
+  test("HuaweiLiveListRecordCallbackConfigsQuery", () => {
+    expectTypeOf<z.infer<typeof schemas.HuaweiLiveListRecordCallbackConfigsQuery>>().toEqualTypeOf<components["schemas"]["HuaweiLiveListRecordCallbackConfigsQuery"]>();
+  });
   test("HuaweiLiveRecordCallbackConfigRequest", () => {
     expectTypeOf<z.infer<typeof schemas.HuaweiLiveRecordCallbackConfigRequest>>().toEqualTypeOf<components["schemas"]["HuaweiLiveRecordCallbackConfigRequest"]>();
   });

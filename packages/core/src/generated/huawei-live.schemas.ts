@@ -27,11 +27,22 @@ export const HUAWEI_LIVE_RECORD_FORMAT_VALUES = ["HLS","FLV","MP4"] as const;
 export const HuaweiLiveRecordFormat = z.enum(HUAWEI_LIVE_RECORD_FORMAT_VALUES);
 export type HuaweiLiveRecordFormat = z.infer<typeof HuaweiLiveRecordFormat>;
 
-/** Live error codes (§2.10, all with HTTP 400): */
+/** Live error codes (§2.10, all with HTTP 400 in the vendor table; the mock sends `LIVE.103011021` with */
 export const HUAWEI_LIVE_ERROR_CODE_VALUES = ["LIVE.100011001","LIVE.100011004","LIVE.100011006","LIVE.100011008","LIVE.100011009","LIVE.100011011","LIVE.100011012","LIVE.100011013","LIVE.103011018","LIVE.103011021"] as const;
-/** Live error codes (§2.10, all with HTTP 400): */
+/** Live error codes (§2.10, all with HTTP 400 in the vendor table; the mock sends `LIVE.103011021` with */
 export const HuaweiLiveErrorCode = z.enum(HUAWEI_LIVE_ERROR_CODE_VALUES);
 export type HuaweiLiveErrorCode = z.infer<typeof HuaweiLiveErrorCode>;
+
+/** The query of `listRecordCallbackConfigs` (§2.5), with its ranges and defaults; the operation's parameters */
+export const HuaweiLiveListRecordCallbackConfigsQuery = z.strictObject({
+  publish_domain: z.string().min(1).max(255).optional(),
+  app: z.string().min(1).max(128).optional(),
+  offset: z.int().min(0).max(4096).default(0),
+  limit: z.int().min(1).max(100).default(10),
+});
+export type HuaweiLiveListRecordCallbackConfigsQuery = z.infer<typeof HuaweiLiveListRecordCallbackConfigsQuery>;
+/** What a client may send: fields with a default may be left out. */
+export type HuaweiLiveListRecordCallbackConfigsQueryInput = z.input<typeof HuaweiLiveListRecordCallbackConfigsQuery>;
 
 /** Vendor model `RecordCallbackConfigRequest`: the body of create and update (the SDK sends */
 export const HuaweiLiveRecordCallbackConfigRequest = z.object({

@@ -48,7 +48,8 @@ export interface paths {
          *     a new `update_time`. Mock errors (§3.4): bad JSON → 400 `RTC.00001002`; missing `url` → 400
          *     `RTC.00001005`; a URL without `http://`/`https://`, or a key outside 32–64 characters while `strictKeys`
          *     is on → 400 `RTC.00001003`; unreachable URL → 400 `RTC.00001018` only with the "probe callback URL"
-         *     option; unknown app → 404 `RTC.00001003`.
+         *     option (`probe_callback_url` in the mock's settings: an HTTP POST with a short timeout); unknown app → 404
+         *     `RTC.00001003`.
          */
         put: operations["updateRecordCallback"];
         post?: never;
@@ -124,11 +125,14 @@ export interface components {
          *     - `RTC.00001016`: `AppDeactivation: app is stopped`.
          *     - `RTC.00001018`: callback URL unavailable (the spelling of the message varies between doc editions).
          *
-         *     Server errors use the family `RTC.00002xxx` with `InternalError` (500); the vendor gives no concrete
-         *     values, so that family is not part of this enum.
+         *     - `RTC.00002001`: `InternalError` (500). The vendor documents only the family `RTC.00002xxx` for server
+         *       errors; the mock's injected server-side failure uses this one value.
+         *
+         *     `RTC.00001018` is returned only while the mock's `probe_callback_url` setting is on: PUT then POSTs to the
+         *     URL and answers 400 `RTC.00001018` when it cannot be reached.
          * @enum {string}
          */
-        HuaweiRtcErrorCode: "RTC.00001001" | "RTC.00001002" | "RTC.00001003" | "RTC.00001004" | "RTC.00001005" | "RTC.00001016" | "RTC.00001018";
+        HuaweiRtcErrorCode: "RTC.00001001" | "RTC.00001002" | "RTC.00001003" | "RTC.00001004" | "RTC.00001005" | "RTC.00001016" | "RTC.00001018" | "RTC.00002001";
         /** @description Vendor model `AppCallbackUrlReq`, the PUT body. It has no `notify_event_subscription`. */
         HuaweiRtcAppCallbackUrlReq: {
             /**
@@ -311,7 +315,10 @@ export interface components {
                 "application/json": components["schemas"]["HuaweiRtcErrorResponse"];
             };
         };
-        /** @description Server error (`RTC.00002xxx` / `InternalError`). The mock answers it only under fault injection. */
+        /**
+         * @description Server error (`RTC.00002xxx` / `InternalError`). The mock answers it only under fault injection, with
+         *     `RTC.00002001`.
+         */
         InternalServerError: {
             headers: {
                 "X-request-Id": components["headers"]["XRequestId"];
@@ -320,7 +327,7 @@ export interface components {
             content: {
                 /**
                  * @example {
-                 *       "error_code": "RTC.00002xxx",
+                 *       "error_code": "RTC.00002001",
                  *       "error_msg": "InternalError"
                  *     }
                  */

@@ -22,7 +22,7 @@ export const HuaweiRtcRecordFormat = z.enum(HUAWEI_RTC_RECORD_FORMAT_VALUES);
 export type HuaweiRtcRecordFormat = z.infer<typeof HuaweiRtcRecordFormat>;
 
 /** SparkRTC error codes (§3.4) with the vendor's `error_msg`: */
-export const HUAWEI_RTC_ERROR_CODE_VALUES = ["RTC.00001001","RTC.00001002","RTC.00001003","RTC.00001004","RTC.00001005","RTC.00001016","RTC.00001018"] as const;
+export const HUAWEI_RTC_ERROR_CODE_VALUES = ["RTC.00001001","RTC.00001002","RTC.00001003","RTC.00001004","RTC.00001005","RTC.00001016","RTC.00001018","RTC.00002001"] as const;
 /** SparkRTC error codes (§3.4) with the vendor's `error_msg`: */
 export const HuaweiRtcErrorCode = z.enum(HUAWEI_RTC_ERROR_CODE_VALUES);
 export type HuaweiRtcErrorCode = z.infer<typeof HuaweiRtcErrorCode>;

@@ -52,6 +52,7 @@ export {
   HuaweiLiveSignType,
   HuaweiLiveRecordFormat,
   HuaweiLiveErrorCode,
+  HuaweiLiveListRecordCallbackConfigsQuery,
   HuaweiLiveRecordCallbackConfigRequest,
   HuaweiLiveRecordCallbackConfig,
   HuaweiLiveListRecordCallbackConfigsResponse,
@@ -59,6 +60,7 @@ export {
   HuaweiApigErrorResponse,
   HuaweiLiveRecordCallback,
   HuaweiLiveRecordCallbackAck,
+  type HuaweiLiveListRecordCallbackConfigsQueryInput,
   type HuaweiLiveRecordCallbackConfigRequestInput,
 } from "./huawei-live.schemas.js";
 
@@ -102,6 +104,7 @@ export {
   MOCK_ADMIN_SESSION_MODE_VALUES,
   MOCK_ADMIN_SCENARIO_VALUES,
   MOCK_ADMIN_SESSION_STATE_VALUES,
+  MOCK_ADMIN_SESSION_STOP_OUTCOME_VALUES,
   MOCK_ADMIN_DELIVERY_STATUS_VALUES,
   MOCK_ADMIN_RECORD_FORMAT_VALUES,
   MOCK_ADMIN_SIGNATURE_FAULT_VALUES,
@@ -110,6 +113,8 @@ export {
   MockAdminSessionMode,
   MockAdminScenario,
   MockAdminSessionState,
+  MockAdminSessionStopOutcome,
+  MockAdminSessionStopRequest,
   MockAdminDeliveryStatus,
   MockAdminRecordFormat,
   MockAdminSignatureFault,

@@ -75,6 +75,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/_mock/sessions/{id}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["SessionId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End a running realtime session now, with the vendor's end events */
+        post: operations["stopSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/_mock/deliveries": {
         parameters: {
             query?: never;
@@ -276,6 +295,16 @@ export interface components {
         MockAdminScenario: "none" | "reconnect";
         /** @enum {string} */
         MockAdminSessionState: "running" | "completed";
+        /**
+         * @description `over`: the publisher stopped; open files are closed and the normal end event follows. `failed`: the
+         *     recording broke; the vendor's failure event follows (Huawei Live `RECORD_FAILED`, Alibaba `record_error`,
+         *     SparkRTC `CLOUD_RECORD_SERVER_OVER` with a `detail_message`).
+         * @enum {string}
+         */
+        MockAdminSessionStopOutcome: "over" | "failed";
+        MockAdminSessionStopRequest: {
+            outcome: components["schemas"]["MockAdminSessionStopOutcome"];
+        };
         /** @enum {string} */
         MockAdminDeliveryStatus: "pending" | "success" | "failed" | "dropped" | "skipped";
         /**
@@ -389,6 +418,12 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             completed_at?: string;
+            /**
+             * Format: date-time
+             * @description When `POST /_mock/sessions/{id}/stop` ended the session.
+             */
+            stopped_at?: string;
+            stop_outcome?: components["schemas"]["MockAdminSessionStopOutcome"];
         };
         MockAdminSessionList: {
             total: number;
@@ -500,6 +535,18 @@ export interface components {
             concurrency: number;
             retry_profiles: components["schemas"]["MockAdminRetryProfiles"];
             throttling: components["schemas"]["MockAdminThrottling"];
+            /**
+             * @description §2.10. Off by default. With `--auth on`, five consecutive failed AK/SK signatures of one access key
+             *     lock that key out for 5 minutes: every request with it then gets 401 `APIGW.0301` ("… locked …"), even
+             *     with a correct signature. A success resets the count.
+             */
+            apig_lockout: boolean;
+            /**
+             * @description §3.4. Off by default. SparkRTC PUT first POSTs an empty JSON object to the new `url` (2 s timeout) and
+             *     answers 400 `RTC.00001018` when it cannot be reached (connection error or timeout; any HTTP reply counts
+             *     as reachable).
+             */
+            probe_callback_url: boolean;
         };
         MockAdminSettingsUpdate: {
             console_parity?: boolean;
@@ -517,6 +564,8 @@ export interface components {
                 huawei_rtc_per_minute?: number;
                 aliyun_qps_scale?: number;
             };
+            apig_lockout?: boolean;
+            probe_callback_url?: boolean;
         };
     };
     responses: {
@@ -694,6 +743,43 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    stopSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["SessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "outcome": "over"
+                 *     }
+                 */
+                "application/json": components["schemas"]["MockAdminSessionStopRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The session, with `stopped_at` and `stop_outcome` set. Its end events are queued behind the deliveries
+             *     already under way; the session becomes `completed` once they have been sent.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MockAdminSession"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     listDeliveries: {

@@ -21,6 +21,12 @@ describe("zod schemas of mock-admin.yaml infer exactly the openapi-typescript ty
   test("MockAdminSessionState", () => {
     expectTypeOf<z.infer<typeof schemas.MockAdminSessionState>>().toEqualTypeOf<components["schemas"]["MockAdminSessionState"]>();
   });
+  test("MockAdminSessionStopOutcome", () => {
+    expectTypeOf<z.infer<typeof schemas.MockAdminSessionStopOutcome>>().toEqualTypeOf<components["schemas"]["MockAdminSessionStopOutcome"]>();
+  });
+  test("MockAdminSessionStopRequest", () => {
+    expectTypeOf<z.infer<typeof schemas.MockAdminSessionStopRequest>>().toEqualTypeOf<components["schemas"]["MockAdminSessionStopRequest"]>();
+  });
   test("MockAdminDeliveryStatus", () => {
     expectTypeOf<z.infer<typeof schemas.MockAdminDeliveryStatus>>().toEqualTypeOf<components["schemas"]["MockAdminDeliveryStatus"]>();
   });

@@ -31,6 +31,17 @@ export const MOCK_ADMIN_SESSION_STATE_VALUES = ["running","completed"] as const;
 export const MockAdminSessionState = z.enum(MOCK_ADMIN_SESSION_STATE_VALUES);
 export type MockAdminSessionState = z.infer<typeof MockAdminSessionState>;
 
+/** `over`: the publisher stopped; open files are closed and the normal end event follows. `failed`: the */
+export const MOCK_ADMIN_SESSION_STOP_OUTCOME_VALUES = ["over","failed"] as const;
+/** `over`: the publisher stopped; open files are closed and the normal end event follows. `failed`: the */
+export const MockAdminSessionStopOutcome = z.enum(MOCK_ADMIN_SESSION_STOP_OUTCOME_VALUES);
+export type MockAdminSessionStopOutcome = z.infer<typeof MockAdminSessionStopOutcome>;
+
+export const MockAdminSessionStopRequest = z.strictObject({
+  outcome: MockAdminSessionStopOutcome,
+});
+export type MockAdminSessionStopRequest = z.infer<typeof MockAdminSessionStopRequest>;
+
 export const MOCK_ADMIN_DELIVERY_STATUS_VALUES = ["pending","success","failed","dropped","skipped"] as const;
 export const MockAdminDeliveryStatus = z.enum(MOCK_ADMIN_DELIVERY_STATUS_VALUES);
 export type MockAdminDeliveryStatus = z.infer<typeof MockAdminDeliveryStatus>;
@@ -126,6 +137,8 @@ export const MockAdminSession = z.object({
   delivery_count: z.int().min(0),
   created_at: z.string(),
   completed_at: z.string().optional(),
+  stopped_at: z.string().optional(),
+  stop_outcome: MockAdminSessionStopOutcome.optional(),
 });
 export type MockAdminSession = z.infer<typeof MockAdminSession>;
 
@@ -228,6 +241,8 @@ export const MockAdminSettings = z.object({
   concurrency: z.int().min(1),
   retry_profiles: MockAdminRetryProfiles,
   throttling: MockAdminThrottling,
+  apig_lockout: z.boolean(),
+  probe_callback_url: z.boolean(),
 });
 export type MockAdminSettings = z.infer<typeof MockAdminSettings>;
 
@@ -247,5 +262,7 @@ export const MockAdminSettingsUpdate = z.strictObject({
   huawei_rtc_per_minute: z.int().min(1).optional(),
   aliyun_qps_scale: z.number().min(0.001).max(1000).optional(),
 }).optional(),
+  apig_lockout: z.boolean().optional(),
+  probe_callback_url: z.boolean().optional(),
 });
 export type MockAdminSettingsUpdate = z.infer<typeof MockAdminSettingsUpdate>;
