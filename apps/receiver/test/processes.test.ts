@@ -178,11 +178,17 @@ describe("forwarding", () => {
       while (received.length === 0 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
       expect(received).toHaveLength(1);
       expect(received[0]?.body).toMatchObject({ vendor: "huawei-live", body: { job_id: "forward-me" } });
-      const events = (await (await fetch(`${r.url}/api/events`)).json()) as {
-        events: { id: number; forwardState: string }[];
-      };
-      expect(received[0]?.id).toBe(String(events.events[0]?.id));
-      expect(events.events[0]?.forwardState).toBe("delivered");
+      // The delivery is recorded just after the downstream answered, so wait for it (bounded).
+      let first: { id: number; forwardState: string } | undefined;
+      while (first?.forwardState !== "delivered" && Date.now() < deadline) {
+        const page = (await (await fetch(`${r.url}/api/events`)).json()) as {
+          events: { id: number; forwardState: string }[];
+        };
+        first = page.events[0];
+        if (first?.forwardState !== "delivered") await new Promise((res) => setTimeout(res, 50));
+      }
+      expect(first?.forwardState).toBe("delivered");
+      expect(received[0]?.id).toBe(String(first?.id));
     } finally {
       r.child.kill("SIGTERM");
       await r.exited;
