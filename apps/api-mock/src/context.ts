@@ -54,6 +54,20 @@ type NodeIncoming = {
   once(event: "error", listener: (err: Error) => void): unknown;
 };
 
+/**
+ * One request header, read from the IncomingMessage on @hono/node-server: `c.req.header()` first builds a full
+ * fetch Headers object from every incoming header.
+ */
+export function requestHeader(
+  c: { env: unknown; req: { header(name: string): string | undefined } },
+  name: string,
+): string | undefined {
+  const incoming = (c.env as { incoming?: NodeIncoming } | undefined)?.incoming;
+  if (incoming?.headers === undefined) return c.req.header(name);
+  const v = incoming.headers[name];
+  return Array.isArray(v) ? v.join(", ") : v;
+}
+
 /** Bodies above this are refused: every vendor body here is a few hundred bytes. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 

@@ -6,6 +6,7 @@ import {
   MockAdminRedeliverRequest,
   MockAdminSessionCreateRequest,
   MockAdminSessionState,
+  MockAdminSessionStopRequest,
   MockAdminSettingsUpdate,
   MockAdminVendor,
 } from "@livehook/core";
@@ -88,6 +89,16 @@ export function adminRoutes(ctx: AppContext): Hono {
     const rec = store.getSession(c.req.param("id"));
     if (rec === undefined) return adminError(c, 404, "not_found", "no such session");
     return c.json(rec.session, 200);
+  });
+
+  app.post("/sessions/:id/stop", async (c) => {
+    if (store.getSession(c.req.param("id")) === undefined) return adminError(c, 404, "not_found", "no such session");
+    const body = await jsonBody(c, MockAdminSessionStopRequest);
+    if (!body.ok) return body.res;
+    const result = simulator.stop(c.req.param("id"), body.value.outcome);
+    if (result.ok) return c.json(result.session, 200);
+    if (result.reason === "not_found") return adminError(c, 404, "not_found", "no such session");
+    return adminError(c, 409, "conflict", "only a running realtime session can be stopped");
   });
 
   app.put("/sessions/:id/faults", async (c) => {

@@ -4,9 +4,10 @@ import {
   HuaweiLiveRecordCallbackConfig,
 } from "@livehook/core";
 import { describe, expect, test } from "vitest";
-import { HUAWEI_REQUEST_ID, testMock } from "../../test/harness.js";
+import { HUAWEI_REQUEST_ID, T0, testMock } from "../../test/harness.js";
 
-const BASE = "/v1/0123456789abcdef0123456789abcdef/record/callbacks";
+const PROJECT = "0123456789abcdef0123456789abcdef";
+const BASE = `/v1/${PROJECT}/record/callbacks`;
 const KEY = "a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6";
 const body = (over: Record<string, unknown> = {}) => ({
   publish_domain: "publish.example.com",
@@ -38,6 +39,13 @@ describe("Huawei Live recording-callback CRUD", () => {
     expect(cfg.update_time).toBe("2026-03-01T00:00:00Z");
     expect(json).not.toHaveProperty("key");
     expect(JSON.stringify(json)).not.toContain(KEY);
+    expect(res.headers.get("content-type")).toBe("application/json");
+    // The reply is the stored API form; the stored row adds the project and the key (used to sign callbacks).
+    const shown = await (await m.app.request(`${BASE}/${cfg.id}`)).json();
+    expect(shown).toEqual(json);
+    expect(m.store.getHuaweiLive(PROJECT, cfg.id)).toEqual({ ...cfg, project_id: PROJECT, key: KEY });
+    // Ids start with the creation time in ms (time-ordered, D4 shape kept).
+    expect(cfg.id.slice(0, 12)).toBe(T0.getTime().toString(16).padStart(12, "0"));
   });
 
   test("one config per (domain, app): a duplicate gets 400 LIVE.103011018; ** is a literal app (D2)", async () => {
@@ -87,6 +95,7 @@ describe("Huawei Live recording-callback CRUD", () => {
       m.advance(1000);
       expect((await m.json(BASE, "POST", body({ app: `app${i}` }))).status).toBe(201);
     }
+    m.advance(1000);
     await m.json(BASE, "POST", body({ app: "*" }));
     const res = await m.app.request(BASE);
     expect(res.status).toBe(200);

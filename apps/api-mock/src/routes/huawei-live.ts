@@ -17,10 +17,11 @@ import {
   isJsonMediaType,
   parseJson,
   readRawBody,
+  requestHeader,
   utf8,
   type VendorEnv,
 } from "../context.js";
-import { DOMAIN_NAME, hex, huaweiRequestId, isoSeconds } from "../ids.js";
+import { configId, DOMAIN_NAME, huaweiRequestId, isoSeconds } from "../ids.js";
 import type { HuaweiLiveConfigRow } from "../state/store.js";
 
 type C = Context<VendorEnv>;
@@ -113,7 +114,7 @@ export function huaweiLiveRoutes(ctx: AppContext): Hono<VendorEnv> {
 
   /** Parses and checks a create/update body; a Response on failure. */
   function parseBody(c: C): { ok: true; value: HuaweiLiveRecordCallbackConfigRequest } | { ok: false; res: Response } {
-    if (!isJsonMediaType(c.req.header("content-type"))) {
+    if (!isJsonMediaType(requestHeader(c, "content-type"))) {
       return { ok: false, res: liveError(c, 400, "LIVE.100011012", "Unsupported media type") };
     }
     const parsed = parseJson(utf8.decode(c.get("raw")));
@@ -158,7 +159,7 @@ export function huaweiLiveRoutes(ctx: AppContext): Hono<VendorEnv> {
     }
     const now = isoSeconds(deps.clock.now());
     const row: HuaweiLiveConfigRow = {
-      id: hex(deps.random, 16),
+      id: configId(deps.random, deps.clock),
       project_id: c.req.param("project_id"),
       publish_domain: v.publish_domain,
       app: v.app,
@@ -169,10 +170,10 @@ export function huaweiLiveRoutes(ctx: AppContext): Hono<VendorEnv> {
     };
     if (v.notify_callback_url !== undefined) row.notify_callback_url = v.notify_callback_url;
     if (v.key !== undefined && v.key !== "") row.key = v.key;
-    const api = toHuaweiLiveConfig(row);
-    if (!deps.store.insertHuaweiLive(row, api)) return liveError(c, 400, "LIVE.103011018", "resource already exists");
+    const json = deps.store.insertHuaweiLive(row, toHuaweiLiveConfig(row));
+    if (json === undefined) return liveError(c, 400, "LIVE.103011018", "resource already exists");
     deps.log.debug({ vendor: "huawei-live", id: row.id, domain: row.publish_domain, app: row.app }, "config created");
-    return c.json(api, 201);
+    return c.body(json, 201, { "content-type": "application/json" });
   });
 
   app.get("/v1/:project_id/record/callbacks/:id", (c) => {

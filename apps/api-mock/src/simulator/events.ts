@@ -16,7 +16,8 @@ export type PlannedEvent = {
   at: number;
 };
 
-export type Plan = { taskIds: string[]; events: PlannedEvent[] };
+/** `tasks` holds each recording task's own events (the same objects as `events`, which has all of them in order). */
+export type Plan = { taskIds: string[]; events: PlannedEvent[]; tasks: { taskId: string; events: PlannedEvent[] }[] };
 
 /** Seconds the vendor waits for a paused stream before it ends the task: the old end lands after a reconnect. */
 export const MAX_PAUSE_SECONDS = 30;
@@ -267,11 +268,115 @@ export function planSession(
         ];
   const events = tasks.flatMap((t) => t.events);
   const ordered = events.map((e, i) => ({ e, i })).sort((a, b) => a.e.at - b.e.at || a.i - b.i);
-  return { taskIds: tasks.map((t) => t.taskId), events: ordered.map((x) => x.e) };
+  return { taskIds: tasks.map((t) => t.taskId), events: ordered.map((x) => x.e), tasks };
 }
 
 /** Virtual length of the session in ms, from its start to its last event. */
 export function planSpan(plan: Plan): number {
   const first = plan.events[0]?.at ?? 0;
   return (plan.events.at(-1)?.at ?? first) - first;
+}
+
+/**
+ * The events a task sends when it is stopped at `cutMs` (POST /_mock/sessions/{id}/stop), given that it began at
+ * or before the cut and its planned end lies after it. `over`: the files open at the cut are closed there (their
+ * planned completion, shortened), then the normal end event; `failed`: the vendor's failure event. Pure.
+ */
+export function stopTask(
+  vendor: MockAdminSessionCreateRequest["vendor"],
+  task: { events: readonly PlannedEvent[] },
+  cutMs: number,
+  outcome: "over" | "failed",
+): PlannedEvent[] {
+  const out: PlannedEvent[] = [];
+  const pending = task.events.filter((e) => e.at > cutMs);
+  const closeOpenFiles = (type: string, span: (p: Record<string, unknown>) => [number, number] | undefined) => {
+    for (const e of pending) {
+      if (e.eventType !== type) continue;
+      const times = span(e.payload);
+      if (times === undefined || times[0] > cutMs) continue;
+      out.push({
+        eventType: type,
+        at: cutMs,
+        payload: shorten(vendor, e.payload, times[0], Math.min(times[1], cutMs)),
+      });
+    }
+  };
+  const last = task.events.at(-1);
+  switch (vendor) {
+    case "huawei-live": {
+      if (last === undefined) return out;
+      if (outcome === "over") {
+        closeOpenFiles("RECORD_FILE_COMPLETE", isoSpan);
+        const { error_message: _drop, ...base } = last.payload;
+        out.push({ eventType: "RECORD_OVER", at: cutMs, payload: { ...base, event_type: "RECORD_OVER" } });
+      } else {
+        out.push({
+          eventType: "RECORD_FAILED",
+          at: cutMs,
+          payload: { ...last.payload, event_type: "RECORD_FAILED", error_message: "recording stopped: stream broken" },
+        });
+      }
+      return out;
+    }
+    case "huawei-rtc": {
+      if (last === undefined) return out;
+      const { detail_message: _drop, ...base } = last.payload;
+      if (outcome === "over") closeOpenFiles("RECORD_FILE_COMPLETE", isoSpan);
+      const payload =
+        outcome === "over" ? base : { ...base, detail_message: "record failed: recording stopped, stream broken" };
+      out.push({ eventType: "CLOUD_RECORD_SERVER_OVER", at: cutMs, payload });
+      return out;
+    }
+    case "aliyun-live": {
+      const started = task.events.find((e) => e.eventType === "record_started");
+      if (started === undefined) return out;
+      const { event: _event, ...ids } = started.payload;
+      if (outcome === "failed") {
+        out.push({
+          eventType: "record_error",
+          at: cutMs,
+          payload: { ...ids, event: "record_error", error_message: "recording stopped: stream broken" },
+        });
+        return out;
+      }
+      if (!task.events.some((e) => e.eventType === "record_paused" && e.at <= cutMs)) {
+        out.push({ eventType: "record_paused", at: cutMs, payload: { ...ids, event: "record_paused" } });
+      }
+      closeOpenFiles("file_created", (p) =>
+        typeof p.start_time === "number" && typeof p.stop_time === "number"
+          ? [p.start_time * 1000, p.stop_time * 1000]
+          : undefined,
+      );
+      return out;
+    }
+  }
+}
+
+function isoSpan(p: Record<string, unknown>): [number, number] | undefined {
+  if (typeof p.start_time !== "string" || typeof p.end_time !== "string") return undefined;
+  return [Date.parse(p.start_time), Date.parse(p.end_time)];
+}
+
+/** A file's completion event, closed early at `toMs`: times, duration and size follow the shorter length. */
+function shorten(
+  vendor: MockAdminSessionCreateRequest["vendor"],
+  payload: Record<string, unknown>,
+  fromMs: number,
+  toMs: number,
+): Record<string, unknown> {
+  const seconds = Math.max(0, toMs - fromMs) / 1000;
+  if (vendor === "aliyun-live") {
+    const planned = typeof payload.duration === "number" ? payload.duration : seconds;
+    return { ...payload, stop_time: epoch(toMs), duration: Math.min(planned, seconds) };
+  }
+  const planned = typeof payload.record_duration === "number" ? payload.record_duration : 0;
+  const size = typeof payload.file_size === "number" ? payload.file_size : 0;
+  const whole = Math.floor(seconds);
+  return {
+    ...payload,
+    end_time: isoSeconds(new Date(toMs)),
+    record_duration: whole,
+    file_size: planned > 0 ? Math.round((size * whole) / planned) : size,
+  };
 }

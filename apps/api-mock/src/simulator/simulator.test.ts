@@ -1,9 +1,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { MockAdminDeliveryList } from "@livehook/core";
+import { MockAdminDeliveryList, MockAdminSession } from "@livehook/core";
+import { pino } from "pino";
 import { describe, expect, test } from "vitest";
-import { seededRandom, testMock } from "../../test/harness.js";
+import { seededRandom, T0, testMock } from "../../test/harness.js";
+import { createMock } from "../app.js";
 import { Store } from "../state/store.js";
 import { planSession } from "./events.js";
 
@@ -112,5 +114,181 @@ describe("simulator", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+/** A mock on a virtual clock whose sleeps wait until `advance` passes their time (bounded settling, no real time). */
+function virtualMock() {
+  let now = T0.getTime();
+  const timers: { at: number; resolve: () => void }[] = [];
+  const sent: { url: string; body: Record<string, unknown> }[] = [];
+  const store = new Store();
+  const mock = createMock({
+    clock: { now: () => new Date(now) },
+    random: seededRandom(7),
+    sleep: (ms) => new Promise<void>((resolve) => timers.push({ at: now + ms, resolve })),
+    fetch: async (url, init) => {
+      sent.push({ url: String(url), body: JSON.parse(String(init?.body)) });
+      return new Response("{}", { status: 200 });
+    },
+    store,
+    log: pino({ level: "silent" }),
+    hostname: "mockhost",
+  });
+  const settle = async () => {
+    for (let i = 0; i < 200; i++) await new Promise((resolve) => setImmediate(resolve));
+  };
+  const post = (path: string, body: unknown) =>
+    mock.app.request(path, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+  return {
+    ...mock,
+    store,
+    sent,
+    post,
+    settle,
+    advance: async (ms: number) => {
+      now += ms;
+      for (const t of timers.filter((x) => x.at <= now)) {
+        timers.splice(timers.indexOf(t), 1);
+        t.resolve();
+      }
+      await settle();
+    },
+  };
+}
+
+describe("stopping a running realtime session (POST /_mock/sessions/{id}/stop)", () => {
+  const session = (over: Record<string, unknown> = {}) => ({
+    ...SESSION,
+    mode: "realtime",
+    segments: 3,
+    segment_seconds: 60,
+    formats: ["HLS"],
+    ...over,
+  });
+
+  test("Huawei Live `over`: the open file closes at the stop, RECORD_OVER follows, later events never happen", async () => {
+    const m = virtualMock();
+    await m.post("/v1/p/record/callbacks", {
+      ...CONFIG,
+      notify_event_subscription: [...CONFIG.notify_event_subscription, "RECORD_FAILED"],
+    });
+    const started = MockAdminSession.parse(await (await m.post("/_mock/sessions", session())).json());
+    await m.settle();
+    await m.advance(90_000);
+    expect(m.sent.map((s) => s.body.event_type)).toEqual([
+      "RECORD_NEW_FILE_START",
+      "RECORD_FILE_COMPLETE",
+      "RECORD_NEW_FILE_START",
+    ]);
+    const res = await m.post(`/_mock/sessions/${started.id}/stop`, { outcome: "over" });
+    expect(res.status).toBe(200);
+    const stopped = MockAdminSession.parse(await res.json());
+    expect(stopped).toMatchObject({ stopped_at: "2026-03-01T00:01:30.000Z", stop_outcome: "over", delivery_count: 5 });
+    await m.settle();
+    const types = m.sent.map((s) => s.body.event_type);
+    expect(types).toEqual([
+      "RECORD_NEW_FILE_START",
+      "RECORD_FILE_COMPLETE",
+      "RECORD_NEW_FILE_START",
+      "RECORD_FILE_COMPLETE",
+      "RECORD_OVER",
+    ]);
+    const [secondStart, shortened, over] = m.sent.slice(2).map((s) => s.body);
+    // The second file ran from 60 s to the stop at 90 s.
+    expect(shortened).toMatchObject({
+      job_id: secondStart?.job_id,
+      start_time: "2026-03-01T00:01:00Z",
+      end_time: "2026-03-01T00:01:30Z",
+      record_duration: 30,
+    });
+    expect(over?.task_id).toBe(started.task_ids[0]);
+    // Nothing more, however long we wait; the records of events that never happened are gone.
+    await m.advance(600_000);
+    expect(m.sent).toHaveLength(5);
+    const after = MockAdminSession.parse(await (await m.app.request(`/_mock/sessions/${started.id}`)).json());
+    expect(after).toMatchObject({ state: "completed", delivery_count: 5, event_count: 5 });
+    const records = MockAdminDeliveryList.parse(
+      await (await m.app.request(`/_mock/deliveries?session_id=${started.id}`)).json(),
+    );
+    expect([records.total, records.deliveries.every((d) => d.status === "success")]).toEqual([5, true]);
+    // A second stop, and a stop of a finished session, are conflicts.
+    expect((await m.post(`/_mock/sessions/${started.id}/stop`, { outcome: "over" })).status).toBe(409);
+  });
+
+  test("`failed` sends each vendor's failure event: RECORD_FAILED, SparkRTC's over with detail, record_error", async () => {
+    const m = virtualMock();
+    await m.post("/v1/p/record/callbacks", { ...CONFIG, notify_event_subscription: ["RECORD_FAILED"] });
+    const live = MockAdminSession.parse(await (await m.post("/_mock/sessions", session())).json());
+    const rtcApp = "5fcdf5651aaaaaa6f835d0d4";
+    await m.app.request(`/v2/apps/${rtcApp}/record-callback`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ url: "http://127.0.0.1:4020/hooks/rtc" }),
+    });
+    const rtc = MockAdminSession.parse(
+      await (await m.post("/_mock/sessions", session({ vendor: "huawei-rtc", app: rtcApp, domain: undefined }))).json(),
+    );
+    await m.app.request(
+      "/?Action=AddLiveRecordNotifyConfig&Version=2016-11-01&DomainName=ali.example.com&NotifyUrl=http%3A%2F%2F127.0.0.1%3A4020%2Fhooks%2Fali&NeedStatusNotify=true",
+      { method: "POST" },
+    );
+    const ali = MockAdminSession.parse(
+      await (await m.post("/_mock/sessions", session({ vendor: "aliyun-live", domain: "ali.example.com" }))).json(),
+    );
+    await m.advance(30_000);
+    for (const s of [live, rtc, ali]) {
+      expect((await m.post(`/_mock/sessions/${s.id}/stop`, { outcome: "failed" })).status).toBe(200);
+    }
+    await m.settle();
+    const bodies = (part: string) => m.sent.filter((s) => s.url.includes(part)).map((s) => s.body);
+    expect(bodies("huawei-live")).toEqual([
+      expect.objectContaining({
+        event_type: "RECORD_FAILED",
+        task_id: live.task_ids[0],
+        error_message: expect.any(String),
+      }),
+    ]);
+    expect(bodies("rtc").map((b) => b.event_type)).toEqual(["RECORD_NEW_FILE_START", "CLOUD_RECORD_SERVER_OVER"]);
+    expect(bodies("rtc")[1]?.detail_message).toEqual(expect.any(String));
+    expect(bodies("ali").map((b) => b.event)).toEqual(["record_started", "record_error"]);
+  });
+
+  test("Alibaba `over`: record_paused, then the open file's file_created with its shortened times", async () => {
+    const m = virtualMock();
+    await m.app.request(
+      "/?Action=AddLiveRecordNotifyConfig&Version=2016-11-01&DomainName=ali.example.com&NotifyUrl=http%3A%2F%2F127.0.0.1%3A4020%2Fhooks%2Fali&NeedStatusNotify=true",
+      { method: "POST" },
+    );
+    const ali = MockAdminSession.parse(
+      await (await m.post("/_mock/sessions", session({ vendor: "aliyun-live", domain: "ali.example.com" }))).json(),
+    );
+    await m.advance(75_000);
+    expect((await m.post(`/_mock/sessions/${ali.id}/stop`, { outcome: "over" })).status).toBe(200);
+    await m.settle();
+    const bodies = m.sent.map((s) => s.body);
+    expect(bodies.map((b) => b.event ?? "file_created")).toEqual([
+      "record_started",
+      "file_created",
+      "record_paused",
+      "file_created",
+    ]);
+    const start = T0.getTime() / 1000;
+    expect(bodies[3]).toMatchObject({ start_time: start + 60, stop_time: start + 75, duration: 15 });
+  });
+
+  test("errors: unknown session 404, bad outcome 400, compressed session 409", async () => {
+    const m = virtualMock();
+    expect((await m.post("/_mock/sessions/nope/stop", { outcome: "over" })).status).toBe(404);
+    await m.post("/v1/p/record/callbacks", CONFIG);
+    const rt = MockAdminSession.parse(await (await m.post("/_mock/sessions", session())).json());
+    expect((await m.post(`/_mock/sessions/${rt.id}/stop`, { outcome: "success" })).status).toBe(400);
+    expect((await m.post(`/_mock/sessions/${rt.id}/stop`, {})).status).toBe(400);
+    const compressed = MockAdminSession.parse(await (await m.post("/_mock/sessions", SESSION)).json());
+    expect((await m.post(`/_mock/sessions/${compressed.id}/stop`, { outcome: "over" })).status).toBe(409);
   });
 });

@@ -14,14 +14,33 @@ import type { MockDeps } from "../deps.js";
 import { hex } from "../ids.js";
 import { fullFaults, mergeFaults } from "../settings.js";
 import type { FrozenConfig } from "../state/store.js";
-import { MAX_PAUSE_SECONDS, planSession, RECONNECT_GAP_SECONDS } from "./events.js";
+import { MAX_PAUSE_SECONDS, type Plan, planSession, RECONNECT_GAP_SECONDS, stopTask } from "./events.js";
 
 export class SessionError extends Error {}
 
 type DispatchItem = { id: string; offsetMs: number };
 
+/** A realtime session whose dispatch loop is running, so it can be stopped early. */
+type Runner = {
+  plan: Plan;
+  frozen: FrozenConfig | undefined;
+  /** Absolute ms the item offsets count from. */
+  startMs: number;
+  /** Every delivery record of the session with its offset (dropped ones too). */
+  records: DispatchItem[];
+  /** Set by stop(): events after this offset never happen. */
+  cutOffsetMs?: number;
+  /** The end events stop() created, sent after the events up to the cut. */
+  endItems: DispatchItem[];
+  wake: () => void;
+  stopped: Promise<void>;
+};
+
+export type StopResult = { ok: true; session: MockAdminSession } | { ok: false; reason: "not_found" | "not_running" };
+
 export class Simulator {
   readonly #running = new Set<Promise<unknown>>();
+  readonly #live = new Map<string, Runner>();
 
   constructor(
     private readonly deps: MockDeps,
@@ -175,7 +194,11 @@ export class Simulator {
       }
     }
     session.delivery_count = records.length;
-    if (records.every((r) => r.delivery.status !== "pending")) {
+    const realtime = req.mode === "realtime";
+    // A realtime recording with a config runs for its whole timeline (it can be stopped), even when none of its
+    // planned events is delivered.
+    const live = realtime && frozen !== undefined;
+    if (!live && records.every((r) => r.delivery.status !== "pending")) {
       session.state = "completed";
       session.completed_at = now.toISOString();
     }
@@ -187,11 +210,20 @@ export class Simulator {
       { session: session.id, vendor: session.vendor, events: plan.events.length, deliveries: records.length },
       "session started",
     );
+    // A realtime session can be stopped early while its dispatch loop runs.
+    if (live) {
+      let wake!: () => void;
+      const stopped = new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      const all = records.map((r) => ({ id: r.delivery.id, offsetMs: r.offsetMs }));
+      this.#live.set(session.id, { plan, frozen, startMs, records: all, endItems: [], wake, stopped });
+    }
     if (session.state === "running") {
       const items = records
         .filter((r) => r.delivery.status === "pending")
         .map((r) => ({ id: r.delivery.id, offsetMs: r.offsetMs }));
-      this.#track(this.#dispatch(session.id, items, req.mode === "realtime"));
+      this.#track(this.#dispatch(session.id, items, realtime));
     }
     return session;
   }
@@ -227,13 +259,10 @@ export class Simulator {
   /** Sends a session's deliveries in order (see the comment on the wait below). */
   async #dispatch(sessionId: string, items: DispatchItem[], realtime: boolean): Promise<void> {
     const { clock, sleep, store } = this.deps;
-    const started = clock.now().getTime();
+    const runner = this.#live.get(sessionId);
+    const started = runner?.startMs ?? clock.now().getTime();
     const cycles: Promise<unknown>[] = [];
-    for (const item of items) {
-      if (realtime) {
-        const wait = item.offsetMs - (clock.now().getTime() - started);
-        if (wait > 0) await sleep(wait);
-      }
+    const send = async (item: DispatchItem) => {
       let firstDone!: () => void;
       const first = new Promise<void>((resolve) => {
         firstDone = resolve;
@@ -243,6 +272,29 @@ export class Simulator {
       // Real recordings space events by the segment length, far beyond a retry cycle (5 × 1 s), so a compressed
       // session finishes each event's retries before the next event. Realtime sessions keep their own clock.
       await (realtime ? Promise.race([first, cycle]) : cycle);
+    };
+    const beyondCut = (item: DispatchItem) => runner?.cutOffsetMs !== undefined && item.offsetMs > runner.cutOffsetMs;
+    try {
+      for (const item of items) {
+        if (realtime) {
+          if (!beyondCut(item)) {
+            const wait = item.offsetMs - (clock.now().getTime() - started);
+            if (wait > 0) await (runner === undefined ? sleep(wait) : Promise.race([sleep(wait), runner.stopped]));
+          }
+          // Stopped: what lies after the stop never happens (stop() removed its records).
+          if (beyondCut(item)) break;
+        }
+        await send(item);
+      }
+      if (runner !== undefined && runner.cutOffsetMs === undefined) {
+        // The recording goes on until its last planned event, deliverable or not.
+        const end = (runner.plan.events.at(-1)?.at ?? runner.startMs) - runner.startMs;
+        const wait = end - (clock.now().getTime() - started);
+        if (wait > 0) await Promise.race([sleep(wait), runner.stopped]);
+      }
+      for (const item of runner?.endItems ?? []) await send(item);
+    } finally {
+      this.#live.delete(sessionId);
     }
     await Promise.allSettled(cycles);
     const rec = store.getSession(sessionId);
@@ -251,6 +303,54 @@ export class Simulator {
       rec.session.completed_at = clock.now().toISOString();
       store.updateSession(rec.session);
     }
+  }
+
+  /**
+   * Ends a running realtime session now (POST /_mock/sessions/{id}/stop): events after now are never sent, and
+   * each task still running sends its end events (stopTask), subscribed ones only, after those already due.
+   */
+  stop(sessionId: string, outcome: "over" | "failed"): StopResult {
+    const { clock, store } = this.deps;
+    const rec = store.getSession(sessionId);
+    if (rec === undefined) return { ok: false, reason: "not_found" };
+    const runner = this.#live.get(sessionId);
+    if (runner === undefined || runner.cutOffsetMs !== undefined || rec.session.state !== "running") {
+      return { ok: false, reason: "not_running" };
+    }
+    const session = rec.session;
+    const now = clock.now();
+    const cutMs = Math.max(now.getTime(), runner.startMs);
+    runner.cutOffsetMs = cutMs - runner.startMs;
+    const endEvents = runner.plan.tasks.flatMap((task) => {
+      const first = task.events[0];
+      const last = task.events.at(-1);
+      // Only tasks under way at the cut end now: one not started never happens, one that ended is left alone.
+      if (first === undefined || last === undefined || first.at > cutMs || last.at <= cutMs) return [];
+      return stopTask(session.vendor, task, cutMs, outcome);
+    });
+    const planned = runner.plan.events.filter((e) => e.at <= cutMs).length;
+    const frozen = runner.frozen;
+    let kept = 0;
+    for (const ev of endEvents) {
+      if (frozen === undefined || !frozen.subscribed.includes(ev.eventType)) continue;
+      const d = this.#newDelivery(session, frozen, ev.eventType, ev.payload, undefined);
+      store.insertDelivery({ delivery: d, payload: ev.payload, notifyType: ev.eventType });
+      runner.endItems.push({ id: d.id, offsetMs: runner.cutOffsetMs });
+      kept++;
+    }
+    // Events after the cut never happen: their records go (none of them has been sent, since the dispatch loop
+    // sends an event only once its time has come).
+    const cut = runner.cutOffsetMs;
+    const gone = runner.records.filter((r) => r.offsetMs > cut);
+    for (const r of gone) store.deleteDelivery(r.id);
+    session.delivery_count = session.delivery_count - gone.length + kept;
+    session.event_count = planned + endEvents.length;
+    session.stopped_at = now.toISOString();
+    session.stop_outcome = outcome;
+    store.updateSession(session);
+    runner.wake();
+    this.deps.log.info({ session: sessionId, outcome, end_events: kept }, "session stopped");
+    return { ok: true, session };
   }
 
   /** Queues deliveries again (a fresh retry cycle each); pending ones are skipped. Returns what was queued. */

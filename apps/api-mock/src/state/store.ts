@@ -84,6 +84,8 @@ export class Store {
   #settings: MockAdminSettings;
   /** Huawei Live list replies by query, dropped on every write: listing is by far the most frequent call. */
   readonly #hlListCache = new Map<string, string>();
+  /** Known-domain counts per vendor, dropped on every domain write. */
+  readonly #domainCounts = new Map<string, number>();
   #faults: MockAdminFaults;
 
   /** The settings a reset restores: the defaults with the start options (`--apig-lockout`, …) over them. */
@@ -160,6 +162,7 @@ export class Store {
         `INSERT INTO deliveries (id, session_id, vendor, status, event_type, notify_type, domain, app, stream,
          notify_time, data, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
+      deliveryDelete: db.prepare("DELETE FROM deliveries WHERE id = ?"),
       deliveryUpdate: db.prepare("UPDATE deliveries SET status = ?, notify_time = ?, data = ? WHERE id = ?"),
       deliveryGet: db.prepare<[string], { data: string; payload: string; notify_type: string }>(
         "SELECT data, payload, notify_type FROM deliveries WHERE id = ?",
@@ -221,26 +224,29 @@ export class Store {
     const row = this.#stmt.hlGet.get(projectId, id);
     return row === undefined ? undefined : JSON.parse(row.data);
   }
-  /** False when (project, domain, app) is taken. */
-  insertHuaweiLive(row: HuaweiLiveConfigRow, api: HuaweiLiveRecordCallbackConfig): boolean {
+  /**
+   * The API object's JSON when stored, so the 201 reply is not serialised a second time; undefined when
+   * (project, domain, app) is taken.
+   */
+  insertHuaweiLive(row: HuaweiLiveConfigRow, api: HuaweiLiveRecordCallbackConfig): string | undefined {
     this.#hlListCache.clear();
+    const apiJson = JSON.stringify(api);
     const r = this.#stmt.hlInsert.run(
       row.id,
       row.project_id,
       row.publish_domain,
       row.app,
       row.create_time,
-      JSON.stringify(row),
-      JSON.stringify(api),
+      rowJson(apiJson, row),
+      apiJson,
     );
-    return r.changes === 1;
+    return r.changes === 1 ? apiJson : undefined;
   }
   /** False when the new app collides with another config of the domain. */
   updateHuaweiLive(row: HuaweiLiveConfigRow, api: HuaweiLiveRecordCallbackConfig): boolean {
     this.#hlListCache.clear();
-    return (
-      this.#stmt.hlUpdate.run(row.app, JSON.stringify(row), JSON.stringify(api), row.project_id, row.id).changes === 1
-    );
+    const apiJson = JSON.stringify(api);
+    return this.#stmt.hlUpdate.run(row.app, rowJson(apiJson, row), apiJson, row.project_id, row.id).changes === 1;
   }
   deleteHuaweiLive(projectId: string, id: string): boolean {
     this.#hlListCache.clear();
@@ -322,14 +328,22 @@ export class Store {
     return this.#stmt.domainList.all();
   }
   addDomain(vendor: MockAdminVendor, name: string): void {
+    this.#domainCounts.clear();
     this.#stmt.domainAdd.run(vendor, name);
   }
   deleteDomain(vendor: MockAdminVendor, name: string): boolean {
+    this.#domainCounts.clear();
     return this.#stmt.domainDelete.run(vendor, name).changes === 1;
   }
   /** Undefined when the vendor has no domain list (any valid name is then accepted). */
   isKnownDomain(vendor: MockAdminVendor, name: string): boolean | undefined {
-    if ((this.#stmt.domainCount.get(vendor)?.n ?? 0) === 0) return undefined;
+    // Every create asks; without a domain list (the usual case) the answer needs no query.
+    let count = this.#domainCounts.get(vendor);
+    if (count === undefined) {
+      count = this.#stmt.domainCount.get(vendor)?.n ?? 0;
+      this.#domainCounts.set(vendor, count);
+    }
+    if (count === 0) return undefined;
     return (this.#stmt.domainHas.get(vendor, name)?.n ?? 0) > 0;
   }
 
@@ -386,6 +400,9 @@ export class Store {
       JSON.stringify(rec.payload),
     );
   }
+  deleteDelivery(id: string): void {
+    this.#stmt.deliveryDelete.run(id);
+  }
   updateDelivery(d: MockAdminDelivery): void {
     this.#stmt.deliveryUpdate.run(d.status, notifyTime(d), JSON.stringify(d), d.id);
   }
@@ -421,12 +438,19 @@ export class Store {
 
   reset(): void {
     this.#hlListCache.clear();
+    this.#domainCounts.clear();
     this.#db.exec(
       "DELETE FROM huawei_live_configs; DELETE FROM huawei_rtc_configs; DELETE FROM aliyun_live_configs; DELETE FROM domains; DELETE FROM sessions; DELETE FROM deliveries; DELETE FROM kv;",
     );
     this.#settings = this.#defaults;
     this.#faults = {};
   }
+}
+
+/** The stored row: the API object's JSON plus the project and the key, without serialising the object again. */
+function rowJson(apiJson: string, row: HuaweiLiveConfigRow): string {
+  const key = row.key === undefined ? "" : `,"key":${JSON.stringify(row.key)}`;
+  return `${apiJson.slice(0, -1)},"project_id":${JSON.stringify(row.project_id)}${key}}`;
 }
 
 /** The time of the last attempt (§4.4 `NotifyTime`), in ms; null before any attempt. */
