@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { ConfigError, loadConfig } from "./config.js";
+import { ConfigError, keyWarnings, loadConfig } from "./config.js";
 
 const load = (argv: string[] = [], env: Record<string, string> = {}, files: Record<string, string> = {}) =>
   loadConfig({ argv, env, readFile: (p) => files[p] });
@@ -81,4 +81,18 @@ describe("loadConfig", () => {
     );
     expect(load(["--host", "::1"]).host).toBe("::1");
   });
+});
+
+test("keys outside the vendor's format are warned about by position, never by value", () => {
+  const warnings = keyWarnings({
+    keys: {
+      "huawei-live": ["a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6", "short-key!"],
+      "huawei-rtc": ["tiny"],
+      "aliyun-live": ["x"],
+    },
+  });
+  expect(warnings).toHaveLength(2);
+  expect(warnings[0]).toContain("LIVEHOOK_HUAWEI_LIVE_KEYS key #1");
+  expect(warnings.join(" ")).not.toContain("short-key");
+  expect(warnings.join(" ")).not.toContain("tiny");
 });

@@ -4,6 +4,7 @@
  * main.ts prints the prettified error and exits; no other module reads `process.env`.
  */
 import { parseArgs } from "node:util";
+import { checkHuaweiLiveKey, checkHuaweiRtcKey } from "@livehook/core";
 import { z } from "zod";
 import type { Vendor } from "./vendors.js";
 
@@ -231,4 +232,21 @@ export function loadConfig(sources: ConfigSources): Config {
     sqliteWriter: env.LIVEHOOK_SQLITE_WRITER ?? file.sqliteWriter ?? "inline",
     logLevel: env.LIVEHOOK_LOG_LEVEL ?? file.logLevel ?? "info",
   };
+}
+
+/**
+ * Keys that the vendor's console would not accept (D5). Only a warning: the receiver verifies with whatever it is
+ * given, but such a key is usually a copy-paste slip. Messages name the key by position, never by value.
+ */
+export function keyWarnings(config: Pick<Config, "keys">): string[] {
+  const out: string[] = [];
+  config.keys["huawei-live"].forEach((key, i) => {
+    const check = checkHuaweiLiveKey(key);
+    if (!check.ok) out.push(`LIVEHOOK_HUAWEI_LIVE_KEYS key #${i}: ${check.reason}`);
+  });
+  config.keys["huawei-rtc"].forEach((key, i) => {
+    const check = checkHuaweiRtcKey(key);
+    if (!check.ok) out.push(`LIVEHOOK_HUAWEI_RTC_KEYS key #${i}: ${check.reason}`);
+  });
+  return out;
 }

@@ -9,7 +9,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
 import { createApp, vendorHooks } from "./app.js";
-import { ConfigError, loadConfig } from "./config.js";
+import { ConfigError, keyWarnings, loadConfig } from "./config.js";
 import { createDeps, systemClock } from "./deps.js";
 import { Forwarder } from "./forwarder.js";
 import { createLogger } from "./logger.js";
@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger(config.logLevel);
+  for (const warning of keyWarnings(config)) log.warn(warning);
   const store =
     config.storage.kind === "sqlite"
       ? await openSqliteStore({
