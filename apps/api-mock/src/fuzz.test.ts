@@ -1,9 +1,15 @@
 /**
  * Bad input never crashes the mock and never gets a 500: random methods, paths, query strings, headers and bodies
- * at every route, with authentication off and on. Vendor routes must also answer in the vendor's own error shape.
+ * at every route, with authentication off and on. Vendor routes must also answer in the vendor's own error shape,
+ * with a code core's documents list.
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import {
+  ALIYUN_LIVE_ERROR_CODE_VALUES,
+  HUAWEI_LIVE_ERROR_CODE_VALUES,
+  HUAWEI_RTC_ERROR_CODE_VALUES,
+} from "@livehook/core";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { testMock } from "../test/harness.js";
@@ -36,6 +42,8 @@ function documentedStatuses(method: string, url: URL): string[] | undefined {
   return op?.responses === undefined ? undefined : Object.keys(op.responses);
 }
 const RTC_APP = "5fcdf5651aaaaaa6f835d0d4";
+/** The gateway's codes (huawei-live.yaml `HuaweiApigErrorResponse`): auth, throttling, unknown API. */
+const APIG_CODES: readonly string[] = ["APIGW.0301", "APIG.0301", "APIG.0308", "APIG.0101"];
 
 const segment = fc.oneof(
   fc.constantFrom("", "x", "%", "%zz", "%E0%A4%A", "..", "*", "%2F", "a b", "é", "\u0000"),
@@ -55,6 +63,7 @@ const path = fc.oneof(
       "/_mock/sessions",
       "/_mock/sessions/x",
       "/_mock/sessions/x/faults",
+      "/_mock/sessions/x/stop",
       "/_mock/deliveries",
       "/_mock/deliveries/x",
       "/_mock/deliveries/x/redeliver",
@@ -226,12 +235,16 @@ async function run(m: ReturnType<typeof testMock>, r: RandomRequest) {
   if (pathname.startsWith("/v1/") || pathname.startsWith("/v2/")) {
     expect(res.headers.get("x-request-id"), `${verb} ${p}`).toMatch(/^[0-9a-f]{32}-\d+-mockhost$/);
     if (res.status >= 400 && verb !== "HEAD") {
-      expect(Object.keys((await res.json()) as object)).toEqual(expect.arrayContaining(["error_code", "error_msg"]));
+      const error = (await res.json()) as { error_code: string };
+      expect(Object.keys(error)).toEqual(expect.arrayContaining(["error_code", "error_msg"]));
+      // Every code the mock answers is one the documents list.
+      const codes = pathname.startsWith("/v1/") ? HUAWEI_LIVE_ERROR_CODE_VALUES : HUAWEI_RTC_ERROR_CODE_VALUES;
+      expect([...codes, ...APIG_CODES], `${verb} ${p}${q}`).toContain(error.error_code);
     }
   } else if (pathname === "/" && res.status >= 400 && verb !== "HEAD") {
-    expect(Object.keys((await res.json()) as object)).toEqual(
-      expect.arrayContaining(["RequestId", "HostId", "Code", "Message"]),
-    );
+    const error = (await res.json()) as { Code: string };
+    expect(Object.keys(error)).toEqual(expect.arrayContaining(["RequestId", "HostId", "Code", "Message"]));
+    expect(ALIYUN_LIVE_ERROR_CODE_VALUES, `${verb} ${p}${q}`).toContain(error.Code);
   }
   await m.simulator.idle();
 }
