@@ -281,6 +281,42 @@ describe("stopping a running realtime session (POST /_mock/sessions/{id}/stop)",
     expect(bodies[3]).toMatchObject({ start_time: start + 60, stop_time: start + 75, duration: 15 });
   });
 
+  test("end events follow the session's faults and the config: dropped with drop_rate 1, skipped without a URL", async () => {
+    const m = virtualMock();
+    await m.post("/v1/p/record/callbacks", CONFIG);
+    await m.post("/v1/p/record/callbacks", { ...CONFIG, app: "nourl", notify_callback_url: undefined });
+    const dropped = MockAdminSession.parse(
+      await (await m.post("/_mock/sessions", session({ faults: { drop_rate: 1 } }))).json(),
+    );
+    const noUrl = MockAdminSession.parse(await (await m.post("/_mock/sessions", session({ app: "nourl" }))).json());
+    expect(noUrl.state).toBe("running");
+    await m.advance(10_000);
+    for (const s of [dropped, noUrl]) {
+      expect((await m.post(`/_mock/sessions/${s.id}/stop`, { outcome: "over" })).status).toBe(200);
+    }
+    await m.settle();
+    expect(m.sent).toEqual([]);
+    const statuses = async (id: string) =>
+      MockAdminDeliveryList.parse(await (await m.app.request(`/_mock/deliveries?session_id=${id}`)).json())
+        .deliveries.map((d) => `${d.event_type}:${d.status}`)
+        .sort();
+    // The first file's start, then its shortened completion and RECORD_OVER.
+    expect(await statuses(dropped.id)).toEqual([
+      "RECORD_FILE_COMPLETE:dropped",
+      "RECORD_NEW_FILE_START:dropped",
+      "RECORD_OVER:dropped",
+    ]);
+    expect(await statuses(noUrl.id)).toEqual([
+      "RECORD_FILE_COMPLETE:skipped",
+      "RECORD_NEW_FILE_START:skipped",
+      "RECORD_OVER:skipped",
+    ]);
+    for (const s of [dropped, noUrl]) {
+      const after = MockAdminSession.parse(await (await m.app.request(`/_mock/sessions/${s.id}`)).json());
+      expect([after.state, after.delivery_count]).toEqual(["completed", 3]);
+    }
+  });
+
   test("errors: unknown session 404, bad outcome 400, compressed session 409", async () => {
     const m = virtualMock();
     expect((await m.post("/_mock/sessions/nope/stop", { outcome: "over" })).status).toBe(404);

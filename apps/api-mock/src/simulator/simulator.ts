@@ -320,7 +320,8 @@ export class Simulator {
     const session = rec.session;
     const now = clock.now();
     const cutMs = Math.max(now.getTime(), runner.startMs);
-    runner.cutOffsetMs = cutMs - runner.startMs;
+    const cut = cutMs - runner.startMs;
+    runner.cutOffsetMs = cut;
     const endEvents = runner.plan.tasks.flatMap((task) => {
       const first = task.events[0];
       const last = task.events.at(-1);
@@ -331,16 +332,35 @@ export class Simulator {
     const planned = runner.plan.events.filter((e) => e.at <= cutMs).length;
     const frozen = runner.frozen;
     let kept = 0;
+    // The end events get the session's drop and duplicate faults, as every planned event does.
+    const faults = mergeFaults(store.faults, session.faults);
+    const add = (ev: { eventType: string; payload: Record<string, unknown> }, forced: "dropped" | undefined) => {
+      if (frozen === undefined) return undefined;
+      const d = this.#newDelivery(session, frozen, ev.eventType, ev.payload, forced);
+      store.insertDelivery({ delivery: d, payload: ev.payload, notifyType: ev.eventType });
+      if (d.status === "pending") runner.endItems.push({ id: d.id, offsetMs: cut });
+      kept++;
+      return d;
+    };
     for (const ev of endEvents) {
       if (frozen === undefined || !frozen.subscribed.includes(ev.eventType)) continue;
-      const d = this.#newDelivery(session, frozen, ev.eventType, ev.payload, undefined);
-      store.insertDelivery({ delivery: d, payload: ev.payload, notifyType: ev.eventType });
-      runner.endItems.push({ id: d.id, offsetMs: runner.cutOffsetMs });
-      kept++;
+      const dropped = faults.drop_rate > 0 && this.deps.random.float() < faults.drop_rate;
+      const original = add(ev, dropped ? "dropped" : undefined);
+      if (
+        original !== undefined &&
+        !dropped &&
+        faults.duplicate_rate > 0 &&
+        this.deps.random.float() < faults.duplicate_rate
+      ) {
+        const copy = add(ev, undefined);
+        if (copy !== undefined) {
+          copy.duplicate_of = original.id;
+          store.updateDelivery(copy);
+        }
+      }
     }
     // Events after the cut never happen: their records go (none of them has been sent, since the dispatch loop
     // sends an event only once its time has come).
-    const cut = runner.cutOffsetMs;
     const gone = runner.records.filter((r) => r.offsetMs > cut);
     for (const r of gone) store.deleteDelivery(r.id);
     session.delivery_count = session.delivery_count - gone.length + kept;
