@@ -16,7 +16,17 @@ describe("loadConfig", () => {
       toleranceSeconds: 300,
       sqliteSynchronous: "FULL",
       recordRejected: true,
+      rejectedKeepPerVendor: 1000,
+      dedupeWindowSeconds: 60,
     });
+  });
+
+  test("the rejection bound and the dedupe window are configurable, and validated", () => {
+    const c = load([], { LIVEHOOK_REJECTED_KEEP: "50", LIVEHOOK_DEDUPE_WINDOW_SECONDS: "40" });
+    expect(c.rejectedKeepPerVendor).toBe(50);
+    expect(c.dedupeWindowSeconds).toBe(40);
+    expect(load([], {}, { "livehook.config.json": '{"rejectedKeepPerVendor":7}' }).rejectedKeepPerVendor).toBe(7);
+    expect(() => load([], { LIVEHOOK_REJECTED_KEEP: "0" })).toThrow(ConfigError);
   });
 
   test("comma-separated keys for rotation, PORT, flags over env", () => {

@@ -43,6 +43,7 @@ export const FileConfig = z.strictObject({
   aliyunCallbackHost: z.string().min(1).optional(),
   dedupeWindowSeconds: z.number().int().min(1).max(86_400).optional(),
   recordRejected: z.boolean().optional(),
+  rejectedKeepPerVendor: z.number().int().min(1).max(1_000_000).optional(),
   adminToken: z.string().min(16).optional(),
   forward: z
     .strictObject({ "huawei-live": Url.optional(), "huawei-rtc": Url.optional(), "aliyun-live": Url.optional() })
@@ -74,6 +75,7 @@ export const EnvConfig = z.object({
   LIVEHOOK_ALIYUN_CALLBACK_HOST: z.string().min(1).optional(),
   LIVEHOOK_DEDUPE_WINDOW_SECONDS: optionalInt(1, 86_400),
   LIVEHOOK_RECORD_REJECTED: boolText.optional(),
+  LIVEHOOK_REJECTED_KEEP: optionalInt(1, 1_000_000),
   LIVEHOOK_ADMIN_TOKEN: z.string().min(16, "LIVEHOOK_ADMIN_TOKEN must be at least 16 characters").optional(),
   LIVEHOOK_FORWARD_HUAWEI_LIVE: Url.optional(),
   LIVEHOOK_FORWARD_HUAWEI_RTC: Url.optional(),
@@ -102,9 +104,11 @@ export type Config = {
   bodyLimitBytes: number;
   /** Host of the callback URL as Alibaba signs it; defaults to the request's Host header. */
   aliyunCallbackHost: string | undefined;
-  /** Window for bodies without identity (Alibaba status callbacks); see README "Idempotency". */
+  /** Window for bodies without identity (Alibaba status callbacks, SparkRTC file starts); README "Idempotency". */
   dedupeWindowSeconds: number;
   recordRejected: boolean;
+  /** Rejected attempts kept per vendor (newest first); older ones are deleted as new ones arrive. */
+  rejectedKeepPerVendor: number;
   adminToken: string | undefined;
   forward: Partial<Record<Vendor, string>>;
   forwardRetryMs: number[];
@@ -121,6 +125,7 @@ export const DEFAULTS = {
   toleranceSeconds: 300,
   bodyLimitBytes: 1024 * 1024,
   dedupeWindowSeconds: 60,
+  rejectedKeepPerVendor: 1000,
   forwardRetryMs: [1000, 5000, 30_000, 120_000, 600_000],
 } as const;
 
@@ -225,6 +230,7 @@ export function loadConfig(sources: ConfigSources): Config {
     aliyunCallbackHost: env.LIVEHOOK_ALIYUN_CALLBACK_HOST ?? file.aliyunCallbackHost,
     dedupeWindowSeconds: env.LIVEHOOK_DEDUPE_WINDOW_SECONDS ?? file.dedupeWindowSeconds ?? DEFAULTS.dedupeWindowSeconds,
     recordRejected: env.LIVEHOOK_RECORD_REJECTED ?? file.recordRejected ?? true,
+    rejectedKeepPerVendor: env.LIVEHOOK_REJECTED_KEEP ?? file.rejectedKeepPerVendor ?? DEFAULTS.rejectedKeepPerVendor,
     adminToken,
     forward,
     forwardRetryMs: env.LIVEHOOK_FORWARD_RETRY_MS ?? file.forwardRetryMs ?? [...DEFAULTS.forwardRetryMs],

@@ -43,6 +43,8 @@ export function createDeps(base: { config: Config; store: EventStore; clock: Clo
       if (outcomes.some((o) => o.status === "stored")) bus.notify();
     },
     onError: (err, kind) => base.log.error({ err, kind }, "store write failed"),
+    keepRejectionsPerVendor: base.config.rejectedKeepPerVendor,
+    onRejectionDropped: (r) => metrics.rejectionDropped(r.vendor),
   });
   return { ...base, metrics, bus, committer };
 }

@@ -1,6 +1,6 @@
 import { expect, test } from "vitest";
 import { huaweiLiveEvent, makeReceiver, post, signedHuaweiLive } from "../test/helpers.js";
-import { GroupCommitter } from "./group-commit.js";
+import { GroupCommitter, MAX_QUEUED_REJECTIONS } from "./group-commit.js";
 import { openSqliteStore } from "./store/sqlite-store.js";
 import { newEvent } from "./store/store.suite.js";
 import type { EventStore } from "./store/types.js";
@@ -103,4 +103,37 @@ test("drain waits for queued events and rejections", async () => {
   await committer.drain();
   expect(await store.countEvents()).toBe(1);
   expect(await store.listRejections({ limit: 5 })).toHaveLength(1);
+});
+
+test("rejections waiting for a slow store are capped; the excess is reported, never queued", async () => {
+  const base = await openSqliteStore({ file: ":memory:", synchronous: "NORMAL" });
+  let release: () => void = () => {};
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
+  const slow: EventStore = {
+    ...base,
+    recordRejections: async (rs, keep) => {
+      await gate;
+      return base.recordRejections(rs, keep);
+    },
+  };
+  let dropped = 0;
+  const committer = new GroupCommitter(slow, { keepRejectionsPerVendor: 5000, onRejectionDropped: () => dropped++ });
+  const rejection = (n: number) => ({
+    vendor: "huawei-rtc" as const,
+    receivedAt: n,
+    reason: "bad_signature",
+    status: 401,
+    headers: {},
+    rawBody: new Uint8Array([n % 256]),
+  });
+  committer.recordRejection(rejection(0));
+  await new Promise((r) => setImmediate(r));
+  // The first one is being written (and stuck); the queue behind it fills up to the cap.
+  for (let i = 1; i <= MAX_QUEUED_REJECTIONS + 50; i++) committer.recordRejection(rejection(i));
+  expect(dropped).toBe(50);
+  release();
+  await committer.drain();
+  expect((await base.listRejections({ limit: 5000 })).length).toBe(MAX_QUEUED_REJECTIONS + 1);
 });

@@ -20,7 +20,17 @@ export type GroupCommitHooks = {
   /** Called after each committed batch with its events and outcomes (SSE, forwarding, metrics). */
   onCommit?: (events: readonly NewEvent[], outcomes: readonly WriteOutcome[]) => void;
   onError?: (err: unknown, kind: "events" | "rejections") => void;
+  /** Rejected attempts kept per vendor; older ones are deleted as new ones are recorded. Default 1000. */
+  keepRejectionsPerVendor?: number;
+  /** Called when a rejected attempt is not recorded because too many already wait for the store. */
+  onRejectionDropped?: (rejection: NewRejection) => void;
 };
+
+/**
+ * At most this many rejected attempts wait in memory for the store; beyond it a flood of bad requests is only
+ * counted, so it can neither grow the heap nor delay the writes of genuine events.
+ */
+export const MAX_QUEUED_REJECTIONS = 1000;
 
 export class GroupCommitter {
   private queue: Pending[] = [];
@@ -44,6 +54,10 @@ export class GroupCommitter {
 
   /** Best effort: a rejected attempt is recorded for inspection, but its reply never waits for the store. */
   recordRejection(rejection: NewRejection): void {
+    if (this.rejections.length >= MAX_QUEUED_REJECTIONS) {
+      this.hooks.onRejectionDropped?.(rejection);
+      return;
+    }
     this.rejections.push(rejection);
     this.schedule();
   }
@@ -96,7 +110,7 @@ export class GroupCommitter {
     }
     if (rejections.length > 0) {
       try {
-        await this.store.recordRejections(rejections);
+        await this.store.recordRejections(rejections, this.hooks.keepRejectionsPerVendor ?? 1000);
       } catch (err) {
         this.hooks.onError?.(err, "rejections");
       }

@@ -3,12 +3,15 @@
  * Canonical means object keys sorted at every depth, so a re-serialized retry gives the same key; the auth
  * fields are dropped because a retry is re-signed with a new timestamp (D6).
  *
- * Bodies without identity (Alibaba status callbacks: a retry and a second genuine pause are byte-identical)
- * claim two keys, for the time bucket of arrival and the next one (bucket = window seconds). Two arrivals less
- * than one window apart always share a key; more than two windows apart never do.
+ * Bodies without identity (Alibaba status callbacks, SparkRTC file starts: a retry and a second genuine event
+ * are byte-identical) claim one key per slice of a quarter window, for the slice of arrival and the next
+ * four. Two arrivals less than one window apart always share a key; 1.25 windows or more apart never do.
  */
 import { createHash } from "node:crypto";
 import type { Vendor } from "./vendors.js";
+
+/** Slices per window: the grey zone between "always a duplicate" and "always new" is 1/WINDOW_SLICES of a window. */
+export const WINDOW_SLICES = 4;
 
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
@@ -40,6 +43,7 @@ export function idempotencyKeys(
   windowSeconds: number,
 ): string[] {
   if (!identityless) return [`${vendor}:${digest}`];
-  const bucket = Math.floor(receivedAtMs / (windowSeconds * 1000));
-  return [`${vendor}:${digest}:w${bucket}`, `${vendor}:${digest}:w${bucket + 1}`];
+  const sliceMs = (windowSeconds * 1000) / WINDOW_SLICES;
+  const slice = Math.floor(receivedAtMs / sliceMs);
+  return Array.from({ length: WINDOW_SLICES + 1 }, (_, i) => `${vendor}:${digest}:w${slice + i}`);
 }

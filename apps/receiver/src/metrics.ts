@@ -1,7 +1,10 @@
 /**
  * Prometheus counters and a latency histogram, kept in memory per process and rendered as text at /metrics.
+ * Every instance counts only what it handled itself and starts from zero; the scraper's `instance` label tells
+ * instances apart, and every series of a metric has the same labels, with a zero line for each vendor from the
+ * start, so `sum without (instance) (rate(...))` aggregates several receivers without gaps (README "Metrics").
  */
-import type { Vendor } from "./vendors.js";
+import { VENDORS, type Vendor } from "./vendors.js";
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] as const;
 
@@ -11,6 +14,7 @@ export class Metrics {
   private readonly invalid = new Map<Vendor, number>();
   private readonly unknownFields = new Map<Vendor, number>();
   private readonly rejected = new Map<string, number>();
+  private readonly rejectionsDropped = new Map<Vendor, number>();
   private storeFailures = 0;
   private readonly buckets = new Map<Vendor, number[]>();
   private readonly latencySum = new Map<Vendor, number>();
@@ -30,6 +34,10 @@ export class Metrics {
   }
   reject(vendor: Vendor, reason: string): void {
     Metrics.bump(this.rejected, `${vendor}\u0000${reason}`);
+  }
+  /** A rejected attempt that was counted but not recorded, because the recording queue was full. */
+  rejectionDropped(vendor: Vendor): void {
+    Metrics.bump(this.rejectionsDropped, vendor);
   }
   storeFailure(): void {
     this.storeFailures++;
@@ -52,12 +60,17 @@ export class Metrics {
     const lines: string[] = [];
     const counter = (name: string, help: string, map: Map<Vendor, number>) => {
       lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`);
-      for (const [vendor, n] of map) lines.push(`${name}{vendor="${vendor}"} ${n}`);
+      for (const vendor of VENDORS) lines.push(`${name}{vendor="${vendor}"} ${map.get(vendor) ?? 0}`);
     };
     counter("livehook_events_accepted_total", "Verified events stored (first delivery).", this.accepted);
     counter("livehook_events_duplicate_total", "Verified redeliveries acknowledged without storing.", this.duplicates);
     counter("livehook_events_invalid_total", "Verified events stored although they failed the schema.", this.invalid);
     counter("livehook_unknown_fields_total", "Fields not in the vendor schema, kept as received.", this.unknownFields);
+    counter(
+      "livehook_rejections_dropped_total",
+      "Rejected attempts counted but not recorded (recording queue full).",
+      this.rejectionsDropped,
+    );
     lines.push(
       "# HELP livehook_events_rejected_total Attempts answered with 4xx, by reason.",
       "# TYPE livehook_events_rejected_total counter",
@@ -73,9 +86,10 @@ export class Metrics {
       "# HELP livehook_request_duration_seconds Hook request latency, body read to reply.",
       "# TYPE livehook_request_duration_seconds histogram",
     );
-    for (const [vendor, counts] of this.buckets) {
+    for (const vendor of VENDORS) {
+      const counts = this.buckets.get(vendor);
       LATENCY_BUCKETS.forEach((le, i) => {
-        lines.push(`livehook_request_duration_seconds_bucket{vendor="${vendor}",le="${le}"} ${counts[i]}`);
+        lines.push(`livehook_request_duration_seconds_bucket{vendor="${vendor}",le="${le}"} ${counts?.[i] ?? 0}`);
       });
       const count = this.latencyCount.get(vendor) ?? 0;
       lines.push(`livehook_request_duration_seconds_bucket{vendor="${vendor}",le="+Inf"} ${count}`);

@@ -36,6 +36,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     aliyunCallbackHost: ALIYUN_HOST,
     dedupeWindowSeconds: 60,
     recordRejected: true,
+    rejectedKeepPerVendor: 1000,
     adminToken: undefined,
     forward: {},
     forwardRetryMs: [10, 20],

@@ -269,6 +269,95 @@ describe("exactly once", () => {
   });
 });
 
+describe("SparkRTC file starts (no file identity in the body)", () => {
+  const rtcSender = (app: Parameters<typeof post>[0], clock: ReturnType<typeof manualClock>) => {
+    let rand = 0;
+    return async (over: Record<string, unknown>) => {
+      const raw = JSON.stringify(huaweiRtcEvent(over));
+      const ts = Math.floor(clock.now().getTime() / 1000);
+      const res = await post(app, "/hooks/huawei-rtc", raw, signedHuaweiRtc(raw, { ts, rand: String(++rand) }));
+      expect(res.status).toBe(200);
+      return res.headers.get("x-livehook-duplicate");
+    };
+  };
+  const complete = (n: number) => ({
+    event_type: "RECORD_FILE_COMPLETE",
+    download_url: `https://obs.example.com/Record/mystream-${n}.m3u8`,
+    start_time: "2026-03-01T00:00:00Z",
+    end_time: "2026-03-01T00:00:20Z",
+    record_duration: 20,
+  });
+
+  test("every file of a job is stored, however short the segments; retries of a start are not", async () => {
+    const clock = manualClock(new Date("2026-03-01T00:00:00Z"));
+    const { app, store } = await makeReceiver({ clock, config: { dedupeWindowSeconds: 60 } });
+    const send = rtcSender(app, clock);
+    expect(await send({})).toBe("0");
+    // The vendor's retries of that start (5 s timeout, then 1 s apart, D11).
+    for (const step of [5000, 1000, 1000]) {
+      clock.advance(step);
+      expect(await send({})).toBe("1");
+    }
+    // 20 s segments, far shorter than the window: each completion makes the next identical start a new file.
+    for (let n = 1; n <= 3; n++) {
+      clock.advance(13_000);
+      expect(await send(complete(n))).toBe("0");
+      clock.advance(1000);
+      expect(await send({})).toBe("0");
+      clock.advance(5000);
+      expect(await send({})).toBe("1");
+    }
+    const starts = await store.listEvents({ limit: 50, eventType: "RECORD_NEW_FILE_START" });
+    expect(starts).toHaveLength(4);
+    // Formats are files of their own: an MP4 start next to the HLS one is new at once.
+    expect(await send({ record_format: "MP4" })).toBe("0");
+  });
+
+  test("without a completion in between, an identical start is new only outside the window", async () => {
+    const clock = manualClock(new Date("2026-03-01T00:00:00Z"));
+    const { app, store } = await makeReceiver({ clock, config: { dedupeWindowSeconds: 40 } });
+    const send = rtcSender(app, clock);
+    expect(await send({})).toBe("0");
+    clock.advance(39_000);
+    expect(await send({})).toBe("1");
+    // 1.25 windows after the stored start: always new (the completion may have been lost or not subscribed).
+    clock.advance(11_000);
+    expect(await send({})).toBe("0");
+    expect(await store.countEvents()).toBe(2);
+  });
+
+  test("completions and job ends are identified by their bodies, not by time", async () => {
+    const clock = manualClock(new Date("2026-03-01T00:00:00Z"));
+    const { app, store } = await makeReceiver({ clock });
+    const send = rtcSender(app, clock);
+    expect(await send(complete(1))).toBe("0");
+    clock.advance(3_600_000);
+    expect(await send(complete(1))).toBe("1");
+    expect(await send({ event_type: "CLOUD_RECORD_SERVER_OVER" })).toBe("0");
+    clock.advance(3_600_000);
+    expect(await send({ event_type: "CLOUD_RECORD_SERVER_OVER" })).toBe("1");
+    expect(await store.countEvents()).toBe(2);
+  });
+});
+
+describe("recording rejected attempts is bounded", () => {
+  test("a flood of bad requests keeps only the newest N per vendor, and every attempt is still counted", async () => {
+    const { app, deps, store } = await makeReceiver({ config: { rejectedKeepPerVendor: 5 } });
+    for (let i = 0; i < 30; i++) {
+      const res = await post(app, "/hooks/huawei-rtc", `{"n":${i}}`, signedHuaweiRtc("{}"));
+      expect(res.status).toBe(401);
+    }
+    await post(app, "/hooks/aliyun-live", "{}", { "content-type": "application/json" });
+    await deps.committer.drain();
+    const kept = await store.listRejections({ vendor: "huawei-rtc", limit: 100 });
+    expect(kept.map((r) => new TextDecoder().decode(r.rawBody))).toEqual([29, 28, 27, 26, 25].map((n) => `{"n":${n}}`));
+    expect(await store.listRejections({ vendor: "aliyun-live", limit: 100 })).toHaveLength(1);
+    expect(deps.metrics.render()).toContain(
+      'livehook_events_rejected_total{vendor="huawei-rtc",reason="bad_signature"} 30',
+    );
+  });
+});
+
 describe("durability", () => {
   test("a failed write answers 503, never 2xx, and nothing is acknowledged", async () => {
     const { store: real } = await makeReceiver();

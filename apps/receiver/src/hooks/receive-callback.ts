@@ -127,6 +127,7 @@ export async function processCallback(
       headers: headerRecord(headers),
       rawBody: raw,
       forward: deps.config.forward[vendor] !== undefined,
+      fileSequence: facts.fileSequence,
     });
   } catch (err) {
     // Not acknowledged, so the vendor retries; the committer already logged the cause.

@@ -4,6 +4,7 @@
  */
 import type { CallbackVerdict, HeaderSource } from "@livehook/core";
 import type { z } from "zod";
+import type { FileSequence } from "../store/types.js";
 import type { Vendor } from "../vendors.js";
 
 export type VerifyInput = {
@@ -26,6 +27,8 @@ export type EventFacts = {
   eventTime: number | null;
   /** True when the body carries nothing that tells a retry from a second genuine event (README "Idempotency"). */
   identityless: boolean;
+  /** For file starts without a file identity and the completions that end them (README "Idempotency"). */
+  fileSequence?: FileSequence | undefined;
 };
 
 export type VendorHook = {

@@ -76,6 +76,24 @@ function initial(dialect: Dialect): Migration {
   };
 }
 
+/** SparkRTC file-start sequencing (README "Idempotency") and the bound on kept rejections. */
+const sequencesAndRejectionBound: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable("file_sequences")
+      .addColumn("scope", "text", (c) => c.primaryKey())
+      .addColumn("completes", "bigint", (c) => c.notNull())
+      .execute();
+    // Pruning keeps the newest rejections per vendor; this index makes finding the cut-off cheap.
+    await db.schema.createIndex("rejections_vendor_id").on("rejections").columns(["vendor", "id"]).execute();
+  },
+};
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
-  return { getMigrations: async () => ({ "0001_initial": initial(dialect) }) };
+  return {
+    getMigrations: async () => ({
+      "0001_initial": initial(dialect),
+      "0002_file_sequences": sequencesAndRejectionBound,
+    }),
+  };
 }

@@ -43,6 +43,41 @@ test("two stores on one database racing on the same keys store each event once",
   }
 });
 
+test("two stores counting completions concurrently lose no count, so a start after them all is new", async () => {
+  const schema = schemaName();
+  const a = await openPostgresStore({ url: DATABASE_URL, schema });
+  const b = await openPostgresStore({ url: DATABASE_URL, schema });
+  try {
+    const scope = "race-job:HLS";
+    const start = () => newEvent({ idemKeys: ["race-start:w0"], fileSequence: { scope, role: "start" } });
+    expect((await a.writeBatch([start()]))[0]?.status).toBe("stored");
+    // 30 distinct completions of one job from two instances at once, and file starts racing with them.
+    const writes = Array.from({ length: 30 }, (_, i) =>
+      (i % 2 === 0 ? a : b).writeBatch([
+        newEvent({ idemKeys: [`race-c${i}`], fileSequence: { scope, role: "complete" } }),
+      ]),
+    );
+    const racingStarts = Array.from({ length: 6 }, (_, i) => (i % 2 === 0 ? b : a).writeBatch([start()]));
+    const outcomes = (await Promise.all([...writes, ...racingStarts])).flat();
+    expect(outcomes.slice(0, 30).every((o) => o.status === "stored")).toBe(true);
+    // Each racing start read some count between 0 and 30 while holding the job's row, and each count admits one
+    // start. Had two instances lost an update, the counter would end below 30 and no start would carry c30.
+    await b.writeBatch([start()]);
+    const after = await a.writeBatch([start()]);
+    const stored = await a.listEvents({ limit: 100 });
+    const startKeys = (await Promise.all(stored.map((e) => a.getEvent(e.id))))
+      .map((e) => e?.idemKey ?? "")
+      .filter((k) => k.startsWith("race-start"));
+    expect(new Set(startKeys).size).toBe(startKeys.length);
+    expect(startKeys).toContain("race-start:w0:c30");
+    expect(after[0]?.status).toBe("duplicate");
+  } finally {
+    await a.close();
+    await b.close();
+    await dropPostgresSchema(DATABASE_URL, schema);
+  }
+});
+
 test("migrates its own schema even when another schema already has Kysely's migration tables", async () => {
   const first = schemaName();
   const second = schemaName();

@@ -8,7 +8,7 @@ import pg from "pg";
 import { migrationProvider } from "./migrations.js";
 import * as queries from "./queries.js";
 import type { Database } from "./schema.js";
-import type { EventStore, NewEvent, WriteOutcome } from "./types.js";
+import { type EventStore, type NewEvent, sequencedKeys, type WriteOutcome } from "./types.js";
 
 export type PostgresStoreOptions = {
   url: string;
@@ -48,9 +48,9 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Eve
     throw err;
   }
 
-  const toRow = (e: NewEvent) => ({
+  const toRow = (e: NewEvent, key: string) => ({
     vendor: e.vendor,
-    idem_key: e.idemKeys[0] as string,
+    idem_key: key,
     received_at: e.receivedAt,
     event_type: e.eventType,
     domain: e.domain,
@@ -71,48 +71,120 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Eve
   });
 
   /**
-   * A whole batch in five statements, whatever its size (one round trip each matters more than anything else
-   * here). The outcome is the same as writing the events one by one in input order, as SQLite does.
+   * Claims keys; a key another transaction holds makes this wait for it, then do nothing. Sorted, so two
+   * instances claiming overlapping keys lock them in the same order and cannot deadlock.
    */
-  async function writeAll(trx: Kysely<Database>, events: readonly NewEvent[]): Promise<WriteOutcome[]> {
-    // 1. Claim every key. Sorted, so two instances claiming overlapping keys lock them in the same order and
-    //    cannot deadlock; a key another transaction holds makes this wait for it, then do nothing.
-    const allKeys = [...new Set(events.flatMap((e) => e.idemKeys))].sort();
+  async function claim(trx: Kysely<Database>, keys: Iterable<string>): Promise<Set<string>> {
+    const sorted = [...new Set(keys)].sort();
+    if (sorted.length === 0) return new Set();
     const claimed = await trx
       .insertInto("event_keys")
-      .values(allKeys.map((key) => ({ key, event_id: null })))
+      .values(sorted.map((key) => ({ key, event_id: null })))
       .onConflict((oc) => oc.doNothing())
       .returning("key")
       .execute();
-    const available = new Set(claimed.map((r) => r.key));
-    const isNew = events.map((e) => {
-      if (!e.idemKeys.every((k) => available.has(k))) return false;
-      for (const k of e.idemKeys) available.delete(k);
-      return true;
-    });
+    return new Set(claimed.map((r) => r.key));
+  }
+
+  /**
+   * A whole batch in a handful of statements, whatever its size (one round trip each matters more than anything
+   * else here). The outcome is the same as writing the events one by one in input order, as SQLite does.
+   * Locks are always taken in one order, so concurrent instances cannot deadlock: file-sequence rows (sorted),
+   * then the keys of ordinary events (sorted), then the keys of sequenced file starts (sorted; they end in
+   * `:c<n>`, so the two sets of keys never overlap).
+   */
+  async function writeAll(trx: Kysely<Database>, events: readonly NewEvent[]): Promise<WriteOutcome[]> {
+    // 0. Lock the completion counters this batch reads or bumps and read them, in the same transaction: a
+    //    completion committed by another instance meanwhile is waited for and then seen.
+    const scopes = [...new Set(events.flatMap((e) => (e.fileSequence ? [e.fileSequence.scope] : [])))].sort();
+    const counts = new Map<string, number>();
+    if (scopes.length > 0) {
+      const rows = await trx
+        .insertInto("file_sequences")
+        .values(scopes.map((scope) => ({ scope, completes: 0 })))
+        .onConflict((oc) => oc.column("scope").doUpdateSet({ completes: sql`file_sequences.completes` }))
+        .returning(["scope", "completes"])
+        .execute();
+      for (const r of rows) counts.set(r.scope, Number(r.completes));
+    }
+    const initial = new Map(counts);
+
+    const keysOf = events.map((e) => e.idemKeys);
+    const isNew = events.map(() => false);
+    const leftover = new Set<string>();
+    const decide = (indices: readonly number[], available: Set<string>) => {
+      for (const i of indices) {
+        const keys = keysOf[i] as string[];
+        if (!keys.every((k) => available.has(k))) continue;
+        for (const k of keys) available.delete(k);
+        isNew[i] = true;
+      }
+      for (const k of available) leftover.add(k);
+    };
+    const isStart = (e: NewEvent) => e.fileSequence?.role === "start";
+    const all = events.map((_, i) => i);
+
+    // 1. Claim the keys of every event except sequenced file starts.
+    const plain = all.filter((i) => !isStart(events[i] as NewEvent));
+    decide(
+      plain,
+      await claim(
+        trx,
+        plain.flatMap((i) => keysOf[i] as string[]),
+      ),
+    );
+    // 1b. Sequenced starts: their keys carry the completions stored before them, in input order.
+    const starts = all.filter((i) => isStart(events[i] as NewEvent));
+    if (scopes.length > 0) {
+      events.forEach((e, i) => {
+        const seq = e.fileSequence;
+        if (seq === undefined) return;
+        const n = counts.get(seq.scope) ?? 0;
+        if (seq.role === "start") keysOf[i] = sequencedKeys(e.idemKeys, n);
+        else if (isNew[i]) counts.set(seq.scope, n + 1);
+      });
+      decide(
+        starts,
+        await claim(
+          trx,
+          starts.flatMap((i) => keysOf[i] as string[]),
+        ),
+      );
+    }
 
     // 2. Insert the new events, 3. bind their claims to their ids.
-    const fresh = events.filter((_, i) => isNew[i]);
+    const fresh = all.filter((i) => isNew[i]);
     const ids = new Map<string, number>();
     if (fresh.length > 0) {
-      const rows = await trx.insertInto("events").values(fresh.map(toRow)).returning(["id", "idem_key"]).execute();
+      const rows = await trx
+        .insertInto("events")
+        .values(fresh.map((i) => toRow(events[i] as NewEvent, (keysOf[i] as string[])[0] as string)))
+        .returning(["id", "idem_key"])
+        .execute();
       for (const r of rows) ids.set(r.idem_key, Number(r.id));
-      const pairs = fresh.flatMap((e) =>
-        e.idemKeys.map((k) => sql`(${k}, ${ids.get(e.idemKeys[0] as string)}::bigint)`),
-      );
+      const pairs = fresh.flatMap((i) => {
+        const keys = keysOf[i] as string[];
+        return keys.map((k) => sql`(${k}, ${ids.get(keys[0] as string)}::bigint)`);
+      });
       await sql`UPDATE event_keys SET event_id = v.id FROM (VALUES ${sql.join(pairs)}) AS v(key, id)
         WHERE event_keys.key = v.key`.execute(trx);
     }
+    const bumped = [...counts].filter(([scope, n]) => initial.get(scope) !== n);
+    if (bumped.length > 0) {
+      const values = bumped.map(([scope, n]) => sql`(${scope}, ${n}::bigint)`);
+      await sql`UPDATE file_sequences SET completes = v.n FROM (VALUES ${sql.join(values)}) AS v(scope, n)
+        WHERE file_sequences.scope = v.scope`.execute(trx);
+    }
     // 4. A duplicate keeps no claim of its own, so the dedupe window is measured from the stored event.
-    if (available.size > 0) {
+    if (leftover.size > 0) {
       await trx
         .deleteFrom("event_keys")
-        .where("key", "in", [...available])
+        .where("key", "in", [...leftover])
         .where("event_id", "is", null)
         .execute();
     }
     // 5. Find the original of each duplicate and count the redelivery on it.
-    const dupKeys = [...new Set(events.filter((_, i) => !isNew[i]).flatMap((e) => e.idemKeys))];
+    const dupKeys = [...new Set(all.filter((i) => !isNew[i]).flatMap((i) => keysOf[i] as string[]))];
     const owners = new Map<string, number>();
     if (dupKeys.length > 0) {
       const rows = await trx
@@ -124,9 +196,10 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Eve
       for (const r of rows) if (r.event_id !== null) owners.set(r.key, Number(r.event_id));
     }
     const bumps = new Map<number, number>();
-    const outcomes = events.map((e, i): WriteOutcome => {
-      if (isNew[i]) return { status: "stored", id: ids.get(e.idemKeys[0] as string) as number };
-      const owner = e.idemKeys.map((k) => owners.get(k)).find((id) => id !== undefined) ?? null;
+    const outcomes = all.map((i): WriteOutcome => {
+      const keys = keysOf[i] as string[];
+      if (isNew[i]) return { status: "stored", id: ids.get(keys[0] as string) as number };
+      const owner = keys.map((k) => owners.get(k)).find((id) => id !== undefined) ?? null;
       if (owner !== null) bumps.set(owner, (bumps.get(owner) ?? 0) + 1);
       return { status: "duplicate", id: owner };
     });
@@ -144,21 +217,29 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Eve
       if (events.length === 0) return [];
       return db.transaction().execute((trx) => writeAll(trx, events));
     },
-    recordRejections: async (rejections) => {
+    recordRejections: async (rejections, keepPerVendor) => {
       if (rejections.length === 0) return;
-      await db
-        .insertInto("rejections")
-        .values(
-          rejections.map((r) => ({
-            vendor: r.vendor,
-            received_at: r.receivedAt,
-            reason: r.reason,
-            status: r.status,
-            headers: JSON.stringify(r.headers),
-            raw_body: Buffer.from(r.rawBody.buffer, r.rawBody.byteOffset, r.rawBody.byteLength),
-          })),
-        )
-        .execute();
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto("rejections")
+          .values(
+            rejections.map((r) => ({
+              vendor: r.vendor,
+              received_at: r.receivedAt,
+              reason: r.reason,
+              status: r.status,
+              headers: JSON.stringify(r.headers),
+              raw_body: Buffer.from(r.rawBody.buffer, r.rawBody.byteOffset, r.rawBody.byteLength),
+            })),
+          )
+          .execute();
+        for (const vendor of new Set(rejections.map((r) => r.vendor))) {
+          await sql`DELETE FROM rejections WHERE vendor = ${vendor} AND id <= (
+            SELECT id FROM rejections WHERE vendor = ${vendor} ORDER BY id DESC LIMIT 1 OFFSET ${keepPerVendor})`.execute(
+            trx,
+          );
+        }
+      });
     },
     listEvents: (q) => queries.listEvents(db, q),
     getEvent: (id) => queries.getEvent(db, id),

@@ -38,6 +38,11 @@ export interface EventKeysTable {
   event_id: Int8 | null;
 }
 
+export interface FileSequencesTable {
+  scope: string;
+  completes: Int8;
+}
+
 export interface RejectionsTable {
   id: Generated<Int8>;
   vendor: string;
@@ -59,6 +64,7 @@ export interface DeadLettersTable {
 export interface Database {
   events: EventsTable;
   event_keys: EventKeysTable;
+  file_sequences: FileSequencesTable;
   rejections: RejectionsTable;
   dead_letters: DeadLettersTable;
 }

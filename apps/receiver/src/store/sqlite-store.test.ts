@@ -21,7 +21,7 @@ storeSuite("SQLite (file, WAL, NORMAL, inline writer)", async () => {
 storeSuite("SQLite (file, WAL, FULL, writer thread)", async () => {
   const dir = mkdtempSync(join(tmpdir(), "livehook-sqlite-"));
   return {
-    store: await openSqliteStore({ file: join(dir, "nested", "receiver.db"), synchronous: "FULL" }),
+    store: await openSqliteStore({ file: join(dir, "nested", "receiver.db"), synchronous: "FULL", writer: "worker" }),
     cleanup: async () => rmSync(dir, { recursive: true, force: true }),
   };
 });

@@ -38,14 +38,14 @@ function inlineWriter(sqlite: BetterSqlite3.Database): Writer {
   const inline = createSqliteWriter(sqlite);
   return {
     writeAll: async (events) => inline.writeAll(events),
-    rejectAll: async (rejections) => inline.rejectAll(rejections),
+    rejectAll: async (rejections, keep) => inline.rejectAll(rejections, keep),
     close: async () => {},
   };
 }
 
 type Writer = {
   writeAll(events: readonly NewEvent[]): Promise<WriteOutcome[]>;
-  rejectAll(rejections: readonly NewRejection[]): Promise<void>;
+  rejectAll(rejections: readonly NewRejection[], keepPerVendor: number): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -118,7 +118,8 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<EventSt
         const w = await startWorker({ role: "writer", file: opts.file, synchronous: opts.synchronous });
         writer = {
           writeAll: (events) => w.call<WriteOutcome[]>({ kind: "events", events: events as NewEvent[] }),
-          rejectAll: (rejections) => w.call<void>({ kind: "rejections", rejections: rejections as NewRejection[] }),
+          rejectAll: (rejections, keepPerVendor) =>
+            w.call<void>({ kind: "rejections", rejections: rejections as NewRejection[], keepPerVendor }),
           close: () => w.stop(),
         };
       } else {
@@ -135,7 +136,8 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<EventSt
   return {
     kind: "sqlite",
     writeBatch: (events) => writer.writeAll(events),
-    recordRejections: (rejections) => writer.rejectAll(rejections),
+    recordRejections: (rejections, keepPerVendor) =>
+      rejections.length === 0 ? Promise.resolve() : writer.rejectAll(rejections, keepPerVendor),
     listEvents: (q) => queries.listEvents(db, q),
     getEvent: (id) => queries.getEvent(db, id),
     listRejections: (q) => queries.listRejections(db, q),

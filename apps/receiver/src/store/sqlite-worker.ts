@@ -13,7 +13,7 @@ import type { NewEvent, NewRejection } from "./types.js";
 
 export type WorkerCommand =
   | { kind: "events"; events: NewEvent[] }
-  | { kind: "rejections"; rejections: NewRejection[] }
+  | { kind: "rejections"; rejections: NewRejection[]; keepPerVendor: number }
   | { kind: "close" };
 export type WorkerRequest = WorkerCommand & { id: number };
 export type WorkerReply = { id: number; ok: true; result?: unknown } | { id: number; ok: false; error: string };
@@ -44,7 +44,7 @@ port.on("message", (msg: WorkerRequest) => {
     if (msg.kind !== "close" && writer === undefined) throw new Error(`the ${role} thread does not write`);
     if (msg.kind === "events") reply = { id: msg.id, ok: true, result: writer?.writeAll(msg.events) };
     else if (msg.kind === "rejections") {
-      writer?.rejectAll(msg.rejections);
+      writer?.rejectAll(msg.rejections, msg.keepPerVendor);
       reply = { id: msg.id, ok: true };
     } else {
       if (timer !== undefined) clearInterval(timer);

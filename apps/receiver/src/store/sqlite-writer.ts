@@ -4,11 +4,12 @@
  * does not block the event loop.
  */
 import type BetterSqlite3 from "better-sqlite3";
-import type { NewEvent, NewRejection, WriteOutcome } from "./types.js";
+import { type NewEvent, type NewRejection, sequencedKeys, type WriteOutcome } from "./types.js";
 
 export type SqliteWriter = {
   writeAll(events: readonly NewEvent[]): WriteOutcome[];
-  rejectAll(rejections: readonly NewRejection[]): void;
+  /** Inserts the rejections, then keeps only the newest `keepPerVendor` of each vendor present in the batch. */
+  rejectAll(rejections: readonly NewRejection[], keepPerVendor: number): void;
 };
 
 export function openSqliteConnection(
@@ -36,17 +37,32 @@ export function createSqliteWriter(sqlite: BetterSqlite3.Database): SqliteWriter
        body_authenticated, key_index, valid, issues, unknown_fields, headers, raw_body, forward_state, forward_next_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  const completesOf = sqlite.prepare<[string], { completes: number }>(
+    "SELECT completes FROM file_sequences WHERE scope = ?",
+  );
+  const countComplete = sqlite.prepare(
+    `INSERT INTO file_sequences (scope, completes) VALUES (?, 1)
+     ON CONFLICT (scope) DO UPDATE SET completes = file_sequences.completes + 1`,
+  );
+  const pruneRejections = sqlite.prepare(
+    `DELETE FROM rejections WHERE vendor = ? AND id <= (
+       SELECT id FROM rejections WHERE vendor = ? ORDER BY id DESC LIMIT 1 OFFSET ?)`,
+  );
   const insertRejection = sqlite.prepare(
     "INSERT INTO rejections (vendor, received_at, reason, status, headers, raw_body) VALUES (?, ?, ?, ?, ?, ?)",
   );
 
   function writeOne(e: NewEvent): WriteOutcome {
-    const claimed = e.idemKeys.map((k) => claim.run(k).changes === 1);
+    // One writer and one transaction: the count read here cannot change before this batch commits.
+    const seq = e.fileSequence;
+    const keys =
+      seq?.role === "start" ? sequencedKeys(e.idemKeys, completesOf.get(seq.scope)?.completes ?? 0) : e.idemKeys;
+    const claimed = keys.map((k) => claim.run(k).changes === 1);
     if (claimed.every(Boolean)) {
       const id = Number(
         insertEvent.run(
           e.vendor,
-          e.idemKeys[0],
+          keys[0],
           e.receivedAt,
           e.eventType,
           e.domain,
@@ -66,11 +82,12 @@ export function createSqliteWriter(sqlite: BetterSqlite3.Database): SqliteWriter
           e.forward ? e.receivedAt : null,
         ).lastInsertRowid,
       );
-      for (const k of e.idemKeys) bind.run(id, k);
+      for (const k of keys) bind.run(id, k);
+      if (seq?.role === "complete") countComplete.run(seq.scope);
       return { status: "stored", id };
     }
     let original: number | null = null;
-    for (const k of e.idemKeys) {
+    for (const k of keys) {
       const row = ownerOf.get(k);
       if (row !== undefined) {
         original = row.event_id;
@@ -78,7 +95,7 @@ export function createSqliteWriter(sqlite: BetterSqlite3.Database): SqliteWriter
       }
     }
     // A duplicate keeps no claim of its own, so the dedupe window is measured from the stored event.
-    e.idemKeys.forEach((k, i) => {
+    keys.forEach((k, i) => {
       if (claimed[i]) unclaim.run(k);
     });
     if (original !== null) bumpDuplicates.run(original);
@@ -86,7 +103,7 @@ export function createSqliteWriter(sqlite: BetterSqlite3.Database): SqliteWriter
   }
 
   const writeAll = sqlite.transaction((events: readonly NewEvent[]) => events.map(writeOne));
-  const rejectAll = sqlite.transaction((rejections: readonly NewRejection[]) => {
+  const rejectAll = sqlite.transaction((rejections: readonly NewRejection[], keepPerVendor: number) => {
     for (const r of rejections) {
       insertRejection.run(
         r.vendor,
@@ -97,6 +114,7 @@ export function createSqliteWriter(sqlite: BetterSqlite3.Database): SqliteWriter
         Buffer.from(r.rawBody.buffer, r.rawBody.byteOffset, r.rawBody.byteLength),
       );
     }
+    for (const vendor of new Set(rejections.map((r) => r.vendor))) pruneRejections.run(vendor, vendor, keepPerVendor);
   });
 
   return { writeAll, rejectAll };

@@ -3,7 +3,7 @@
  * Not a test file itself: each implementation calls `storeSuite` with its own factory.
  */
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import type { EventStore, NewEvent } from "./types.js";
+import type { EventStore, NewEvent, NewRejection } from "./types.js";
 
 const T0 = Date.parse("2026-03-01T00:00:00Z");
 
@@ -134,19 +134,98 @@ export function storeSuite(name: string, open: () => Promise<{ store: EventStore
     });
 
     test("records rejections", async () => {
-      await store.recordRejections([
-        {
-          vendor: "huawei-rtc",
-          receivedAt: T0,
-          reason: "expired",
-          status: 401,
-          headers: { x: "y" },
-          rawBody: new Uint8Array([1]),
-        },
-      ]);
+      await store.recordRejections(
+        [
+          {
+            vendor: "huawei-rtc",
+            receivedAt: T0,
+            reason: "expired",
+            status: 401,
+            headers: { x: "y" },
+            rawBody: new Uint8Array([1]),
+          },
+        ],
+        10,
+      );
       const [r] = await store.listRejections({ limit: 5 });
       expect(r).toMatchObject({ vendor: "huawei-rtc", reason: "expired", status: 401, headers: { x: "y" } });
       expect(await store.countEvents()).toBe(0);
+    });
+
+    test("keeps only the newest rejections of each vendor", async () => {
+      const rejection = (vendor: NewRejection["vendor"], n: number): NewRejection => ({
+        vendor,
+        receivedAt: T0 + n,
+        reason: `r${n}`,
+        status: 401,
+        headers: {},
+        rawBody: new Uint8Array([n]),
+      });
+      await store.recordRejections([rejection("aliyun-live", 0)], 3);
+      for (let batch = 0; batch < 4; batch++) {
+        const rs = Array.from({ length: 5 }, (_, i) => rejection("huawei-rtc", batch * 5 + i));
+        await store.recordRejections(rs, 3);
+      }
+      const rtc = await store.listRejections({ vendor: "huawei-rtc", limit: 100 });
+      expect(rtc.map((r) => r.reason)).toEqual(["r19", "r18", "r17"]);
+      // Another vendor's flood does not evict this one's records.
+      expect((await store.listRejections({ vendor: "aliyun-live", limit: 100 })).map((r) => r.reason)).toEqual(["r0"]);
+    });
+
+    describe("file starts sequenced by stored completions", () => {
+      const start = (keys: string[], scope = "job-1:HLS") =>
+        newEvent({ idemKeys: keys, fileSequence: { scope, role: "start" } });
+      const complete = (key: string, scope = "job-1:HLS") =>
+        newEvent({ idemKeys: [key], fileSequence: { scope, role: "complete" } });
+
+      test("a repeated start is a duplicate until a completion of its scope is stored", async () => {
+        const [s1] = await store.writeBatch([start(["st:w0", "st:w1"])]);
+        expect(s1?.status).toBe("stored");
+        expect((await store.getEvent(s1?.id ?? 0))?.idemKey).toBe("st:w0:c0");
+        // A retry of the start: same window, no completion in between.
+        expect(await store.writeBatch([start(["st:w1", "st:w2"])])).toEqual([{ status: "duplicate", id: s1?.id }]);
+        // A completion of another scope changes nothing.
+        await store.writeBatch([complete("other-complete", "job-2:HLS")]);
+        expect((await store.writeBatch([start(["st:w1", "st:w2"])]))[0]?.status).toBe("duplicate");
+        // The file completes; the next identical start, still within the window, is a new file.
+        expect((await store.writeBatch([complete("c1")]))[0]?.status).toBe("stored");
+        const [s2] = await store.writeBatch([start(["st:w1", "st:w2"])]);
+        expect(s2?.status).toBe("stored");
+        expect((await store.getEvent(s2?.id ?? 0))?.idemKey).toBe("st:w1:c1");
+        // A redelivered completion is a duplicate and is not counted again, so the start's retry stays one.
+        expect((await store.writeBatch([complete("c1")]))[0]?.status).toBe("duplicate");
+        expect(await store.writeBatch([start(["st:w2", "st:w3"])])).toEqual([{ status: "duplicate", id: s2?.id }]);
+        expect(await store.countEvents()).toBe(4);
+      });
+
+      test("within one batch, as if written one by one", async () => {
+        const outcomes = await store.writeBatch([
+          start(["b:w0", "b:w1"]),
+          start(["b:w0", "b:w1"]),
+          complete("b-c1"),
+          complete("b-c1"),
+          start(["b:w0", "b:w1"]),
+          newEvent({ idemKeys: ["plain"] }),
+          start(["b:w1", "b:w2"]),
+        ]);
+        expect(outcomes.map((o) => o.status)).toEqual([
+          "stored",
+          "duplicate",
+          "stored",
+          "duplicate",
+          "stored",
+          "stored",
+          "duplicate",
+        ]);
+        expect(outcomes[1]?.id).toBe(outcomes[0]?.id);
+        expect(outcomes[6]?.id).toBe(outcomes[4]?.id);
+        // The count carries over to the next batch.
+        expect((await store.writeBatch([start(["b:w1", "b:w2"])]))[0]?.status).toBe("duplicate");
+        expect((await store.writeBatch([complete("b-c2"), start(["b:w1", "b:w2"])])).map((o) => o.status)).toEqual([
+          "stored",
+          "stored",
+        ]);
+      });
     });
 
     test("forwarding queue: due, retried, dead-lettered", async () => {

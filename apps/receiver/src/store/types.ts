@@ -30,7 +30,19 @@ export type NewEvent = {
   rawBody: Uint8Array;
   /** Set when the vendor has a forwarding target: the event is queued for relay in the same transaction. */
   forward: boolean;
+  /**
+   * File starts that carry no file identity (SparkRTC): the store counts the completions stored per `scope`
+   * (job and format), and a `start` claims its keys suffixed with that count, read in the same transaction.
+   * So a start after a stored completion of its job is new even when its body repeats an earlier start.
+   */
+  fileSequence?: FileSequence | undefined;
 };
+
+export type FileSequence = { scope: string; role: "start" | "complete" };
+
+/** The keys a start actually claims: its window keys, each suffixed with the completions stored so far. */
+export const sequencedKeys = (keys: readonly string[], completes: number): string[] =>
+  keys.map((k) => `${k}:c${completes}`);
 
 export type WriteOutcome = { status: "stored"; id: number } | { status: "duplicate"; id: number | null };
 
@@ -119,7 +131,8 @@ export interface EventStore {
   readonly kind: "sqlite" | "postgres";
   /** Writes every event in one transaction; outcomes are in input order. Rejects when nothing was committed. */
   writeBatch(events: readonly NewEvent[]): Promise<WriteOutcome[]>;
-  recordRejections(rejections: readonly NewRejection[]): Promise<void>;
+  /** Inserts rejected attempts, then keeps only the newest `keepPerVendor` of each vendor in the batch. */
+  recordRejections(rejections: readonly NewRejection[], keepPerVendor: number): Promise<void>;
   listEvents(query: EventQuery): Promise<EventSummary[]>;
   getEvent(id: number): Promise<StoredEvent | undefined>;
   listRejections(query: {
