@@ -3,7 +3,10 @@
  * cold start to the first 200, and deliveries/s from the simulator to a bare node:http sink. Everything runs on
  * 127.0.0.1, every phase is bounded in time and count. Needs `pnpm build` first (runs dist/main.js).
  *
- *   npx tsx bench/mock.bench.ts [--seconds 5] [--connections 32]
+ *   npx tsx bench/mock.bench.ts [--seconds 5] [--connections 32] [--rounds 3]
+ *
+ * The load phases alternate between the mock and Prism, round after round (list, then create), so both see the same
+ * moments of a shared machine; each round gives its own ratio and the summary is the median round.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:http";
@@ -18,11 +21,13 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "5" },
     connections: { type: "string", default: "32" },
     pipelining: { type: "string", default: "1" },
+    rounds: { type: "string", default: "3" },
   },
 });
 const SECONDS = Number(values.seconds);
 const CONNECTIONS = Number(values.connections);
 const PIPELINING = Number(values.pipelining);
+const ROUNDS = Math.max(1, Number(values.rounds));
 const MAIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
 const require = createRequire(import.meta.url);
 const HUAWEI_LIVE_JSON = require.resolve("@livehook/core/openapi/huawei-live.json");
@@ -122,29 +127,56 @@ const createBody = (app: string) =>
     key: "a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6",
   });
 
-async function throughput(name: string, cmd: string, args: string[], port: number) {
+/** Starts a server and gives it a realistic state: 10 configs, so the mock's list has a full page. */
+async function prepare(cmd: string, args: string[], port: number) {
   const child = start(cmd, args);
-  try {
-    await waitFor200(port, LIST);
-    // Warm up, and give the mock's list a realistic page (10 configs).
-    for (let k = 0; k < 10; k++) {
-      await fetch(`http://127.0.0.1:${port}${CREATE}`, {
-        method: "POST",
-        headers: { "content-type": "application/json", "x-auth-token": "bench" },
-        body: createBody(`seed${k}`),
-      }).then((r) => r.arrayBuffer());
-    }
-    const list = await load(port, () => ({ method: "GET", path: LIST }), 200);
-    const create = await load(port, (n) => ({ method: "POST", path: CREATE, body: createBody(`app${n}`) }), 201);
-    console.log(
-      `${name.padEnd(6)} list ${list.rps.toFixed(0).padStart(7)} req/s (${list.bad} unexpected)   create ${create.rps
-        .toFixed(0)
-        .padStart(7)} req/s (${create.bad} unexpected)`,
-    );
-    return { list: list.rps, create: create.rps };
-  } finally {
-    await stop(child);
+  await waitFor200(port, LIST);
+  for (let k = 0; k < 10; k++) {
+    await fetch(`http://127.0.0.1:${port}${CREATE}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-auth-token": "bench" },
+      body: createBody(`seed${k}`),
+    }).then((r) => r.arrayBuffer());
   }
+  return child;
+}
+
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)] ?? Number.NaN;
+};
+
+/** ROUNDS rounds of list then create, each phase on the mock then on Prism. Apps are unique across rounds. */
+async function throughput(mockArgs: string[], mockPort: number, prismArgs: string[], prismPort: number) {
+  const mockChild = await prepare(process.execPath, mockArgs, mockPort);
+  const prismChild = await prepare(process.execPath, prismArgs, prismPort);
+  const rounds: { mockList: number; prismList: number; mockCreate: number; prismCreate: number }[] = [];
+  try {
+    for (let r = 0; r < ROUNDS; r++) {
+      const list = async (port: number) => (await load(port, () => ({ method: "GET", path: LIST }), 200)).rps;
+      const create = async (port: number) =>
+        (await load(port, (n) => ({ method: "POST", path: CREATE, body: createBody(`r${r}-app${n}`) }), 201)).rps;
+      const row = {
+        mockList: await list(mockPort),
+        prismList: await list(prismPort),
+        mockCreate: await create(mockPort),
+        prismCreate: await create(prismPort),
+      };
+      rounds.push(row);
+      const f = (n: number) => n.toFixed(0).padStart(7);
+      console.log(
+        `round ${r + 1}: list mock ${f(row.mockList)} prism ${f(row.prismList)} req/s (${(row.mockList / row.prismList).toFixed(1)}x)   create mock ${f(row.mockCreate)} prism ${f(row.prismCreate)} req/s (${(row.mockCreate / row.prismCreate).toFixed(1)}x)`,
+      );
+    }
+  } finally {
+    await stop(mockChild);
+    await stop(prismChild);
+  }
+  return {
+    list: median(rounds.map((x) => x.mockList / x.prismList)),
+    create: median(rounds.map((x) => x.mockCreate / x.prismCreate)),
+    mockList: median(rounds.map((x) => x.mockList)),
+  };
 }
 
 async function deliveries(sessions: number, segments: number) {
@@ -240,12 +272,11 @@ async function ceiling() {
 }
 
 const bare = await ceiling();
-const mock = await throughput("mock", process.execPath, [MAIN, "--port", String(mockPort)], mockPort);
-const prism = await throughput("prism", process.execPath, prismArgs, prismPort);
+const ratios = await throughput([MAIN, "--port", String(mockPort)], mockPort, prismArgs, prismPort);
 console.log(
-  `ratio mock/prism: list ${(mock.list / prism.list).toFixed(1)}x, create ${(mock.create / prism.create).toFixed(1)}x`,
+  `ratio mock/prism, median of ${ROUNDS} round(s): list ${ratios.list.toFixed(1)}x, create ${ratios.create.toFixed(1)}x`,
 );
 
-console.log(`mock list at ${((100 * mock.list) / bare).toFixed(0)} % of the bare node:http ceiling`);
+console.log(`mock list (median) at ${((100 * ratios.mockList) / bare).toFixed(0)} % of the bare node:http ceiling`);
 
 await deliveries(20, 50);
