@@ -3,15 +3,20 @@
  * cold start to the first 200, and deliveries/s from the simulator to a bare node:http sink. Everything runs on
  * 127.0.0.1, every phase is bounded in time and count. Needs `pnpm build` first (runs dist/main.js).
  *
- *   npx tsx bench/mock.bench.ts [--seconds 5] [--connections 32] [--rounds 3]
+ *   npx tsx bench/mock.bench.ts [--seconds 5] [--connections 32] [--rounds 3] [--client wrk|node|both]
  *
  * The load phases alternate between the mock and Prism, round after round (list, then create), so both see the same
  * moments of a shared machine; each round gives its own ratio and the summary is the median round.
+ *
+ * Load client: `wrk` (C, one thread, `bench/wrk-create.lua` for creates) when it is installed, so the servers get
+ * the CPU on a 2-core machine; otherwise the Node raw-socket client (`bench/raw-client.ts`), and the output says so.
+ * `--client both` runs every phase with each client, back to back.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
+import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { hammer, type Shot } from "./raw-client.js";
@@ -22,12 +27,23 @@ const { values } = parseArgs({
     connections: { type: "string", default: "32" },
     pipelining: { type: "string", default: "1" },
     rounds: { type: "string", default: "3" },
+    client: { type: "string" },
   },
 });
 const SECONDS = Number(values.seconds);
 const CONNECTIONS = Number(values.connections);
 const PIPELINING = Number(values.pipelining);
 const ROUNDS = Math.max(1, Number(values.rounds));
+const HAVE_WRK = spawnSync("wrk", ["--version"], { stdio: "ignore" }).error === undefined;
+type Client = "wrk" | "node";
+const CLIENTS: Client[] =
+  values.client === "both"
+    ? ["wrk", "node"]
+    : values.client === "node" || (values.client === undefined && !HAVE_WRK)
+      ? ["node"]
+      : ["wrk"];
+if (CLIENTS.includes("wrk") && !HAVE_WRK) throw new Error("--client wrk: wrk is not installed (apt-get install wrk)");
+const WRK_CREATE = fileURLToPath(new URL("./wrk-create.lua", import.meta.url));
 const MAIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
 const require = createRequire(import.meta.url);
 const HUAWEI_LIVE_JSON = require.resolve("@livehook/core/openapi/huawei-live.json");
@@ -90,7 +106,7 @@ async function coldStart(
 }
 
 /** Closed-loop load through the raw-socket client, bounded by SECONDS and 2 million requests. */
-function load(port: number, make: (i: number) => Shot, expectStatus: number) {
+function nodeLoad(port: number, make: (i: number) => Shot, expectStatus: number) {
   const headers = { "content-type": "application/json", "x-auth-token": "bench" };
   return hammer({
     port,
@@ -101,6 +117,36 @@ function load(port: number, make: (i: number) => Shot, expectStatus: number) {
     pipelining: PIPELINING,
     make: (i) => ({ ...make(i), headers }),
   });
+}
+
+/**
+ * The same closed loop through wrk (one thread, CONNECTIONS connections, SECONDS). Counts only 2xx replies (wrk
+ * reports the others); creates go through bench/wrk-create.lua with a distinct app per request.
+ */
+async function wrkLoad(port: number, kind: "list" | "create", prefix: string): Promise<{ rps: number; ok: number }> {
+  const args = ["-t1", `-c${CONNECTIONS}`, `-d${SECONDS}s`, "--timeout", "5s", "-H", "x-auth-token: bench"];
+  if (kind === "create") args.push("-s", WRK_CREATE);
+  args.push(`http://127.0.0.1:${port}${kind === "list" ? LIST : CREATE}`);
+  const child = spawn("wrk", args, {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, WRK_PREFIX: prefix },
+  });
+  let out = "";
+  child.stdout?.setEncoding("utf8").on("data", (d: string) => {
+    out += d;
+  });
+  const timer = setTimeout(() => child.kill("SIGKILL"), (SECONDS + 30) * 1000);
+  await new Promise((r) => child.once("exit", r));
+  clearTimeout(timer);
+  const done = /(\d+) requests in ([\d.]+)(us|ms|s|m),/.exec(out);
+  if (done?.[1] === undefined || done[2] === undefined) throw new Error(`wrk output not understood:\n${out}`);
+  const unit = { us: 1e-6, ms: 1e-3, s: 1, m: 60 }[done[3] as "s"];
+  const seconds = Number(done[2]) * unit;
+  const bad = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
+  const ok = Number(done[1]) - bad;
+  if (bad > 0 || /Socket errors/.test(out))
+    console.log(`  wrk: ${bad} non-2xx; ${/Socket errors.*/.exec(out)?.[0] ?? ""}`);
+  return { rps: ok / seconds, ok };
 }
 
 async function waitFor200(port: number, path: string) {
@@ -146,37 +192,75 @@ const median = (xs: number[]) => {
   return sorted[Math.floor((sorted.length - 1) / 2)] ?? Number.NaN;
 };
 
-/** ROUNDS rounds of list then create, each phase on the mock then on Prism. Apps are unique across rounds. */
+/** The mock's stored config count for the bench project (its list's `total`). */
+async function storedConfigs(port: number): Promise<number> {
+  const res = await fetch(`http://127.0.0.1:${port}/v1/${PROJECT}/record/callbacks?limit=1`);
+  return ((await res.json()) as { total: number }).total;
+}
+
+type Round = { mockList: number; prismList: number; mockCreate: number; prismCreate: number };
+
+/**
+ * ROUNDS rounds of list then create, each phase on the mock then on Prism, with each client in turn. Apps are
+ * unique across rounds and clients. After each wrk create phase on the mock, the stored count must have grown by
+ * the 2xx replies wrk counted (plus at most one in-flight request per connection at the deadline).
+ */
 async function throughput(mockArgs: string[], mockPort: number, prismArgs: string[], prismPort: number) {
   const mockChild = await prepare(process.execPath, mockArgs, mockPort);
   const prismChild = await prepare(process.execPath, prismArgs, prismPort);
-  const rounds: { mockList: number; prismList: number; mockCreate: number; prismCreate: number }[] = [];
+  const rounds: Record<Client, Round[]> = { wrk: [], node: [] };
   try {
     for (let r = 0; r < ROUNDS; r++) {
-      const list = async (port: number) => (await load(port, () => ({ method: "GET", path: LIST }), 200)).rps;
-      const create = async (port: number) =>
-        (await load(port, (n) => ({ method: "POST", path: CREATE, body: createBody(`r${r}-app${n}`) }), 201)).rps;
-      const row = {
-        mockList: await list(mockPort),
-        prismList: await list(prismPort),
-        mockCreate: await create(mockPort),
-        prismCreate: await create(prismPort),
-      };
-      rounds.push(row);
-      const f = (n: number) => n.toFixed(0).padStart(7);
-      console.log(
-        `round ${r + 1}: list mock ${f(row.mockList)} prism ${f(row.prismList)} req/s (${(row.mockList / row.prismList).toFixed(1)}x)   create mock ${f(row.mockCreate)} prism ${f(row.prismCreate)} req/s (${(row.mockCreate / row.prismCreate).toFixed(1)}x)`,
-      );
+      for (const client of CLIENTS) {
+        const list = async (port: number) =>
+          client === "wrk"
+            ? (await wrkLoad(port, "list", "")).rps
+            : (await nodeLoad(port, () => ({ method: "GET", path: LIST }), 200)).rps;
+        const create = async (port: number, who: string) => {
+          if (client === "node") {
+            const make = (n: number): Shot => ({
+              method: "POST",
+              path: CREATE,
+              body: createBody(`r${r}-${who}-n${n}`),
+            });
+            return (await nodeLoad(port, make, 201)).rps;
+          }
+          const before = port === mockPort ? await storedConfigs(port) : 0;
+          const res = await wrkLoad(port, "create", `r${r}-${who}-w`);
+          if (port === mockPort) {
+            const grown = (await storedConfigs(port)) - before;
+            if (grown < res.ok || grown > res.ok + CONNECTIONS)
+              throw new Error(`mock stored ${grown} configs for ${res.ok} created replies`);
+          }
+          return res.rps;
+        };
+        const row = {
+          mockList: await list(mockPort),
+          prismList: await list(prismPort),
+          mockCreate: await create(mockPort, "mock"),
+          prismCreate: await create(prismPort, "prism"),
+        };
+        rounds[client].push(row);
+        const f = (n: number) => n.toFixed(0).padStart(7);
+        console.log(
+          `round ${r + 1} (${client.padEnd(4)}): list mock ${f(row.mockList)} prism ${f(row.prismList)} req/s (${(row.mockList / row.prismList).toFixed(1)}x)   create mock ${f(row.mockCreate)} prism ${f(row.prismCreate)} req/s (${(row.mockCreate / row.prismCreate).toFixed(1)}x)   load ${loadavg()[0]?.toFixed(2)}`,
+        );
+      }
     }
   } finally {
     await stop(mockChild);
     await stop(prismChild);
   }
-  return {
-    list: median(rounds.map((x) => x.mockList / x.prismList)),
-    create: median(rounds.map((x) => x.mockCreate / x.prismCreate)),
-    mockList: median(rounds.map((x) => x.mockList)),
-  };
+  return CLIENTS.map((client) => {
+    const rs = rounds[client];
+    return {
+      client,
+      list: median(rs.map((x) => x.mockList / x.prismList)),
+      create: median(rs.map((x) => x.mockCreate / x.prismCreate)),
+      minCreate: Math.min(...rs.map((x) => x.mockCreate / x.prismCreate)),
+      mockList: median(rs.map((x) => x.mockList)),
+    };
+  });
 }
 
 async function deliveries(sessions: number, segments: number) {
@@ -238,8 +322,16 @@ async function deliveries(sessions: number, segments: number) {
 }
 
 console.log(
-  `node ${process.version}, ${SECONDS} s per load phase, ${CONNECTIONS} connections × ${PIPELINING} in flight, 127.0.0.1`,
+  `node ${process.version}, ${SECONDS} s per load phase, ${CONNECTIONS} connections × ${PIPELINING} in flight, 127.0.0.1, load average ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" ")}`,
 );
+console.log(
+  HAVE_WRK
+    ? `load client(s): ${CLIENTS.join(", ")}`
+    : "load client: the Node raw-socket client (wrk is not installed; apt-get install wrk for the lighter one)",
+);
+if (CLIENTS.includes("wrk") && PIPELINING !== 1) console.log("(--pipelining applies to the Node client only)");
 
 const mockPort = await freePort();
 const colds: number[] = [];
@@ -263,20 +355,28 @@ async function ceiling() {
   const child = start(process.execPath, ["-e", code]);
   try {
     await waitFor200(port, LIST);
-    const list = await load(port, () => ({ method: "GET", path: LIST }), 200);
-    console.log(`bare node:http (transport ceiling, fixed 2.9 kB body) ${list.rps.toFixed(0).padStart(7)} req/s`);
-    return list.rps;
+    const rps: Partial<Record<Client, number>> = {};
+    for (const client of CLIENTS) {
+      rps[client] =
+        client === "wrk"
+          ? (await wrkLoad(port, "list", "ceiling")).rps
+          : (await nodeLoad(port, () => ({ method: "GET", path: LIST }), 200)).rps;
+      console.log(
+        `bare node:http (transport ceiling, fixed 2.9 kB body), ${client}: ${(rps[client] ?? 0).toFixed(0).padStart(7)} req/s`,
+      );
+    }
+    return rps;
   } finally {
     await stop(child);
   }
 }
 
 const bare = await ceiling();
-const ratios = await throughput([MAIN, "--port", String(mockPort)], mockPort, prismArgs, prismPort);
-console.log(
-  `ratio mock/prism, median of ${ROUNDS} round(s): list ${ratios.list.toFixed(1)}x, create ${ratios.create.toFixed(1)}x`,
-);
-
-console.log(`mock list (median) at ${((100 * ratios.mockList) / bare).toFixed(0)} % of the bare node:http ceiling`);
+const results = await throughput([MAIN, "--port", String(mockPort)], mockPort, prismArgs, prismPort);
+for (const x of results) {
+  console.log(
+    `ratio mock/prism with ${x.client}, median of ${ROUNDS} round(s): list ${x.list.toFixed(1)}x, create ${x.create.toFixed(1)}x (lowest create round ${x.minCreate.toFixed(1)}x); mock list at ${((100 * x.mockList) / (bare[x.client] ?? Number.NaN)).toFixed(0)} % of the bare node:http ceiling`,
+  );
+}
 
 await deliveries(20, 50);

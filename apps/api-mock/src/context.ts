@@ -47,7 +47,7 @@ export function isJsonMediaType(contentType: string | undefined): boolean {
 
 const EMPTY = new Uint8Array(0);
 
-type NodeIncoming = {
+export type NodeIncoming = {
   headers: Record<string, string | string[] | undefined>;
   on(event: "data", listener: (chunk: Buffer) => void): unknown;
   once(event: "end", listener: () => void): unknown;
@@ -82,27 +82,30 @@ export async function readRawBody(c: {
   req: { raw: Request; arrayBuffer(): Promise<ArrayBuffer> };
 }): Promise<Uint8Array | undefined> {
   const incoming = (c.env as { incoming?: NodeIncoming } | undefined)?.incoming;
-  if (incoming !== undefined && typeof incoming.on === "function") {
-    const h = incoming.headers;
-    if ((h["content-length"] === undefined || h["content-length"] === "0") && h["transfer-encoding"] === undefined) {
-      return EMPTY;
-    }
-    // Events rather than `for await`: the async-iterator machinery costs more than a small body.
-    return new Promise<Uint8Array | undefined>((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      incoming.on("data", (chunk: Buffer) => {
-        size += chunk.length;
-        if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-      });
-      incoming.once("end", () => {
-        if (size > MAX_BODY_BYTES) resolve(undefined);
-        else resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
-      });
-      incoming.once("error", reject);
-    });
-  }
+  if (incoming !== undefined && typeof incoming.on === "function") return readIncomingBody(incoming);
   if (c.req.raw.body === null) return EMPTY;
   const bytes = new Uint8Array(await c.req.arrayBuffer());
   return bytes.length > MAX_BODY_BYTES ? undefined : bytes;
+}
+
+/** readRawBody on a node IncomingMessage (also used by the node:http fast path). */
+export function readIncomingBody(incoming: NodeIncoming): Promise<Uint8Array | undefined> | Uint8Array {
+  const h = incoming.headers;
+  if ((h["content-length"] === undefined || h["content-length"] === "0") && h["transfer-encoding"] === undefined) {
+    return EMPTY;
+  }
+  // Events rather than `for await`: the async-iterator machinery costs more than a small body.
+  return new Promise<Uint8Array | undefined>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    incoming.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    incoming.once("end", () => {
+      if (size > MAX_BODY_BYTES) resolve(undefined);
+      else resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
+    });
+    incoming.once("error", reject);
+  });
 }

@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 /** The only module that reads argv/env, opens the database and listens. */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { hostname } from "node:os";
 import { setTimeout as delay } from "node:timers/promises";
-import { serve } from "@hono/node-server";
+import { getRequestListener } from "@hono/node-server";
 import { pino } from "pino";
 import { ZodError, z } from "zod";
 import { createMock } from "./app.js";
 import { loadConfig, USAGE, wantsHelp } from "./config.js";
+import { nodeFastPath } from "./node-fast-path.js";
 import { cryptoRandom } from "./random.js";
 import { Store } from "./state/store.js";
 
@@ -61,7 +64,14 @@ const mock = createMock({
 });
 mock.simulator.resumePending();
 
-const server = serve({ fetch: mock.app.fetch, port: config.port, hostname: config.host }, (info) => {
+// Huawei Live list and create are answered on node:http directly (same route logic); the rest goes to Hono.
+const fast = nodeFastPath(mock.context);
+const hono = getRequestListener(mock.app.fetch);
+const server = createServer((req, res) => {
+  if (!fast(req, res)) void hono(req, res);
+});
+server.listen(config.port, config.host, () => {
+  const info = server.address() as AddressInfo;
   log.info(
     { address: info.address, port: info.port, data: config.data ?? ":memory:", auth: config.auth },
     "livehook api-mock listening",

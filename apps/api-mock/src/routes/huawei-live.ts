@@ -69,12 +69,15 @@ export function huaweiLiveRoutes(ctx: AppContext): Hono<VendorEnv> {
   const { deps } = ctx;
   const app = new Hono<VendorEnv>();
 
+  const live = huaweiLiveHandlers(ctx);
+  const reply = (c: C, r: LiveReply) => c.body(r.body, r.status, JSON_TYPE);
+
   const gateway = async (c: C, next: () => Promise<void>) => {
     const requestId = huaweiRequestId(deps.random, deps.clock, deps.hostname);
     c.set("requestId", requestId);
     c.header("X-request-id", requestId);
     const raw = await readRawBody(c);
-    if (raw === undefined) return liveError(c, 400, "LIVE.100011001", ILLEGAL);
+    if (raw === undefined) return reply(c, live.illegal());
     c.set("raw", raw);
     if (deps.credentials !== undefined) {
       const rejection = checkHuaweiApig(
@@ -92,89 +95,22 @@ export function huaweiLiveRoutes(ctx: AppContext): Hono<VendorEnv> {
       );
       if (rejection !== undefined) return c.json(rejection.body, rejection.status);
     }
-    const throttling = deps.store.settings.throttling;
-    if (throttling.enabled) {
-      const api = `huawei-live:${c.req.method}:${c.req.routePath}`;
-      if (!ctx.throttle.take(api, throttling.huawei_live_per_minute, 60_000)) {
-        return c.json(
-          {
-            error_code: "APIG.0308",
-            error_msg: "The throttling threshold has been reached",
-            request_id: requestId.slice(0, 32),
-          },
-          429,
-        );
-      }
-    }
-    if (apiFaultFires(deps)) return liveError(c, 500, "LIVE.103011021", "Database access failure");
+    const refused = live.gate(c.req.method, c.req.param("id") === undefined ? COLLECTION : ITEM, requestId);
+    if (refused !== undefined) return reply(c, refused);
     await next();
   };
   app.use("/v1/:project_id/record/callbacks", gateway);
   app.use("/v1/:project_id/record/callbacks/:id", gateway);
 
-  /** Parses and checks a create/update body; a Response on failure. */
-  function parseBody(c: C): { ok: true; value: HuaweiLiveRecordCallbackConfigRequest } | { ok: false; res: Response } {
-    if (!isJsonMediaType(requestHeader(c, "content-type"))) {
-      return { ok: false, res: liveError(c, 400, "LIVE.100011012", "Unsupported media type") };
-    }
-    const parsed = parseJson(utf8.decode(c.get("raw")));
-    if (parsed === undefined) return { ok: false, res: liveError(c, 400, "LIVE.100011001", ILLEGAL) };
-    let input = parsed.value;
-    // D1: RECORD_START is accepted only in console-parity mode; it is set aside so the API enum still applies.
-    let recordStart = false;
-    const settings = deps.store.settings;
-    if (settings.console_parity && isRecord(input) && Array.isArray(input.notify_event_subscription)) {
-      const subs = input.notify_event_subscription as unknown[];
-      recordStart = subs.includes("RECORD_START");
-      input = { ...input, notify_event_subscription: subs.filter((s) => s !== "RECORD_START") };
-    }
-    const result = HuaweiLiveRecordCallbackConfigRequest.safeParse(input);
-    if (!result.success) return { ok: false, res: liveError(c, 400, "LIVE.100011001", ILLEGAL) };
-    const value = result.data;
-    if (recordStart) value.notify_event_subscription = ["RECORD_START", ...value.notify_event_subscription] as never;
-    if (!DOMAIN_NAME.test(value.publish_domain)) {
-      return { ok: false, res: liveError(c, 400, "LIVE.100011001", ILLEGAL) };
-    }
-    if (settings.strict_keys && value.key !== undefined && value.key !== "" && !checkHuaweiLiveKey(value.key).ok) {
-      return { ok: false, res: liveError(c, 400, "LIVE.100011001", ILLEGAL) };
-    }
-    return { ok: true, value };
-  }
-
   app.get("/v1/:project_id/record/callbacks", (c) => {
     const url = c.req.url;
     const mark = url.indexOf("?");
-    const q = HuaweiLiveListRecordCallbackConfigsQuery.safeParse(listQueryInput(mark < 0 ? "" : url.slice(mark + 1)));
-    if (!q.success) return liveError(c, 400, "LIVE.100011001", ILLEGAL);
-    const json = deps.store.listHuaweiLiveJson(c.req.param("project_id"), q.data, q.data.offset, q.data.limit);
-    return c.body(json, 200, { "content-type": "application/json" });
+    return reply(c, live.list(c.req.param("project_id"), mark < 0 ? "" : url.slice(mark + 1)));
   });
 
-  app.post("/v1/:project_id/record/callbacks", (c) => {
-    const body = parseBody(c);
-    if (!body.ok) return body.res;
-    const v = body.value;
-    if (deps.store.isKnownDomain("huawei-live", v.publish_domain) === false) {
-      return liveError(c, 400, "LIVE.100011001", ILLEGAL);
-    }
-    const now = isoSeconds(deps.clock.now());
-    const row: HuaweiLiveConfigRow = {
-      id: configId(deps.random, deps.clock),
-      project_id: c.req.param("project_id"),
-      publish_domain: v.publish_domain,
-      app: v.app,
-      notify_event_subscription: v.notify_event_subscription,
-      sign_type: v.sign_type,
-      create_time: now,
-      update_time: now,
-    };
-    if (v.notify_callback_url !== undefined) row.notify_callback_url = v.notify_callback_url;
-    if (v.key !== undefined && v.key !== "") row.key = v.key;
-    const json = deps.store.insertHuaweiLive(row, toHuaweiLiveConfig(row));
-    if (json === undefined) return liveError(c, 400, "LIVE.103011018", "resource already exists");
-    deps.log.debug({ vendor: "huawei-live", id: row.id, domain: row.publish_domain, app: row.app }, "config created");
-    return c.body(json, 201, { "content-type": "application/json" });
-  });
+  app.post("/v1/:project_id/record/callbacks", (c) =>
+    reply(c, live.create(c.req.param("project_id"), requestHeader(c, "content-type"), c.get("raw"))),
+  );
 
   app.get("/v1/:project_id/record/callbacks/:id", (c) => {
     const row = deps.store.getHuaweiLive(c.req.param("project_id"), c.req.param("id"));
@@ -185,8 +121,8 @@ export function huaweiLiveRoutes(ctx: AppContext): Hono<VendorEnv> {
   app.put("/v1/:project_id/record/callbacks/:id", (c) => {
     const current = deps.store.getHuaweiLive(c.req.param("project_id"), c.req.param("id"));
     if (current === undefined) return liveError(c, 400, "LIVE.100011001", ILLEGAL);
-    const body = parseBody(c);
-    if (!body.ok) return body.res;
+    const body = live.parseBody(requestHeader(c, "content-type"), c.get("raw"));
+    if (!body.ok) return reply(c, body.reply);
     const v = body.value;
     // D13: the domain cannot change.
     if (v.publish_domain !== current.publish_domain) return liveError(c, 400, "LIVE.100011001", ILLEGAL);
@@ -206,7 +142,7 @@ export function huaweiLiveRoutes(ctx: AppContext): Hono<VendorEnv> {
     if (key !== undefined && key !== "") row.key = key;
     const api = toHuaweiLiveConfig(row);
     if (!deps.store.updateHuaweiLive(row, api)) return liveError(c, 400, "LIVE.103011018", "resource already exists");
-    deps.log.debug({ vendor: "huawei-live", id: row.id }, "config updated");
+    if (deps.log.isLevelEnabled("debug")) deps.log.debug({ vendor: "huawei-live", id: row.id }, "config updated");
     return c.json(api, 200);
   });
 
@@ -226,4 +162,112 @@ export function huaweiLiveRoutes(ctx: AppContext): Hono<VendorEnv> {
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** A Huawei Live reply: always JSON text (the X-request-id header is the caller's). */
+export type LiveReply = { status: 200 | 201 | 400 | 404 | 429 | 500; body: string };
+
+/** Throttling buckets (`huawei-live:<method>:<route>`): one per method and route, as the gateway counts them. */
+export const COLLECTION = "/v1/:project_id/record/callbacks";
+export const ITEM = "/v1/:project_id/record/callbacks/:id";
+
+const JSON_TYPE = { "content-type": "application/json" } as const;
+
+const liveErrorReply = (status: 400 | 404 | 500, code: string, msg: string): LiveReply => ({
+  status,
+  body: JSON.stringify({ error_code: code, error_msg: msg }),
+});
+const ILLEGAL_REPLY = liveErrorReply(400, "LIVE.100011001", ILLEGAL);
+
+/**
+ * The framework-free logic of the list and create routes and of the gateway checks after authentication. The Hono
+ * routes above call it, and so does the node:http fast path (`node-fast-path.ts`), so both give the same answers.
+ */
+export function huaweiLiveHandlers(ctx: AppContext) {
+  const { deps } = ctx;
+
+  /** Throttling (D16) and the injected 5xx fault; undefined when the request may go on. */
+  function gate(method: string, route: typeof COLLECTION | typeof ITEM, requestId: string): LiveReply | undefined {
+    const throttling = deps.store.settings.throttling;
+    if (throttling.enabled) {
+      if (!ctx.throttle.take(`huawei-live:${method}:${route}`, throttling.huawei_live_per_minute, 60_000)) {
+        return {
+          status: 429,
+          body: JSON.stringify({
+            error_code: "APIG.0308",
+            error_msg: "The throttling threshold has been reached",
+            request_id: requestId.slice(0, 32),
+          }),
+        };
+      }
+    }
+    if (apiFaultFires(deps)) return liveErrorReply(500, "LIVE.103011021", "Database access failure");
+    return undefined;
+  }
+
+  /** Parses and checks a create/update body. */
+  function parseBody(
+    contentType: string | undefined,
+    raw: Uint8Array,
+  ): { ok: true; value: HuaweiLiveRecordCallbackConfigRequest } | { ok: false; reply: LiveReply } {
+    if (!isJsonMediaType(contentType)) {
+      return { ok: false, reply: liveErrorReply(400, "LIVE.100011012", "Unsupported media type") };
+    }
+    const parsed = parseJson(utf8.decode(raw));
+    if (parsed === undefined) return { ok: false, reply: ILLEGAL_REPLY };
+    let input = parsed.value;
+    // D1: RECORD_START is accepted only in console-parity mode; it is set aside so the API enum still applies.
+    let recordStart = false;
+    const settings = deps.store.settings;
+    if (settings.console_parity && isRecord(input) && Array.isArray(input.notify_event_subscription)) {
+      const subs = input.notify_event_subscription as unknown[];
+      recordStart = subs.includes("RECORD_START");
+      input = { ...input, notify_event_subscription: subs.filter((s) => s !== "RECORD_START") };
+    }
+    const result = HuaweiLiveRecordCallbackConfigRequest.safeParse(input);
+    if (!result.success) return { ok: false, reply: ILLEGAL_REPLY };
+    const value = result.data;
+    if (recordStart) value.notify_event_subscription = ["RECORD_START", ...value.notify_event_subscription] as never;
+    if (!DOMAIN_NAME.test(value.publish_domain)) return { ok: false, reply: ILLEGAL_REPLY };
+    if (settings.strict_keys && value.key !== undefined && value.key !== "" && !checkHuaweiLiveKey(value.key).ok) {
+      return { ok: false, reply: ILLEGAL_REPLY };
+    }
+    return { ok: true, value };
+  }
+
+  /** GET /v1/{project_id}/record/callbacks; `search` is the query string without `?`. */
+  function list(projectId: string, search: string): LiveReply {
+    const q = HuaweiLiveListRecordCallbackConfigsQuery.safeParse(listQueryInput(search));
+    if (!q.success) return ILLEGAL_REPLY;
+    return { status: 200, body: deps.store.listHuaweiLiveJson(projectId, q.data, q.data.offset, q.data.limit) };
+  }
+
+  /** POST /v1/{project_id}/record/callbacks: the row is committed before the 201 is returned. */
+  function create(projectId: string, contentType: string | undefined, raw: Uint8Array): LiveReply {
+    const body = parseBody(contentType, raw);
+    if (!body.ok) return body.reply;
+    const v = body.value;
+    if (deps.store.isKnownDomain("huawei-live", v.publish_domain) === false) return ILLEGAL_REPLY;
+    const now = isoSeconds(deps.clock.now());
+    const row: HuaweiLiveConfigRow = {
+      id: configId(deps.random, deps.clock),
+      project_id: projectId,
+      publish_domain: v.publish_domain,
+      app: v.app,
+      notify_event_subscription: v.notify_event_subscription,
+      sign_type: v.sign_type,
+      create_time: now,
+      update_time: now,
+    };
+    if (v.notify_callback_url !== undefined) row.notify_callback_url = v.notify_callback_url;
+    if (v.key !== undefined && v.key !== "") row.key = v.key;
+    const json = deps.store.insertHuaweiLive(row, toHuaweiLiveConfig(row));
+    if (json === undefined) return liveErrorReply(400, "LIVE.103011018", "resource already exists");
+    if (deps.log.isLevelEnabled("debug")) {
+      deps.log.debug({ vendor: "huawei-live", id: row.id, domain: row.publish_domain, app: row.app }, "config created");
+    }
+    return { status: 201, body: json };
+  }
+
+  return { gate, parseBody, list, create, illegal: () => ILLEGAL_REPLY };
 }
