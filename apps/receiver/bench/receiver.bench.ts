@@ -1,17 +1,20 @@
 /**
  * Receiver throughput and latency at 50 connections, against a bare node:http server in the same run.
  *
- *   npx tsx bench/receiver.bench.ts [--seconds 10] [--warmup 2] [--write BENCHMARKS.md]
+ *   npx tsx bench/receiver.bench.ts [--seconds 10] [--warmup 2] [--generator wrk|node] [--write FILE]
  *
- * Every server runs in its own child process; this process only generates load (127.0.0.1, keep-alive) and
- * signs a unique Huawei Live HMAC-SHA256 event per request, so each receiver request is verified, validated,
- * deduplicated and durably stored before its 200. Not a timed test: figures depend on the machine.
+ * Every server runs in its own child process, on 127.0.0.1. The load comes from `wrk` (a C generator, Debian
+ * package `wrk`) with bench/wrk-bodies.lua, which cycles through a file of distinct Huawei Live HMAC-SHA256 events
+ * signed here with core's signer before any measurement; without wrk the bench falls back to the Node generator
+ * (test/load.ts) and says so. Each receiver request is then verified, validated, deduplicated and durably stored
+ * before its 200. Not a timed test: figures depend on the machine.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { signHuaweiLiveCallbackBody } from "@livehook/core";
 import pg from "pg";
@@ -24,13 +27,31 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "10" },
     warmup: { type: "string", default: "2" },
     connections: { type: "string", default: "50" },
+    threads: { type: "string", default: "2" },
+    generator: { type: "string" },
+    /** Distinct signed bodies for the measured phase (the warm-up gets its own, a fifth as many). */
+    pool: { type: "string", default: "300000" },
+    /** Profile the default receiver (SQLite FULL) with node --cpu-prof; .cpuprofile files go to this directory. */
+    "cpu-prof": { type: "string" },
     write: { type: "string" },
   },
 });
 const SECONDS = Number(values.seconds);
 const WARMUP = Number(values.warmup);
 const CONNECTIONS = Number(values.connections);
+const THREADS = Number(values.threads);
+const POOL = Number(values.pool);
 const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const WRK_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), "wrk-bodies.lua");
+const PATH = "/hooks/huawei-live";
+
+const hasWrk = spawnSync("wrk", ["--version"], { encoding: "utf8" }).error === undefined;
+if (values.generator === "wrk" && !hasWrk)
+  throw new Error("--generator wrk: wrk is not installed (apt-get install wrk)");
+const generator = values.generator === "node" || !hasWrk ? "node" : "wrk";
+if (!hasWrk && values.generator === undefined) {
+  console.log("wrk not found (Debian: apt-get install -y wrk); falling back to the Node load generator (test/load.ts)");
+}
 
 const BARE_SERVER = `
 const http = require("node:http");
@@ -50,26 +71,13 @@ async function spawnBare(): Promise<{ url: string; child: ChildProcess }> {
   return { url, child };
 }
 
-let seq = 0;
 const run = randomBytes(4).toString("hex");
 /**
- * Bodies are signed before each measurement, so the load generator spends its CPU on HTTP only: on a 2-core
- * machine every microsecond it spends signing is taken from the server under test. Signed at build time, they
- * stay valid for the whole run (Huawei's grace is 300 s, D6).
+ * The bodies are signed once, before anything is measured, so the load generator spends no CPU on signing. They
+ * stay valid for the whole run: `auth_timestamp` is the expiry, set 300 s ahead as the mock does (D6), and the
+ * receiver allows 300 s of grace after it. Every server gets a fresh database, so the same bodies serve all.
  */
-let pool: string[] = [];
-const POOL_RATE = 25_000;
-function buildPool(count: number): void {
-  pool = Array.from({ length: count }, () => signedBody());
-  seq = 0;
-}
-function event(): { path: string; headers: Record<string, string>; body: string } {
-  const i = seq++;
-  return { path: "/hooks/huawei-live", headers: { "content-type": "application/json" }, body: pool[i] ?? signedBody() };
-}
-let unique = 0;
-function signedBody(): string {
-  const i = unique++;
+function signedBody(i: number, expiry: number): string {
   return signHuaweiLiveCallbackBody(
     {
       project_id: "70b76xxxxxx34253880af501cdxxxxxx",
@@ -88,26 +96,86 @@ function signedBody(): string {
     },
     KEY,
     "HMACSHA256",
-    Math.floor(Date.now() / 1000),
+    expiry,
   );
 }
+const expiry = Math.floor(Date.now() / 1000) + 300;
+const warmBodies = Array.from({ length: Math.ceil(POOL / 5) }, (_, i) => signedBody(POOL + i, expiry));
+const mainBodies = Array.from({ length: POOL }, (_, i) => signedBody(i, expiry));
 
-type Row = { name: string; rps: number; p50: number; p99: number; ok: number; failed: number };
+type Row = { name: string; rps: number; p50: number; p99: number; ok: number; failed: number; load1: number };
 
-async function measure(name: string, url: string): Promise<Row> {
-  buildPool((WARMUP + SECONDS) * POOL_RATE);
-  await runLoad({ url, connections: CONNECTIONS, durationMs: WARMUP * 1000, request: event });
-  const r: LoadResult = await runLoad({ url, connections: CONNECTIONS, durationMs: SECONDS * 1000, request: event });
-  const row = {
-    name,
-    rps: r.ok / (r.elapsedMs / 1000),
-    p50: percentile(r.latenciesMs, 50),
-    p99: percentile(r.latenciesMs, 99),
-    ok: r.ok,
-    failed: r.failed,
-  };
+type WrkResult = {
+  requests: number;
+  durationUs: number;
+  non2xx: number;
+  connect: number;
+  read: number;
+  write: number;
+  timeout: number;
+  p50Us: number;
+  p99Us: number;
+  wrapped: number;
+};
+
+function runWrk(url: string, seconds: number, bodiesFile: string): Promise<WrkResult> {
+  const args = [`-t${THREADS}`, `-c${CONNECTIONS}`, `-d${seconds}s`, "-s", WRK_SCRIPT, url, "--", bodiesFile];
+  args.push(String(THREADS), PATH);
+  return new Promise((resolve, reject) => {
+    const child = spawn("wrk", args, { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    child.once("error", reject);
+    child.once("exit", (code) => {
+      const line = out.split("\n").find((l) => l.startsWith("WRK_RESULT "));
+      if (code !== 0 || line === undefined) reject(new Error(`wrk exited ${code}:\n${out}`));
+      else resolve(JSON.parse(line.slice("WRK_RESULT ".length)) as WrkResult);
+    });
+  });
+}
+
+type Files = { warm: string; main: string };
+
+async function measure(name: string, url: string, files: Files): Promise<Row> {
+  const load1 = loadavg()[0] ?? 0;
+  let row: Row;
+  if (generator === "wrk") {
+    await runWrk(url, WARMUP, files.warm);
+    const r = await runWrk(url, SECONDS, files.main);
+    const failed = r.non2xx + r.connect + r.read + r.write + r.timeout;
+    const ok = r.requests - r.non2xx;
+    row = { name, rps: ok / (r.durationUs / 1e6), p50: r.p50Us / 1000, p99: r.p99Us / 1000, ok, failed, load1 };
+    if (r.wrapped > 0 && !name.startsWith("bare"))
+      console.log(`  (${name}: body pool exhausted, later requests were duplicates; raise --pool)`);
+  } else {
+    let i = 0;
+    const body = (pool: string[]) => () => ({
+      path: PATH,
+      headers: { "content-type": "application/json" },
+      body: pool[i++ % pool.length] as string,
+    });
+    await runLoad({ url, connections: CONNECTIONS, durationMs: WARMUP * 1000, request: body(warmBodies) });
+    i = 0;
+    const r: LoadResult = await runLoad({
+      url,
+      connections: CONNECTIONS,
+      durationMs: SECONDS * 1000,
+      request: body(mainBodies),
+    });
+    row = {
+      name,
+      rps: r.ok / (r.elapsedMs / 1000),
+      p50: percentile(r.latenciesMs, 50),
+      p99: percentile(r.latenciesMs, 99),
+      ok: r.ok,
+      failed: r.failed,
+      load1,
+    };
+  }
   console.log(
-    `${name.padEnd(44)} ${row.rps.toFixed(0).padStart(7)} ev/s   p50 ${row.p50.toFixed(2)} ms   p99 ${row.p99.toFixed(2)} ms   (${r.ok} ok, ${r.failed} failed)`,
+    `${name.padEnd(60)} ${row.rps.toFixed(0).padStart(7)} ev/s   p50 ${row.p50.toFixed(2)} ms   p99 ${row.p99.toFixed(2)} ms   (${row.ok} ok, ${row.failed} failed, load ${load1.toFixed(2)})`,
   );
   return row;
 }
@@ -120,9 +188,15 @@ async function stop(child: ChildProcess) {
 
 const rows: Row[] = [];
 const dir = mkdtempSync(join(tmpdir(), "livehook-bench-"));
+const files: Files = { warm: join(dir, "warm.bodies"), main: join(dir, "main.bodies") };
+writeFileSync(files.warm, `${warmBodies.join("\n")}\n`);
+writeFileSync(files.main, `${mainBodies.join("\n")}\n`);
+console.log(
+  `load generator: ${generator === "wrk" ? `wrk, ${THREADS} threads` : "Node (test/load.ts)"}, ${CONNECTIONS} connections, ${POOL} distinct signed bodies`,
+);
 try {
   const bare = await spawnBare();
-  rows.push(await measure("bare node:http (read body, 200)", bare.url));
+  rows.push(await measure("bare node:http (read body, 200)", bare.url, files));
   await stop(bare.child);
 
   const sqliteVariants = [
@@ -131,13 +205,19 @@ try {
     ["FULL", "worker"],
   ] as const;
   for (const [sync, writer] of sqliteVariants) {
-    const r = await spawnReceiver(["--data", join(dir, `${sync}-${writer}.db`)], {
-      LIVEHOOK_HUAWEI_LIVE_KEYS: KEY,
-      LIVEHOOK_SQLITE_SYNCHRONOUS: sync,
-      LIVEHOOK_SQLITE_WRITER: writer,
-      LIVEHOOK_LOG_LEVEL: "warn",
-    });
-    rows.push(await measure(`receiver, SQLite WAL, synchronous=${sync}, ${writer} writer`, r.url));
+    const profile = values["cpu-prof"] !== undefined && sync === "FULL" && writer === "inline";
+    const r = await spawnReceiver(
+      ["--data", join(dir, `${sync}-${writer}.db`)],
+      {
+        LIVEHOOK_HUAWEI_LIVE_KEYS: KEY,
+        LIVEHOOK_SQLITE_SYNCHRONOUS: sync,
+        LIVEHOOK_SQLITE_WRITER: writer,
+        LIVEHOOK_LOG_LEVEL: "warn",
+      },
+      30_000,
+      profile ? ["--cpu-prof", `--cpu-prof-dir=${values["cpu-prof"]}`] : [],
+    );
+    rows.push(await measure(`receiver, SQLite WAL, synchronous=${sync}, ${writer} writer`, r.url, files));
     await stop(r.child);
   }
 
@@ -152,7 +232,7 @@ try {
     DATABASE_URL: pgUrl.toString(),
     LIVEHOOK_LOG_LEVEL: "warn",
   });
-  rows.push(await measure("receiver, PostgreSQL (local, default fsync)", r.url));
+  rows.push(await measure("receiver, PostgreSQL (local, default fsync)", r.url, files));
   await stop(r.child);
   await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   await admin.end();
@@ -162,16 +242,16 @@ try {
 
 const bareRps = rows[0]?.rps ?? 1;
 const table = [
-  "| Server | events/s | % of bare | p50 ms | p99 ms |",
-  "|---|---:|---:|---:|---:|",
+  "| Server | events/s | % of bare | p50 ms | p99 ms | failed | load (1 min) |",
+  "|---|---:|---:|---:|---:|---:|---:|",
   ...rows.map(
     (r) =>
-      `| ${r.name} | ${r.rps.toFixed(0)} | ${((r.rps / bareRps) * 100).toFixed(0)}% | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} |`,
+      `| ${r.name} | ${r.rps.toFixed(0)} | ${((r.rps / bareRps) * 100).toFixed(0)}% | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.failed} | ${r.load1.toFixed(2)} |`,
   ),
 ].join("\n");
 console.log(`\n${table}\n`);
 console.log(
-  `${cpus().length} CPUs (${cpus()[0]?.model ?? "?"}), Node ${process.version}, ${CONNECTIONS} connections, ${SECONDS} s after ${WARMUP} s warm-up, load average ${loadavg()
+  `${cpus().length} CPUs (${cpus()[0]?.model ?? "?"}), Node ${process.version}, ${generator === "wrk" ? "wrk" : "Node generator"}, ${CONNECTIONS} connections, ${SECONDS} s after ${WARMUP} s warm-up, load average at the end ${loadavg()
     .map((l) => l.toFixed(2))
     .join(" ")}`,
 );

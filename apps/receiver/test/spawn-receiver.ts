@@ -34,9 +34,11 @@ export async function spawnReceiver(
   args: string[],
   env: Record<string, string>,
   timeoutMs = 30_000,
+  /** Flags for node itself, e.g. --cpu-prof (which NODE_OPTIONS does not accept). */
+  nodeArgs: readonly string[] = [],
 ): Promise<RunningReceiver> {
   ensureBuilt();
-  const child = spawn(process.execPath, [MAIN, "--port", "0", ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, MAIN, "--port", "0", ...args], {
     cwd: APP_DIR,
     env: { PATH: process.env.PATH ?? "", LIVEHOOK_LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
