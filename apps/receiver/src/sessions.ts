@@ -57,6 +57,8 @@ export function buildSessions(events: readonly EventSummary[]): Session[] {
     let lastTime: number | null = null;
     const openFiles = new Map<string, EventSummary>();
     let unnamedStarts = 0;
+    /** Completions without a file id that arrived while no such start was open; a later start pairs with one. */
+    let earlyCompletes = 0;
     const completedFiles = new Set<string>();
     for (const e of list) {
       if (endedBy !== undefined) {
@@ -74,8 +76,10 @@ export function buildSessions(events: readonly EventSummary[]): Session[] {
       }
       const fileId = fileIdOf(e);
       if (e.eventType === FILE_START) {
-        if (fileId === null) unnamedStarts++;
-        else openFiles.set(fileId, e);
+        if (fileId === null) {
+          if (earlyCompletes > 0) earlyCompletes--;
+          else unnamedStarts++;
+        } else openFiles.set(fileId, e);
       } else if (e.eventType === FILE_COMPLETE) {
         if (fileId !== null && !openFiles.has(fileId) && !completedFiles.has(fileId)) {
           // A completion whose start has not arrived yet is an out-of-order delivery, unless no start ever comes.
@@ -83,8 +87,17 @@ export function buildSessions(events: readonly EventSummary[]): Session[] {
             anomalies.push({ kind: "out_of_order", eventId: e.id, detail: "file complete before its start" });
           }
         }
-        if (fileId === null) unnamedStarts = Math.max(0, unnamedStarts - 1);
-        else {
+        if (fileId === null) {
+          // SparkRTC starts carry no file id (README "Idempotency"): starts and completions pair up by count.
+          if (
+            unnamedStarts === 0 &&
+            list.some((o) => o.id > e.id && o.eventType === FILE_START && o.fileKey === null)
+          ) {
+            anomalies.push({ kind: "out_of_order", eventId: e.id, detail: "file complete before its start" });
+          }
+          if (unnamedStarts === 0) earlyCompletes++;
+          else unnamedStarts--;
+        } else {
           openFiles.delete(fileId);
           completedFiles.add(fileId);
         }
