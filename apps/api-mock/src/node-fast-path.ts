@@ -65,8 +65,10 @@ export function nodeFastPath(ctx: AppContext): (req: IncomingMessage, res: Serve
       const mark = url.indexOf("?");
       return send(res, requestId, live.list(projectId, mark < 0 ? "" : url.slice(mark + 1)));
     }
-    const contentType = req.headers["content-type"];
-    send(res, requestId, live.create(projectId, contentType, raw));
+    live.create(projectId, req.headers["content-type"], raw).then(
+      (r) => send(res, requestId, r),
+      (err: unknown) => fail(req, res, requestId, err),
+    );
   };
 
   return (req, res) => {

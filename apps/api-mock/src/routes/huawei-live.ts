@@ -108,8 +108,8 @@ export function huaweiLiveRoutes(ctx: AppContext): Hono<VendorEnv> {
     return reply(c, live.list(c.req.param("project_id"), mark < 0 ? "" : url.slice(mark + 1)));
   });
 
-  app.post("/v1/:project_id/record/callbacks", (c) =>
-    reply(c, live.create(c.req.param("project_id"), requestHeader(c, "content-type"), c.get("raw"))),
+  app.post("/v1/:project_id/record/callbacks", async (c) =>
+    reply(c, await live.create(c.req.param("project_id"), requestHeader(c, "content-type"), c.get("raw"))),
   );
 
   app.get("/v1/:project_id/record/callbacks/:id", (c) => {
@@ -242,8 +242,8 @@ export function huaweiLiveHandlers(ctx: AppContext) {
     return { status: 200, body: deps.store.listHuaweiLiveJson(projectId, q.data, q.data.offset, q.data.limit) };
   }
 
-  /** POST /v1/{project_id}/record/callbacks: the row is committed before the 201 is returned. */
-  function create(projectId: string, contentType: string | undefined, raw: Uint8Array): LiveReply {
+  /** POST /v1/{project_id}/record/callbacks: resolves after the row is committed (group commit, see the store). */
+  async function create(projectId: string, contentType: string | undefined, raw: Uint8Array): Promise<LiveReply> {
     const body = parseBody(contentType, raw);
     if (!body.ok) return body.reply;
     const v = body.value;
@@ -261,7 +261,7 @@ export function huaweiLiveHandlers(ctx: AppContext) {
     };
     if (v.notify_callback_url !== undefined) row.notify_callback_url = v.notify_callback_url;
     if (v.key !== undefined && v.key !== "") row.key = v.key;
-    const json = deps.store.insertHuaweiLive(row, toHuaweiLiveConfig(row));
+    const json = await deps.store.insertHuaweiLive(row, toHuaweiLiveConfig(row));
     if (json === undefined) return liveErrorReply(400, "LIVE.103011018", "resource already exists");
     if (deps.log.isLevelEnabled("debug")) {
       deps.log.debug({ vendor: "huawei-live", id: row.id, domain: row.publish_domain, app: row.app }, "config created");

@@ -75,6 +75,12 @@ CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
 type DataRow = { data: string };
+type PendingInsert = {
+  row: HuaweiLiveConfigRow;
+  apiJson: string;
+  resolve: (json: string | undefined) => void;
+  reject: (err: unknown) => void;
+};
 type HlQuery = { p: string; d: string | null; a: string | null; limit: number; offset: number };
 type SessionQuery = { v: string | null; s: string | null; limit: number; offset: number };
 
@@ -84,6 +90,9 @@ export class Store {
   #settings: MockAdminSettings;
   /** Huawei Live list replies by query, dropped on every write: listing is by far the most frequent call. */
   readonly #hlListCache = new Map<string, string>();
+  /** Huawei Live inserts waiting for this turn's group commit. */
+  readonly #hlPending: PendingInsert[] = [];
+  readonly #hlInsertMany: (batch: readonly PendingInsert[]) => boolean[];
   /** Known-domain counts per vendor, dropped on every domain write. */
   readonly #domainCounts = new Map<string, number>();
   #faults: MockAdminFaults;
@@ -97,6 +106,21 @@ export class Store {
     this.#db.pragma("synchronous = NORMAL");
     this.#db.exec(SCHEMA);
     this.#stmt = this.prepare();
+    const insert = this.#stmt.hlInsert;
+    this.#hlInsertMany = this.#db.transaction((batch: readonly PendingInsert[]) =>
+      batch.map(
+        ({ row, apiJson }) =>
+          insert.run(
+            row.id,
+            row.project_id,
+            row.publish_domain,
+            row.app,
+            row.create_time,
+            rowJson(apiJson, row),
+            apiJson,
+          ).changes === 1,
+      ),
+    );
     this.#defaults = { ...DEFAULT_SETTINGS, ...startSettings };
     // Settings saved by an older mock lack newer fields: the defaults fill them in. Start options win.
     this.#settings = { ...DEFAULT_SETTINGS, ...this.#readKv<Partial<MockAdminSettings>>("settings"), ...startSettings };
@@ -104,6 +128,7 @@ export class Store {
   }
 
   close(): void {
+    this.#flushHuaweiLive();
     this.#db.close();
   }
 
@@ -225,23 +250,40 @@ export class Store {
     return row === undefined ? undefined : JSON.parse(row.data);
   }
   /**
-   * The API object's JSON when stored, so the 201 reply is not serialised a second time; undefined when
-   * (project, domain, app) is taken.
+   * Stores a new config; resolves to the API object's JSON once the row is committed (so the 201 reply is not
+   * serialised a second time), or undefined when (project, domain, app) is taken.
+   *
+   * Group commit: the inserts that arrive in one turn of the event loop are written in one transaction, in arrival
+   * order, at the end of that turn (`setImmediate`), and each promise settles only after that transaction has
+   * committed. A reply never goes out for a row that is not written; with `--data` a busy mock commits once per
+   * turn instead of once per request. If the transaction fails, nothing of it is stored and every insert of it is
+   * rejected (the callers answer 500).
    */
-  insertHuaweiLive(row: HuaweiLiveConfigRow, api: HuaweiLiveRecordCallbackConfig): string | undefined {
-    this.#hlListCache.clear();
+  insertHuaweiLive(row: HuaweiLiveConfigRow, api: HuaweiLiveRecordCallbackConfig): Promise<string | undefined> {
     const apiJson = JSON.stringify(api);
-    const r = this.#stmt.hlInsert.run(
-      row.id,
-      row.project_id,
-      row.publish_domain,
-      row.app,
-      row.create_time,
-      rowJson(apiJson, row),
-      apiJson,
-    );
-    return r.changes === 1 ? apiJson : undefined;
+    return new Promise((resolve, reject) => {
+      if (this.#hlPending.push({ row, apiJson, resolve, reject }) === 1) setImmediate(() => this.#flushHuaweiLive());
+    });
   }
+
+  #flushHuaweiLive(): void {
+    const batch = this.#hlPending.splice(0);
+    if (batch.length === 0) return;
+    let stored: boolean[];
+    try {
+      stored = this.#hlInsertMany(batch);
+    } catch (err) {
+      for (const p of batch) p.reject(err);
+      return;
+    } finally {
+      this.#hlListCache.clear();
+    }
+    for (let i = 0; i < batch.length; i++) {
+      const p = batch[i] as PendingInsert;
+      p.resolve(stored[i] ? p.apiJson : undefined);
+    }
+  }
+
   /** False when the new app collides with another config of the domain. */
   updateHuaweiLive(row: HuaweiLiveConfigRow, api: HuaweiLiveRecordCallbackConfig): boolean {
     this.#hlListCache.clear();
