@@ -63,13 +63,19 @@ export async function reconcile(ctx: CliContext, scope: Scope): Promise<Reconcil
   ).filter((d) => scope.since === undefined || Date.parse(d.created_at) >= scope.since.getTime());
   // A config without URL sends nothing (D14): nothing is owed for it.
   const owed = deliveries.filter((d) => d.status !== "skipped");
-  const expected = new Map<string, MockAdminDelivery[]>();
+  // Deliveries by identity. Two genuine events can share a body (a SparkRTC job's file starts carry only job-level
+  // fields), so each identity owes as many stored events as it has deliveries that are not a `duplicate_of` copy.
+  const sent = new Map<string, { deliveries: MockAdminDelivery[]; events: number }>();
   for (const d of owed) {
     const id = eventIdentity(d.vendor, parseBody(d));
-    expected.set(id, [...(expected.get(id) ?? []), d]);
+    const entry = sent.get(id) ?? { deliveries: [], events: 0 };
+    entry.deliveries.push(d);
+    if (d.duplicate_of === undefined) entry.events += 1;
+    sent.set(id, entry);
   }
+  const expectedEvents = [...sent.values()].reduce((n, e) => n + e.events, 0);
 
-  if (expected.size === 0) return { expected: 0, stored: 0, missing: [], duplicated: [], pending: 0 };
+  if (sent.size === 0) return { expected: 0, stored: 0, missing: [], duplicated: [], pending: 0 };
   // Only events received since the first delivery (with slack for clock skew between the two hosts) can match:
   // this bounds the per-event body fetches on a long-lived receiver.
   const firstSent = Math.min(...owed.map((d) => Date.parse(d.created_at)));
@@ -85,24 +91,28 @@ export async function reconcile(ctx: CliContext, scope: Scope): Promise<Reconcil
   });
 
   const missing: Gap[] = [];
-  for (const [identity, ds] of expected) {
-    if (stored.has(identity)) continue;
+  const duplicated: Reconciliation["duplicated"] = [];
+  let storedEvents = 0;
+  for (const [identity, { deliveries: ds, events: owedEvents }] of sent) {
+    const eventIds = stored.get(identity) ?? [];
+    storedEvents += Math.min(eventIds.length, owedEvents);
+    if (eventIds.length > owedEvents) duplicated.push({ identity, eventIds });
     const first = ds[0] as MockAdminDelivery;
-    missing.push({
-      identity,
-      vendor: first.vendor,
-      eventType: first.event_type,
-      stream: first.stream,
-      deliveryIds: ds.map((d) => d.id),
-      statuses: ds.map((d) => d.status),
-    });
+    // One gap per event still owed; each names the deliveries that carried this body.
+    for (let k = eventIds.length; k < owedEvents; k++) {
+      missing.push({
+        identity,
+        vendor: first.vendor,
+        eventType: first.event_type,
+        stream: first.stream,
+        deliveryIds: ds.map((d) => d.id),
+        statuses: ds.map((d) => d.status),
+      });
+    }
   }
-  const duplicated = [...stored]
-    .filter(([identity, ids]) => ids.length > 1 && expected.has(identity))
-    .map(([identity, eventIds]) => ({ identity, eventIds }));
   return {
-    expected: expected.size,
-    stored: [...expected.keys()].filter((k) => stored.has(k)).length,
+    expected: expectedEvents,
+    stored: storedEvents,
     missing,
     duplicated,
     pending: owed.filter((d) => d.status === "pending").length,
@@ -140,8 +150,14 @@ export const reconcileCommand: CommandRun = async ({ opts }, ctx) => {
   let report = await reconcile(ctx, scope);
   const redelivered: string[] = [];
   for (let round = 0; opts.redeliver === true && report.missing.length > 0 && round < rounds; round++) {
-    // One delivery per missing event is enough: the receiver stores each event once.
-    const ids = report.missing.map((g) => g.deliveryIds[0] as string);
+    // One delivery per missing event is enough: the receiver stores each event once. Gaps that share a body get
+    // different deliveries of it, so each owed event is sent again.
+    const used = new Map<string, number>();
+    const ids = report.missing.map((g) => {
+      const k = used.get(g.identity) ?? 0;
+      used.set(g.identity, k + 1);
+      return g.deliveryIds[k % g.deliveryIds.length] as string;
+    });
     out.note(`redelivering ${ids.length} missing event${ids.length === 1 ? "" : "s"} (round ${round + 1})`);
     await redeliver(ctx, scope.mockUrl, ids);
     redelivered.push(...ids);
