@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import { connect } from "node:net";
 import { getRequestListener } from "@hono/node-server";
 import { HuaweiLiveRecordCallbackConfig } from "@livehook/core";
+import fc from "fast-check";
 import { afterEach, describe, expect, test } from "vitest";
 import { HUAWEI_REQUEST_ID, testMock } from "../test/harness.js";
 import { MAX_BODY_BYTES } from "./context.js";
@@ -186,5 +187,47 @@ describe("node:http fast path", () => {
     });
     expect(res.status).toBe(201);
     expect(m.store.listHuaweiLiveJson(PROJECT, {}, 0, 10)).toContain('"total":1');
+  });
+
+  test("property: random bodies and list queries get the same answers on both paths", async () => {
+    const hono = testMock();
+    const { base } = await served();
+    const field = fc.oneof(
+      fc.constantFrom("publish_domain", "app", "notify_callback_url", "notify_event_subscription", "sign_type", "key"),
+      fc.string({ maxLength: 6 }),
+    );
+    const value = fc.oneof(
+      fc.string({ maxLength: 20 }),
+      fc.constantFrom("publish.example.com", "*", "https://x.example.com/cb", "HMACSHA256", "MD5", KEY),
+      fc.array(fc.constantFrom("RECORD_FILE_COMPLETE", "RECORD_NEW_FILE_START", "RECORD_START", "X")),
+      fc.integer(),
+      fc.constant(null),
+    );
+    const createBody = fc.oneof(
+      fc.dictionary(field, value, { maxKeys: 7 }).map((o) => JSON.stringify(o)),
+      fc.record({ app: fc.string({ maxLength: 8 }) }).map((o) => body(o)),
+      fc.string({ maxLength: 40 }),
+    );
+    const query = fc
+      .array(fc.tuple(fc.constantFrom("offset", "limit", "app", "publish_domain", "x"), fc.string({ maxLength: 6 })), {
+        maxLength: 4,
+      })
+      .map((pairs) => new URLSearchParams(pairs).toString());
+    const shot = fc.oneof(
+      fc.record({ method: fc.constant("POST"), body: createBody, type: fc.constantFrom("application/json", "text/x") }),
+      fc.record({ method: fc.constant("GET"), query }),
+    );
+    await fc.assert(
+      fc.asyncProperty(shot, async (s) => {
+        const path = "query" in s && s.query !== "" ? `${BASE}?${s.query}` : BASE;
+        const init: RequestInit =
+          "body" in s ? { method: "POST", body: s.body, headers: { "content-type": s.type } } : { method: "GET" };
+        const expected = await hono.app.request(path, init);
+        const got = await fetch(`${base}${path}`, init);
+        expect(got.status).toBe(expected.status);
+        expect(await got.text()).toBe(await expected.text());
+      }),
+      { numRuns: 150 },
+    );
   });
 });
