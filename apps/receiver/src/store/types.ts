@@ -57,21 +57,24 @@ export type NewRejection = {
 
 export type ForwardState = "pending" | "delivered" | "dead";
 
-export type EventSummary = {
+/** What the API lists: the event's own columns, without its body and keys, plus what the store learned since. */
+export type EventSummary = Pick<
+  NewEvent,
+  | "vendor"
+  | "receivedAt"
+  | "eventType"
+  | "domain"
+  | "app"
+  | "stream"
+  | "sessionKey"
+  | "fileKey"
+  | "eventTime"
+  | "bodyAuthenticated"
+  | "keyIndex"
+  | "valid"
+  | "unknownFields"
+> & {
   id: number;
-  vendor: Vendor;
-  receivedAt: number;
-  eventType: string | null;
-  domain: string | null;
-  app: string | null;
-  stream: string | null;
-  sessionKey: string | null;
-  fileKey: string | null;
-  eventTime: number | null;
-  bodyAuthenticated: boolean;
-  keyIndex: number;
-  valid: boolean;
-  unknownFields: string[];
   duplicates: number;
   forwardState: ForwardState | null;
 };
