@@ -6,7 +6,7 @@
 import { Kysely, Migrator, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import { migrationProvider } from "./migrations.js";
-import * as queries from "./queries.js";
+import { kyselyQueries } from "./queries.js";
 import type { Database } from "./schema.js";
 import { type EventStore, type NewEvent, sequencedKeys, type WriteOutcome } from "./types.js";
 
@@ -241,13 +241,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Eve
         }
       });
     },
-    listEvents: (q) => queries.listEvents(db, q),
-    getEvent: (id) => queries.getEvent(db, id),
-    listRejections: (q) => queries.listRejections(db, q),
-    countEvents: () => queries.countEvents(db),
-    listDeadLetters: (limit) => queries.listDeadLetters(db, limit),
-    dueForwards: (now, limit) => queries.dueForwards(db, now, limit),
-    markForward: (id, now, result) => queries.markForward(db, id, now, result),
+    ...kyselyQueries(db),
     ping: async () => {
       await sql`SELECT 1`.execute(db);
     },

@@ -7,6 +7,7 @@ import type { Database, EventsTable, RejectionsTable } from "./schema.js";
 import type {
   DeadLetter,
   EventQuery,
+  EventStore,
   EventSummary,
   ForwardState,
   ForwardTask,
@@ -210,4 +211,22 @@ export async function markForward(
         .execute();
     }
   });
+}
+
+/** The reads and forwarding updates both dialects run through the same Kysely queries. */
+export function kyselyQueries(
+  db: Kysely<Database>,
+): Pick<
+  EventStore,
+  "listEvents" | "getEvent" | "listRejections" | "countEvents" | "listDeadLetters" | "dueForwards" | "markForward"
+> {
+  return {
+    listEvents: (q) => listEvents(db, q),
+    getEvent: (id) => getEvent(db, id),
+    listRejections: (q) => listRejections(db, q),
+    countEvents: () => countEvents(db),
+    listDeadLetters: (limit) => listDeadLetters(db, limit),
+    dueForwards: (now, limit) => dueForwards(db, now, limit),
+    markForward: (id, now, result) => markForward(db, id, now, result),
+  };
 }

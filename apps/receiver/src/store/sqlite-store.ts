@@ -13,7 +13,7 @@ import { Worker } from "node:worker_threads";
 import BetterSqlite3 from "better-sqlite3";
 import { Kysely, Migrator, SqliteDialect } from "kysely";
 import { migrationProvider } from "./migrations.js";
-import * as queries from "./queries.js";
+import { kyselyQueries } from "./queries.js";
 import type { Database } from "./schema.js";
 import type { WorkerCommand, WorkerData, WorkerReply } from "./sqlite-worker.js";
 import { createSqliteWriter, openSqliteConnection } from "./sqlite-writer.js";
@@ -138,13 +138,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<EventSt
     writeBatch: (events) => writer.writeAll(events),
     recordRejections: (rejections, keepPerVendor) =>
       rejections.length === 0 ? Promise.resolve() : writer.rejectAll(rejections, keepPerVendor),
-    listEvents: (q) => queries.listEvents(db, q),
-    getEvent: (id) => queries.getEvent(db, id),
-    listRejections: (q) => queries.listRejections(db, q),
-    countEvents: () => queries.countEvents(db),
-    listDeadLetters: (limit) => queries.listDeadLetters(db, limit),
-    dueForwards: (now, limit) => queries.dueForwards(db, now, limit),
-    markForward: (id, now, result) => queries.markForward(db, id, now, result),
+    ...kyselyQueries(db),
     ping: async () => {
       sqlite.prepare("SELECT 1").get();
     },
