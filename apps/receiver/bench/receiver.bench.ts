@@ -31,8 +31,15 @@ const { values } = parseArgs({
     generator: { type: "string" },
     /** Distinct signed bodies for the measured phase (the warm-up gets its own, a fifth as many). */
     pool: { type: "string", default: "300000" },
-    /** Profile the default receiver (SQLite FULL) with node --cpu-prof; .cpuprofile files go to this directory. */
+    /** Profile every receiver with node --cpu-prof; .cpuprofile files go to DIR/<variant>/. */
     "cpu-prof": { type: "string" },
+    /**
+     * Give every body the same start and end time (the worst case for the time-ordered key index: the keys of
+     * one commit then land at random places). By default file i ends at run start + i/1000 s.
+     */
+    "constant-times": { type: "boolean", default: false },
+    /** Comma-separated subset of: bare, full-inline, normal-inline, full-worker, normal-worker, postgres. */
+    only: { type: "string" },
     write: { type: "string" },
   },
 });
@@ -77,7 +84,11 @@ const run = randomBytes(4).toString("hex");
  * stay valid for the whole run: `auth_timestamp` is the expiry, set 300 s ahead as the mock does (D6), and the
  * receiver allows 300 s of grace after it. Every server gets a fresh database, so the same bodies serve all.
  */
+const RUN_START = Math.floor(Date.now() / 1000);
+const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace(".000Z", "Z");
 function signedBody(i: number, expiry: number): string {
+  // As delivered, a file's end time is about when its completion is sent: 1000 files end per second here.
+  const end = values["constant-times"] ? Date.parse("2026-03-01T00:02:00Z") / 1000 : RUN_START + Math.floor(i / 1000);
   return signHuaweiLiveCallbackBody(
     {
       project_id: "70b76xxxxxx34253880af501cdxxxxxx",
@@ -91,8 +102,8 @@ function signedBody(i: number, expiry: number): string {
       download_url: `https://obs.example.com/live/mystream-${i}.m3u8`,
       file_size: 3957964,
       record_duration: 120,
-      start_time: "2026-03-01T00:00:00Z",
-      end_time: "2026-03-01T00:02:00Z",
+      start_time: iso(end - 120),
+      end_time: iso(end),
     },
     KEY,
     "HMACSHA256",
@@ -186,6 +197,11 @@ async function stop(child: ChildProcess) {
   await exited;
 }
 
+const only = values.only?.split(",").map((v) => v.trim());
+const selected = (id: string) => only === undefined || only.includes(id);
+const profileArgs = (id: string): string[] =>
+  values["cpu-prof"] === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${join(values["cpu-prof"], id)}`];
+
 const rows: Row[] = [];
 const dir = mkdtempSync(join(tmpdir(), "livehook-bench-"));
 const files: Files = { warm: join(dir, "warm.bodies"), main: join(dir, "main.bodies") };
@@ -200,14 +216,16 @@ try {
   await stop(bare.child);
 
   const sqliteVariants = [
-    ["FULL", "inline"],
-    ["NORMAL", "inline"],
     ["FULL", "worker"],
+    ["FULL", "inline"],
+    ["NORMAL", "worker"],
+    ["NORMAL", "inline"],
   ] as const;
   for (const [sync, writer] of sqliteVariants) {
-    const profile = values["cpu-prof"] !== undefined && sync === "FULL" && writer === "inline";
+    const id = `${sync.toLowerCase()}-${writer}`;
+    if (!selected(id)) continue;
     const r = await spawnReceiver(
-      ["--data", join(dir, `${sync}-${writer}.db`)],
+      ["--data", join(dir, `${id}.db`)],
       {
         LIVEHOOK_HUAWEI_LIVE_KEYS: KEY,
         LIVEHOOK_SQLITE_SYNCHRONOUS: sync,
@@ -215,27 +233,37 @@ try {
         LIVEHOOK_LOG_LEVEL: "warn",
       },
       30_000,
-      profile ? ["--cpu-prof", `--cpu-prof-dir=${values["cpu-prof"]}`] : [],
+      profileArgs(id),
     );
-    rows.push(await measure(`receiver, SQLite WAL, synchronous=${sync}, ${writer} writer`, r.url, files));
+    const isDefault = sync === "FULL" && writer === "worker";
+    rows.push(
+      await measure(
+        `receiver, SQLite WAL, synchronous=${sync}, ${writer} writer${isDefault ? " (default)" : ""}`,
+        r.url,
+        files,
+      ),
+    );
     await stop(r.child);
   }
 
-  const schema = `livehook_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: DATABASE_URL });
-  await admin.connect();
-  await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE; CREATE SCHEMA "${schema}"`);
-  const pgUrl = new URL(DATABASE_URL);
-  pgUrl.searchParams.set("options", `-c search_path=${schema}`);
-  const r = await spawnReceiver([], {
-    LIVEHOOK_HUAWEI_LIVE_KEYS: KEY,
-    DATABASE_URL: pgUrl.toString(),
-    LIVEHOOK_LOG_LEVEL: "warn",
-  });
-  rows.push(await measure("receiver, PostgreSQL (local, default fsync)", r.url, files));
-  await stop(r.child);
-  await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await admin.end();
+  if (selected("postgres")) {
+    const schema = `livehook_bench_${process.pid}`;
+    const admin = new pg.Client({ connectionString: DATABASE_URL });
+    await admin.connect();
+    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE; CREATE SCHEMA "${schema}"`);
+    const pgUrl = new URL(DATABASE_URL);
+    pgUrl.searchParams.set("options", `-c search_path=${schema}`);
+    const r = await spawnReceiver(
+      [],
+      { LIVEHOOK_HUAWEI_LIVE_KEYS: KEY, DATABASE_URL: pgUrl.toString(), LIVEHOOK_LOG_LEVEL: "warn" },
+      30_000,
+      profileArgs("postgres"),
+    );
+    rows.push(await measure("receiver, PostgreSQL (local, default fsync)", r.url, files));
+    await stop(r.child);
+    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await admin.end();
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

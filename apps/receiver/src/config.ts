@@ -235,7 +235,7 @@ export function loadConfig(sources: ConfigSources): Config {
     forward,
     forwardRetryMs: env.LIVEHOOK_FORWARD_RETRY_MS ?? file.forwardRetryMs ?? [...DEFAULTS.forwardRetryMs],
     sqliteSynchronous: env.LIVEHOOK_SQLITE_SYNCHRONOUS ?? file.sqliteSynchronous ?? "FULL",
-    sqliteWriter: env.LIVEHOOK_SQLITE_WRITER ?? file.sqliteWriter ?? "inline",
+    sqliteWriter: env.LIVEHOOK_SQLITE_WRITER ?? file.sqliteWriter ?? "worker",
     logLevel: env.LIVEHOOK_LOG_LEVEL ?? file.logLevel ?? "info",
   };
 }

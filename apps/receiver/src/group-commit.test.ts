@@ -137,3 +137,36 @@ test("rejections waiting for a slow store are capped; the excess is reported, ne
   await committer.drain();
   expect((await base.listRejections({ limit: 5000 })).length).toBe(MAX_QUEUED_REJECTIONS + 1);
 });
+
+test("a store with a pipeline depth gets that many batches at once, and they settle in order", async () => {
+  const base = await openSqliteStore({ file: ":memory:", synchronous: "NORMAL" });
+  let outstanding = 0;
+  let most = 0;
+  const releases: (() => void)[] = [];
+  const pipelined: EventStore = {
+    ...base,
+    pipelineDepth: 3,
+    writeBatch: async (events) => {
+      outstanding++;
+      most = Math.max(most, outstanding);
+      await new Promise<void>((r) => releases.push(r));
+      outstanding--;
+      return base.writeBatch(events);
+    },
+  };
+  const committer = new GroupCommitter(pipelined, { maxBatch: 2 });
+  const settled: number[] = [];
+  const all = Array.from({ length: 10 }, (_, i) => committer.submit(newEvent()).then(() => settled.push(i)));
+  for (let turn = 0; turn < 5; turn++) await new Promise((r) => setImmediate(r));
+  expect(outstanding).toBe(3);
+  const drained = committer.drain();
+  while (settled.length < 10) {
+    releases.shift()?.();
+    await new Promise((r) => setImmediate(r));
+  }
+  await Promise.all(all);
+  await drained;
+  expect(most).toBe(3);
+  expect(settled).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  expect(await base.countEvents()).toBe(10);
+});

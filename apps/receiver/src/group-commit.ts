@@ -3,7 +3,9 @@
  * submitter's promise settles only after that transaction committed (or failed). One commit (and one fsync with
  * synchronous=FULL) is then shared by all the requests that were ready together, which is what makes durable
  * acknowledgement cheap under load. While a batch is being written (PostgreSQL is asynchronous), new events wait
- * for the next batch, so batches grow with load instead of transactions piling up.
+ * for the next batch, so batches grow with load instead of transactions piling up. A store with a
+ * `pipelineDepth` above 1 (the SQLite writer thread) takes that many batches at once: it queues them and commits
+ * all that are queued in one transaction, so the event loop never waits for a commit to hand over the next batch.
  */
 import type { EventStore, NewEvent, NewRejection, WriteOutcome } from "./store/types.js";
 
@@ -36,17 +38,20 @@ export class GroupCommitter {
   private queue: Pending[] = [];
   private rejections: NewRejection[] = [];
   private scheduled = false;
-  private writing: Promise<void> | undefined;
+  private readonly writing = new Set<Promise<void>>();
+  private readonly depth: number;
 
   constructor(
     private readonly store: EventStore,
     private readonly hooks: GroupCommitHooks = {},
-  ) {}
+  ) {
+    this.depth = Math.max(1, store.pipelineDepth ?? 1);
+  }
 
   submit(event: NewEvent): Promise<WriteOutcome> {
     return new Promise((resolve, reject) => {
       this.queue.push({ event, resolve, reject });
-      if (this.queue.length >= (this.hooks.maxBatch ?? Number.POSITIVE_INFINITY) && this.writing === undefined) {
+      if (this.queue.length >= (this.hooks.maxBatch ?? Number.POSITIVE_INFINITY) && this.writing.size < this.depth) {
         void this.flush();
       } else this.schedule();
     });
@@ -64,18 +69,20 @@ export class GroupCommitter {
 
   /** Resolves once everything submitted so far has been written. */
   async drain(): Promise<void> {
-    while (this.writing !== undefined || this.queue.length > 0 || this.rejections.length > 0) {
-      if (this.writing === undefined) await this.flush();
-      else await this.writing;
+    while (this.writing.size > 0 || this.queue.length > 0 || this.rejections.length > 0) {
+      const waiting = this.queue.length > 0 || this.rejections.length > 0;
+      if (waiting && this.writing.size < this.depth) await this.flush();
+      else await Promise.race(this.writing);
     }
   }
 
   private schedule(): void {
-    if (this.scheduled || this.writing !== undefined) return;
+    if (this.scheduled || this.writing.size >= this.depth) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      void this.flush();
+      // A full batch may have been flushed since; a write that settles schedules the rest.
+      if (this.writing.size < this.depth) void this.flush();
     });
   }
 
@@ -84,11 +91,11 @@ export class GroupCommitter {
     const batch = this.queue.splice(0, MAX_TRANSACTION_EVENTS);
     const rejections = this.rejections.splice(0, MAX_TRANSACTION_EVENTS);
     if (batch.length === 0 && rejections.length === 0) return Promise.resolve();
-    const run = this.write(batch, rejections).finally(() => {
-      this.writing = undefined;
+    const run: Promise<void> = this.write(batch, rejections).finally(() => {
+      this.writing.delete(run);
       if (this.queue.length > 0 || this.rejections.length > 0) this.schedule();
     });
-    this.writing = run;
+    this.writing.add(run);
     return run;
   }
 

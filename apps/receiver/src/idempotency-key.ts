@@ -7,42 +7,84 @@
  * are byte-identical) claim one key per slice of a quarter window, for the slice of arrival and the next
  * four. Two arrivals less than one window apart always share a key; 1.25 windows or more apart never do.
  */
-import { createHash } from "node:crypto";
+import * as crypto from "node:crypto";
+import { keyTimePrefix } from "./hooks/key-time.js";
 import type { Vendor } from "./vendors.js";
 
 /** Slices per window: the grey zone between "always a duplicate" and "always new" is 1/WINDOW_SLICES of a window. */
 export const WINDOW_SLICES = 4;
 
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (typeof value === "object" && value !== null) {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value).sort()) out[k] = canonical((value as Record<string, unknown>)[k]);
-    return out;
+// crypto.hash (one call, no Hash object) arrived in Node 20.12; engines allows any Node 20.
+const sha256Hex: (text: string) => string =
+  typeof crypto.hash === "function"
+    ? (text) => crypto.hash("sha256", text, "hex")
+    : (text) => crypto.createHash("sha256").update(text).digest("hex");
+
+const ARRAY_INDEX = /^(?:0|[1-9]\d{0,9})$/;
+const isArrayIndex = (key: string) => ARRAY_INDEX.test(key) && Number(key) < 4294967295;
+
+/**
+ * The key order of the canonical form. It is the order `JSON.stringify` gives an object whose keys were inserted
+ * sorted: JavaScript lists array-index keys ("0", "7", "12") first, in numeric order, whatever the insertion
+ * order, then the others as inserted. Keys stored by earlier versions were computed that way, so this keeps them.
+ */
+function canonicalKeys(value: object): string[] {
+  const keys = Object.keys(value);
+  let indices = 0;
+  while (indices < keys.length && isArrayIndex(keys[indices] as string)) indices++;
+  if (indices === 0) return keys.sort();
+  return [...keys.slice(0, indices), ...keys.slice(indices).sort()];
+}
+
+/** Strings JSON.stringify would only wrap in quotes: no quote, backslash, control character or surrogate. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what JSON escapes.
+const PLAIN_STRING = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
+/** Vendors repeat the same few field names; their JSON text is kept (bounded, names come from senders). */
+const keyTexts = new Map<string, string>();
+function quotedKey(key: string): string {
+  let text = keyTexts.get(key);
+  if (text === undefined) {
+    text = JSON.stringify(key);
+    if (keyTexts.size < 1024) keyTexts.set(key, text);
   }
-  return value;
+  return text;
+}
+
+/**
+ * JSON text of a parsed JSON value with object keys sorted at every depth, leaving out `omit` at the top level.
+ * Written straight to a string: copying the body into sorted objects first cost more than hashing it.
+ */
+export function canonicalJson(value: unknown, omit: readonly string[] = []): string {
+  if (typeof value === "string") return PLAIN_STRING.test(value) ? `"${value}"` : JSON.stringify(value);
+  if (typeof value !== "object" || value === null) return JSON.stringify(value) ?? "null";
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v)).join(",")}]`;
+  let out = "";
+  for (const k of canonicalKeys(value)) {
+    if (omit.length > 0 && omit.includes(k)) continue;
+    out += `${out === "" ? "" : ","}${quotedKey(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`;
+  }
+  return `{${out}}`;
 }
 
 export function eventDigest(body: unknown, authFields: readonly string[]): string {
-  let event = body;
-  if (authFields.length > 0 && typeof body === "object" && body !== null && !Array.isArray(body)) {
-    const copy: Record<string, unknown> = { ...(body as Record<string, unknown>) };
-    for (const f of authFields) delete copy[f];
-    event = copy;
-  }
-  return createHash("sha256")
-    .update(JSON.stringify(canonical(event)))
-    .digest("hex");
+  return sha256Hex(canonicalJson(body, authFields));
 }
 
+/**
+ * The keys an event claims. An event with identity claims one: `<vendor>:<digest>`, or, when its body has a key
+ * time (hooks/key-time.ts), `<vendor>:t<time>:<digest>`, so keys are stored in time order. Identity-less bodies
+ * claim one key per window slice (see the top of this file).
+ */
 export function idempotencyKeys(
   vendor: Vendor,
   digest: string,
   identityless: boolean,
   receivedAtMs: number,
   windowSeconds: number,
+  keyTimeSeconds: number | null = null,
 ): string[] {
-  if (!identityless) return [`${vendor}:${digest}`];
+  if (!identityless)
+    return [keyTimeSeconds === null ? `${vendor}:${digest}` : `${vendor}:${keyTimePrefix(keyTimeSeconds)}:${digest}`];
   const sliceMs = (windowSeconds * 1000) / WINDOW_SLICES;
   const slice = Math.floor(receivedAtMs / sliceMs);
   return Array.from({ length: WINDOW_SLICES + 1 }, (_, i) => `${vendor}:${digest}:w${slice + i}`);

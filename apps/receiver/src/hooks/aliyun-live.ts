@@ -4,6 +4,7 @@ import {
   AliyunLiveRecordStatusCallback,
   verifyAliyunLiveCallback,
 } from "@livehook/core";
+import { keyTime } from "./key-time.js";
 import { epochMs, field, text, type VendorHook } from "./vendor-hook.js";
 
 export type AliyunLiveHookOptions = {
@@ -41,6 +42,7 @@ export function aliyunLiveHook(opts: AliyunLiveHookOptions): VendorHook {
         sessionKey: domain && app && stream ? `${domain}/${app}/${stream}` : null,
         fileKey: null,
         eventTime: epochMs(header("ali-live-timestamp")),
+        keyTime: keyTime("aliyun-live", body),
         identityless: status,
       };
     },

@@ -1,4 +1,5 @@
 import { HuaweiLiveRecordCallback, verifyHuaweiLiveCallback } from "@livehook/core";
+import { keyTime } from "./key-time.js";
 import { epochMs, field, text, type VendorHook } from "./vendor-hook.js";
 
 export type HuaweiLiveHookOptions = {
@@ -31,6 +32,7 @@ export function huaweiLiveHook(opts: HuaweiLiveHookOptions): VendorHook {
         sessionKey: text(body, "task_id") ?? (domain && app && stream ? `${domain}/${app}/${stream}` : null),
         fileKey: text(body, "job_id"),
         eventTime: epochMs(field(body, "auth_timestamp")),
+        keyTime: keyTime("huawei-live", body),
         identityless: false,
       };
     },

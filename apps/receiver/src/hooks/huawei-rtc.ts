@@ -1,5 +1,6 @@
 import { type HuaweiRtcCallbackEventType, HuaweiRtcRecordCallback, verifyHuaweiRtcCallback } from "@livehook/core";
 import type { FileSequence } from "../store/types.js";
+import { keyTime } from "./key-time.js";
 import { epochMs, text, type VendorHook } from "./vendor-hook.js";
 
 const FILE_START: HuaweiRtcCallbackEventType = "RECORD_NEW_FILE_START";
@@ -36,6 +37,7 @@ export function huaweiRtcHook(opts: { toleranceSeconds: number }): VendorHook {
         sessionKey: job ?? (app && stream ? `${app}/${room ?? ""}/${stream}` : null),
         fileKey: null,
         eventTime: epochMs(header("x-rtc-timestamp")),
+        keyTime: keyTime("huawei-rtc", body),
         identityless: eventType === FILE_START,
         fileSequence: fileSequence(eventType, job, text(body, "record_format")),
       };

@@ -111,6 +111,7 @@ export async function processCallback(
         facts.identityless,
         receivedAt.getTime(),
         deps.config.dedupeWindowSeconds,
+        facts.keyTime,
       ),
       eventType: facts.eventType,
       domain: facts.domain,

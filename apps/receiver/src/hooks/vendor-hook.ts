@@ -25,6 +25,8 @@ export type EventFacts = {
   fileKey: string | null;
   /** The vendor's send time in ms (the signed timestamp), for out-of-order detection. */
   eventTime: number | null;
+  /** Seconds from the body's own time fields (hooks/key-time.ts); orders the idempotency keys. */
+  keyTime: number | null;
   /** True when the body carries nothing that tells a retry from a second genuine event (README "Idempotency"). */
   identityless: boolean;
   /** For file starts without a file identity and the completions that end them (README "Idempotency"). */

@@ -3,6 +3,8 @@
  * against one PostgreSQL migrate once). Only the id and byte column types differ between dialects.
  */
 import { type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider, sql } from "kysely";
+import { keyTime, keyTimePrefix } from "../hooks/key-time.js";
+import type { Vendor } from "../vendors.js";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -89,11 +91,63 @@ const sequencesAndRejectionBound: Migration = {
   },
 };
 
+const utf8 = new TextDecoder();
+const UNTIMED_KEY = /^([a-z-]+):([0-9a-f]{64})$/;
+
+/**
+ * Time-ordered idempotency keys (README "Idempotency"): the key of an event whose body has a key time becomes
+ * `<vendor>:t<time>:<digest>`. Keys stored before are rewritten here, so a retry of an older event still finds
+ * its key. SQLite: `event_keys` also becomes a WITHOUT ROWID table. As a rowid table with a TEXT primary key it
+ * was two B-trees (the rows and the key's automatic index), so every claim dirtied a page in each; now the key is
+ * the table. The writer knows each event's id before it claims (one writer, ids handed out in its transaction),
+ * so claims carry their id and `event_id` is never NULL. PostgreSQL keeps its heap table.
+ */
+function timeOrderedKeys(dialect: Dialect): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      if (dialect === "sqlite") {
+        await sql`CREATE TABLE event_keys_new (key text PRIMARY KEY NOT NULL, event_id bigint NOT NULL) WITHOUT ROWID`.execute(
+          db,
+        );
+        // A claim without its event cannot outlive its transaction, but an older file may hold one.
+        await sql`INSERT INTO event_keys_new (key, event_id) SELECT key, event_id FROM event_keys WHERE event_id IS NOT NULL`.execute(
+          db,
+        );
+        await sql`DROP TABLE event_keys`.execute(db);
+        await sql`ALTER TABLE event_keys_new RENAME TO event_keys`.execute(db);
+      }
+      type Row = { id: number | string; vendor: string; idem_key: string; raw_body: Uint8Array };
+      for (let after = 0; ; ) {
+        const { rows } = await sql<Row>`SELECT id, vendor, idem_key, raw_body FROM events
+          WHERE id > ${after} ORDER BY id LIMIT 1000`.execute(db);
+        if (rows.length === 0) break;
+        for (const row of rows) {
+          after = Number(row.id);
+          const untimed = UNTIMED_KEY.exec(row.idem_key);
+          if (untimed === null) continue;
+          let body: unknown;
+          try {
+            body = JSON.parse(utf8.decode(row.raw_body));
+          } catch {
+            continue;
+          }
+          const seconds = keyTime(row.vendor as Vendor, body);
+          if (seconds === null) continue;
+          const key = `${untimed[1]}:${keyTimePrefix(seconds)}:${untimed[2]}`;
+          await sql`UPDATE event_keys SET key = ${key} WHERE key = ${row.idem_key}`.execute(db);
+          await sql`UPDATE events SET idem_key = ${key} WHERE id = ${row.id}`.execute(db);
+        }
+      }
+    },
+  };
+}
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     getMigrations: async () => ({
       "0001_initial": initial(dialect),
       "0002_file_sequences": sequencesAndRejectionBound,
+      "0003_time_ordered_keys": timeOrderedKeys(dialect),
     }),
   };
 }

@@ -41,3 +41,32 @@ test("reopening a file store keeps events and migrates once", async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("the writer thread commits batches queued together as one, in order, deduplicating across them", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "livehook-sqlite-"));
+  const store = await openSqliteStore({ file: join(dir, "r.db"), synchronous: "FULL", writer: "worker" });
+  try {
+    expect(store.pipelineDepth).toBeGreaterThan(1);
+    // Handed over without waiting, as the group committer does: the thread finds them queued together.
+    const results = await Promise.all([
+      store.writeBatch([newEvent({ idemKeys: ["a"] }), newEvent({ idemKeys: ["b"] })]),
+      store.writeBatch([newEvent({ idemKeys: ["b"] }), newEvent({ idemKeys: ["c"] })]),
+      store.writeBatch([newEvent({ idemKeys: ["a"] })]),
+    ]);
+    expect(results).toEqual([
+      [
+        { status: "stored", id: 1 },
+        { status: "stored", id: 2 },
+      ],
+      [
+        { status: "duplicate", id: 2 },
+        { status: "stored", id: 3 },
+      ],
+      [{ status: "duplicate", id: 1 }],
+    ]);
+    expect(await store.countEvents()).toBe(3);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

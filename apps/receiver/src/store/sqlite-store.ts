@@ -33,10 +33,17 @@ export type SqliteStoreOptions = {
 
 /** About 40 MB of WAL before a writer checkpoints by itself (normally the checkpointer thread keeps it small). */
 export const SAFETY_AUTOCHECKPOINT_PAGES = 10_000;
+/**
+ * Batches the event loop may hand the writer thread before the first is committed. The thread commits all that
+ * are queued in one transaction, so this bounds memory, not batch size; at 8 the event loop has not waited for
+ * the writer in any benchmark run.
+ */
+const WORKER_PIPELINE_DEPTH = 8;
 
 function inlineWriter(sqlite: BetterSqlite3.Database): Writer {
   const inline = createSqliteWriter(sqlite);
   return {
+    depth: 1,
     writeAll: async (events) => inline.writeAll(events),
     rejectAll: async (rejections, keep) => inline.rejectAll(rejections, keep),
     close: async () => {},
@@ -44,6 +51,8 @@ function inlineWriter(sqlite: BetterSqlite3.Database): Writer {
 }
 
 type Writer = {
+  /** Batches that may be outstanding at once (the worker commits them in order). */
+  depth: number;
   writeAll(events: readonly NewEvent[]): Promise<WriteOutcome[]>;
   rejectAll(rejections: readonly NewRejection[], keepPerVendor: number): Promise<void>;
   close(): Promise<void>;
@@ -117,6 +126,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<EventSt
       if (opts.writer === "worker") {
         const w = await startWorker({ role: "writer", file: opts.file, synchronous: opts.synchronous });
         writer = {
+          depth: WORKER_PIPELINE_DEPTH,
           writeAll: (events) => w.call<WriteOutcome[]>({ kind: "events", events: events as NewEvent[] }),
           rejectAll: (rejections, keepPerVendor) =>
             w.call<void>({ kind: "rejections", rejections: rejections as NewRejection[], keepPerVendor }),
@@ -135,6 +145,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<EventSt
 
   return {
     kind: "sqlite",
+    pipelineDepth: writer.depth,
     writeBatch: (events) => writer.writeAll(events),
     recordRejections: (rejections, keepPerVendor) =>
       rejections.length === 0 ? Promise.resolve() : writer.rejectAll(rejections, keepPerVendor),

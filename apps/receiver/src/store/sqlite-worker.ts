@@ -6,9 +6,9 @@
  * - checkpointer: runs a PASSIVE WAL checkpoint every few hundred milliseconds on its own connection, so the
  *   page copy and the database fsync never stall a commit.
  */
-import { parentPort, workerData } from "node:worker_threads";
+import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import BetterSqlite3 from "better-sqlite3";
-import { createSqliteWriter, openSqliteConnection } from "./sqlite-writer.js";
+import { createSqliteWriter, openSqliteConnection, type SqliteWriter } from "./sqlite-writer.js";
 import type { NewEvent, NewRejection } from "./types.js";
 
 export type WorkerCommand =
@@ -25,8 +25,11 @@ const { role, file, synchronous } = workerData as WorkerData;
 const sqlite = openSqliteConnection(BetterSqlite3, file, synchronous);
 sqlite.pragma("wal_autocheckpoint = 10000");
 const writer = role === "writer" ? createSqliteWriter(sqlite) : undefined;
-const port = parentPort;
-if (port === null) throw new Error("sqlite-worker must run as a worker thread");
+function threadPort(): MessagePort {
+  if (parentPort === null) throw new Error("sqlite-worker must run as a worker thread");
+  return parentPort;
+}
+const port = threadPort();
 const timer =
   role === "checkpointer"
     ? setInterval(() => {
@@ -38,12 +41,47 @@ const timer =
       }, CHECKPOINT_INTERVAL_MS)
     : undefined;
 
-port.on("message", (msg: WorkerRequest) => {
+/**
+ * Commits `first` together with every events message already queued behind it: one transaction (and, with
+ * synchronous=FULL, one fsync) for all the batches the main thread handed over while the last commit ran.
+ * Returns the first queued message that is not an events message, to be handled after.
+ */
+function commitQueued(first: WorkerRequest & { kind: "events" }, w: SqliteWriter): WorkerRequest | undefined {
+  const requests = [first];
+  let next: WorkerRequest | undefined;
+  for (;;) {
+    const queued = receiveMessageOnPort(port) as { message: WorkerRequest } | undefined;
+    if (queued === undefined) break;
+    if (queued.message.kind !== "events") {
+      next = queued.message;
+      break;
+    }
+    requests.push(queued.message);
+  }
+  try {
+    const outcomes = w.writeAll(requests.length === 1 ? first.events : requests.flatMap((r) => r.events));
+    let at = 0;
+    for (const r of requests) {
+      port.postMessage({ id: r.id, ok: true, result: outcomes.slice(at, at + r.events.length) } satisfies WorkerReply);
+      at += r.events.length;
+    }
+  } catch (err) {
+    for (const r of requests)
+      port.postMessage({ id: r.id, ok: false, error: (err as Error).message } satisfies WorkerReply);
+  }
+  return next;
+}
+
+function handle(msg: WorkerRequest): void {
+  if (msg.kind === "events" && writer !== undefined) {
+    const next = commitQueued(msg, writer);
+    if (next !== undefined) handle(next);
+    return;
+  }
   let reply: WorkerReply;
   try {
     if (msg.kind !== "close" && writer === undefined) throw new Error(`the ${role} thread does not write`);
-    if (msg.kind === "events") reply = { id: msg.id, ok: true, result: writer?.writeAll(msg.events) };
-    else if (msg.kind === "rejections") {
+    if (msg.kind === "rejections") {
       writer?.rejectAll(msg.rejections, msg.keepPerVendor);
       reply = { id: msg.id, ok: true };
     } else {
@@ -55,5 +93,7 @@ port.on("message", (msg: WorkerRequest) => {
     reply = { id: msg.id, ok: false, error: (err as Error).message };
   }
   port.postMessage(reply);
-});
+}
+
+port.on("message", handle);
 port.postMessage({ id: 0, ok: true });

@@ -25,17 +25,18 @@ export function openSqliteConnection(
 }
 
 export function createSqliteWriter(sqlite: BetterSqlite3.Database): SqliteWriter {
-  const claim = sqlite.prepare("INSERT INTO event_keys (key, event_id) VALUES (?, NULL) ON CONFLICT DO NOTHING");
-  const ownerOf = sqlite.prepare<[string], { event_id: number }>(
-    "SELECT event_id FROM event_keys WHERE key = ? AND event_id IS NOT NULL",
-  );
-  const bind = sqlite.prepare("UPDATE event_keys SET event_id = ? WHERE key = ? AND event_id IS NULL");
-  const unclaim = sqlite.prepare("DELETE FROM event_keys WHERE key = ? AND event_id IS NULL");
+  // Ids are handed out here, before the claims, so a claim carries its event's id (migration 0003). The writer
+  // is the only one inserting events, and the next id is read again at the start of every transaction.
+  const lastId = sqlite.prepare<[], { id: number | null }>("SELECT max(id) AS id FROM events");
+  const claim = sqlite.prepare("INSERT INTO event_keys (key, event_id) VALUES (?, ?) ON CONFLICT DO NOTHING");
+  const ownerOf = sqlite.prepare<[string], { event_id: number }>("SELECT event_id FROM event_keys WHERE key = ?");
+  const unclaim = sqlite.prepare("DELETE FROM event_keys WHERE key = ? AND event_id = ?");
   const bumpDuplicates = sqlite.prepare("UPDATE events SET duplicates = duplicates + 1 WHERE id = ?");
   const insertEvent = sqlite.prepare(
-    `INSERT INTO events (vendor, idem_key, received_at, event_type, domain, app, stream, session_key, file_key, event_time,
-       body_authenticated, key_index, valid, issues, unknown_fields, headers, raw_body, forward_state, forward_next_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO events (id, vendor, idem_key, received_at, event_type, domain, app, stream, session_key, file_key,
+       event_time, body_authenticated, key_index, valid, issues, unknown_fields, headers, raw_body, forward_state,
+       forward_next_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const completesOf = sqlite.prepare<[string], { completes: number }>(
     "SELECT completes FROM file_sequences WHERE scope = ?",
@@ -52,40 +53,42 @@ export function createSqliteWriter(sqlite: BetterSqlite3.Database): SqliteWriter
     "INSERT INTO rejections (vendor, received_at, reason, status, headers, raw_body) VALUES (?, ?, ?, ?, ?, ?)",
   );
 
-  function writeOne(e: NewEvent): WriteOutcome {
+  function writeOne(e: NewEvent, id: number): WriteOutcome {
     // One writer and one transaction: the count read here cannot change before this batch commits.
     const seq = e.fileSequence;
     const keys =
       seq?.role === "start" ? sequencedKeys(e.idemKeys, completesOf.get(seq.scope)?.completes ?? 0) : e.idemKeys;
-    const claimed = keys.map((k) => claim.run(k).changes === 1);
+    const claimed = keys.map((k) => claim.run(k, id).changes === 1);
     if (claimed.every(Boolean)) {
-      const id = Number(
-        insertEvent.run(
-          e.vendor,
-          keys[0],
-          e.receivedAt,
-          e.eventType,
-          e.domain,
-          e.app,
-          e.stream,
-          e.sessionKey,
-          e.fileKey,
-          e.eventTime,
-          e.bodyAuthenticated ? 1 : 0,
-          e.keyIndex,
-          e.valid ? 1 : 0,
-          JSON.stringify(e.issues),
-          JSON.stringify(e.unknownFields),
-          JSON.stringify(e.headers),
-          Buffer.from(e.rawBody.buffer, e.rawBody.byteOffset, e.rawBody.byteLength),
-          e.forward ? "pending" : null,
-          e.forward ? e.receivedAt : null,
-        ).lastInsertRowid,
+      insertEvent.run(
+        id,
+        e.vendor,
+        keys[0],
+        e.receivedAt,
+        e.eventType,
+        e.domain,
+        e.app,
+        e.stream,
+        e.sessionKey,
+        e.fileKey,
+        e.eventTime,
+        e.bodyAuthenticated ? 1 : 0,
+        e.keyIndex,
+        e.valid ? 1 : 0,
+        JSON.stringify(e.issues),
+        JSON.stringify(e.unknownFields),
+        JSON.stringify(e.headers),
+        Buffer.from(e.rawBody.buffer, e.rawBody.byteOffset, e.rawBody.byteLength),
+        e.forward ? "pending" : null,
+        e.forward ? e.receivedAt : null,
       );
-      for (const k of keys) bind.run(id, k);
       if (seq?.role === "complete") countComplete.run(seq.scope);
       return { status: "stored", id };
     }
+    // A duplicate keeps no claim of its own, so the dedupe window is measured from the stored event.
+    keys.forEach((k, i) => {
+      if (claimed[i]) unclaim.run(k, id);
+    });
     let original: number | null = null;
     for (const k of keys) {
       const row = ownerOf.get(k);
@@ -94,15 +97,18 @@ export function createSqliteWriter(sqlite: BetterSqlite3.Database): SqliteWriter
         break;
       }
     }
-    // A duplicate keeps no claim of its own, so the dedupe window is measured from the stored event.
-    keys.forEach((k, i) => {
-      if (claimed[i]) unclaim.run(k);
-    });
     if (original !== null) bumpDuplicates.run(original);
     return { status: "duplicate", id: original };
   }
 
-  const writeAll = sqlite.transaction((events: readonly NewEvent[]) => events.map(writeOne));
+  const writeBatch = sqlite.transaction((events: readonly NewEvent[]) => {
+    let next = (lastId.get()?.id ?? 0) + 1;
+    return events.map((e) => {
+      const outcome = writeOne(e, next);
+      if (outcome.status === "stored") next++;
+      return outcome;
+    });
+  });
   const rejectAll = sqlite.transaction((rejections: readonly NewRejection[], keepPerVendor: number) => {
     for (const r of rejections) {
       insertRejection.run(
@@ -117,5 +123,6 @@ export function createSqliteWriter(sqlite: BetterSqlite3.Database): SqliteWriter
     for (const vendor of new Set(rejections.map((r) => r.vendor))) pruneRejections.run(vendor, vendor, keepPerVendor);
   });
 
-  return { writeAll, rejectAll };
+  // IMMEDIATE: the batch reads the last id before its first write, and must hold the write lock while it does.
+  return { writeAll: (events) => writeBatch.immediate(events), rejectAll };
 }

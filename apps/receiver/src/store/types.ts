@@ -132,6 +132,11 @@ export type ForwardTask = { id: number; vendor: Vendor; attempts: number; rawBod
 
 export interface EventStore {
   readonly kind: "sqlite" | "postgres";
+  /**
+   * How many batches may be handed to `writeBatch` before the first settles (default 1). A store says more
+   * only when it writes its batches in order, as the SQLite writer thread does.
+   */
+  readonly pipelineDepth?: number;
   /** Writes every event in one transaction; outcomes are in input order. Rejects when nothing was committed. */
   writeBatch(events: readonly NewEvent[]): Promise<WriteOutcome[]>;
   /** Inserts rejected attempts, then keeps only the newest `keepPerVendor` of each vendor in the batch. */
