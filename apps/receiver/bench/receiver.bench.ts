@@ -1,7 +1,7 @@
 /**
  * Receiver throughput and latency at 50 connections, against a bare node:http server in the same run.
  *
- *   npx tsx bench/receiver.bench.ts [--seconds 10] [--warmup 2] [--generator wrk|node] [--write FILE]
+ *   npx tsx bench/receiver.bench.ts [--seconds 10] [--rounds 1] [--only …] [--constant-times] [--generator wrk|node] [--write FILE]
  *
  * Every server runs in its own child process, on 127.0.0.1. The load comes from `wrk` (a C generator, Debian
  * package `wrk`) with bench/wrk-bodies.lua, which cycles through a file of distinct Huawei Live HMAC-SHA256 events
@@ -25,6 +25,11 @@ const KEY = "a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6";
 const { values } = parseArgs({
   options: {
     seconds: { type: "string", default: "10" },
+    /**
+     * Rounds, each measuring the bare server and then every receiver once; the table gives each server's median
+     * and the median of its per-round ratio to the bare server, so drift on a shared machine hits both sides.
+     */
+    rounds: { type: "string", default: "1" },
     warmup: { type: "string", default: "2" },
     connections: { type: "string", default: "50" },
     threads: { type: "string", default: "2" },
@@ -44,6 +49,7 @@ const { values } = parseArgs({
   },
 });
 const SECONDS = Number(values.seconds);
+const ROUNDS = Number(values.rounds);
 const WARMUP = Number(values.warmup);
 const CONNECTIONS = Number(values.connections);
 const THREADS = Number(values.threads);
@@ -114,7 +120,16 @@ const expiry = Math.floor(Date.now() / 1000) + 300;
 const warmBodies = Array.from({ length: Math.ceil(POOL / 5) }, (_, i) => signedBody(POOL + i, expiry));
 const mainBodies = Array.from({ length: POOL }, (_, i) => signedBody(i, expiry));
 
-type Row = { name: string; rps: number; p50: number; p99: number; ok: number; failed: number; load1: number };
+type Row = {
+  round: number;
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  ok: number;
+  failed: number;
+  load1: number;
+};
 
 type WrkResult = {
   requests: number;
@@ -149,6 +164,7 @@ function runWrk(url: string, seconds: number, bodiesFile: string): Promise<WrkRe
 
 type Files = { warm: string; main: string };
 
+let round = 1;
 async function measure(name: string, url: string, files: Files): Promise<Row> {
   const load1 = loadavg()[0] ?? 0;
   let row: Row;
@@ -157,7 +173,7 @@ async function measure(name: string, url: string, files: Files): Promise<Row> {
     const r = await runWrk(url, SECONDS, files.main);
     const failed = r.non2xx + r.connect + r.read + r.write + r.timeout;
     const ok = r.requests - r.non2xx;
-    row = { name, rps: ok / (r.durationUs / 1e6), p50: r.p50Us / 1000, p99: r.p99Us / 1000, ok, failed, load1 };
+    row = { round, name, rps: ok / (r.durationUs / 1e6), p50: r.p50Us / 1000, p99: r.p99Us / 1000, ok, failed, load1 };
     if (r.wrapped > 0 && !name.startsWith("bare"))
       console.log(`  (${name}: body pool exhausted, later requests were duplicates; raise --pool)`);
   } else {
@@ -176,6 +192,7 @@ async function measure(name: string, url: string, files: Files): Promise<Row> {
       request: body(mainBodies),
     });
     row = {
+      round,
       name,
       rps: r.ok / (r.elapsedMs / 1000),
       p50: percentile(r.latenciesMs, 50),
@@ -211,75 +228,88 @@ console.log(
   `load generator: ${generator === "wrk" ? `wrk, ${THREADS} threads` : "Node (test/load.ts)"}, ${CONNECTIONS} connections, ${POOL} distinct signed bodies`,
 );
 try {
-  const bare = await spawnBare();
-  rows.push(await measure("bare node:http (read body, 200)", bare.url, files));
-  await stop(bare.child);
+  for (; round <= ROUNDS; round++) {
+    if (ROUNDS > 1) console.log(`round ${round} of ${ROUNDS}`);
+    const bare = await spawnBare();
+    rows.push(await measure("bare node:http (read body, 200)", bare.url, files));
+    await stop(bare.child);
 
-  const sqliteVariants = [
-    ["FULL", "worker"],
-    ["FULL", "inline"],
-    ["NORMAL", "worker"],
-    ["NORMAL", "inline"],
-  ] as const;
-  for (const [sync, writer] of sqliteVariants) {
-    const id = `${sync.toLowerCase()}-${writer}`;
-    if (!selected(id)) continue;
-    const r = await spawnReceiver(
-      ["--data", join(dir, `${id}.db`)],
-      {
-        LIVEHOOK_HUAWEI_LIVE_KEYS: KEY,
-        LIVEHOOK_SQLITE_SYNCHRONOUS: sync,
-        LIVEHOOK_SQLITE_WRITER: writer,
-        LIVEHOOK_LOG_LEVEL: "warn",
-      },
-      30_000,
-      profileArgs(id),
-    );
-    const isDefault = sync === "FULL" && writer === "worker";
-    rows.push(
-      await measure(
-        `receiver, SQLite WAL, synchronous=${sync}, ${writer} writer${isDefault ? " (default)" : ""}`,
-        r.url,
-        files,
-      ),
-    );
-    await stop(r.child);
-  }
+    const sqliteVariants = [
+      ["FULL", "worker"],
+      ["FULL", "inline"],
+      ["NORMAL", "worker"],
+      ["NORMAL", "inline"],
+    ] as const;
+    for (const [sync, writer] of sqliteVariants) {
+      const id = `${sync.toLowerCase()}-${writer}`;
+      if (!selected(id)) continue;
+      const r = await spawnReceiver(
+        ["--data", join(dir, `${id}-${round}.db`)],
+        {
+          LIVEHOOK_HUAWEI_LIVE_KEYS: KEY,
+          LIVEHOOK_SQLITE_SYNCHRONOUS: sync,
+          LIVEHOOK_SQLITE_WRITER: writer,
+          LIVEHOOK_LOG_LEVEL: "warn",
+        },
+        30_000,
+        profileArgs(id),
+      );
+      const isDefault = sync === "FULL" && writer === "worker";
+      rows.push(
+        await measure(
+          `receiver, SQLite WAL, synchronous=${sync}, ${writer} writer${isDefault ? " (default)" : ""}`,
+          r.url,
+          files,
+        ),
+      );
+      await stop(r.child);
+    }
 
-  if (selected("postgres")) {
-    const schema = `livehook_bench_${process.pid}`;
-    const admin = new pg.Client({ connectionString: DATABASE_URL });
-    await admin.connect();
-    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE; CREATE SCHEMA "${schema}"`);
-    const pgUrl = new URL(DATABASE_URL);
-    pgUrl.searchParams.set("options", `-c search_path=${schema}`);
-    const r = await spawnReceiver(
-      [],
-      { LIVEHOOK_HUAWEI_LIVE_KEYS: KEY, DATABASE_URL: pgUrl.toString(), LIVEHOOK_LOG_LEVEL: "warn" },
-      30_000,
-      profileArgs("postgres"),
-    );
-    rows.push(await measure("receiver, PostgreSQL (local, default fsync)", r.url, files));
-    await stop(r.child);
-    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await admin.end();
+    if (selected("postgres")) {
+      const schema = `livehook_bench_${process.pid}`;
+      const admin = new pg.Client({ connectionString: DATABASE_URL });
+      await admin.connect();
+      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE; CREATE SCHEMA "${schema}"`);
+      const pgUrl = new URL(DATABASE_URL);
+      pgUrl.searchParams.set("options", `-c search_path=${schema}`);
+      const r = await spawnReceiver(
+        [],
+        { LIVEHOOK_HUAWEI_LIVE_KEYS: KEY, DATABASE_URL: pgUrl.toString(), LIVEHOOK_LOG_LEVEL: "warn" },
+        30_000,
+        profileArgs("postgres"),
+      );
+      rows.push(await measure("receiver, PostgreSQL (local, default fsync)", r.url, files));
+      await stop(r.child);
+      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await admin.end();
+    }
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
 
-const bareRps = rows[0]?.rps ?? 1;
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((x, y) => x - y);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+const bareOf = new Map(rows.filter((r) => r.name.startsWith("bare")).map((r) => [r.round, r.rps]));
+const names = [...new Set(rows.map((r) => r.name))];
 const table = [
-  "| Server | events/s | % of bare | p50 ms | p99 ms | failed | load (1 min) |",
-  "|---|---:|---:|---:|---:|---:|---:|",
-  ...rows.map(
-    (r) =>
-      `| ${r.name} | ${r.rps.toFixed(0)} | ${((r.rps / bareRps) * 100).toFixed(0)}% | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.failed} | ${r.load1.toFixed(2)} |`,
-  ),
+  `| Server | events/s | % of bare | p50 ms | p99 ms | failed | load (1 min) |${ROUNDS > 1 ? " % of bare per round |" : ""}`,
+  `|---|---:|---:|---:|---:|---:|---:|${ROUNDS > 1 ? "---|" : ""}`,
+  ...names.map((name) => {
+    const of = rows.filter((r) => r.name === name);
+    const ratios = of.map((r) => (r.rps / (bareOf.get(r.round) ?? Number.NaN)) * 100);
+    const perRound = ROUNDS > 1 ? ` ${ratios.map((x) => `${x.toFixed(0)}%`).join(", ")} |` : "";
+    return `| ${name} | ${median(of.map((r) => r.rps)).toFixed(0)} | ${median(ratios).toFixed(0)}% | ${median(of.map((r) => r.p50)).toFixed(2)} | ${median(of.map((r) => r.p99)).toFixed(2)} | ${of.reduce((n, r) => n + r.failed, 0)} | ${median(of.map((r) => r.load1)).toFixed(2)} |${perRound}`;
+  }),
 ].join("\n");
 console.log(`\n${table}\n`);
 console.log(
-  `${cpus().length} CPUs (${cpus()[0]?.model ?? "?"}), Node ${process.version}, ${generator === "wrk" ? "wrk" : "Node generator"}, ${CONNECTIONS} connections, ${SECONDS} s after ${WARMUP} s warm-up, load average at the end ${loadavg()
+  `${cpus().length} CPUs (${cpus()[0]?.model ?? "?"}), Node ${process.version}, ${generator === "wrk" ? "wrk" : "Node generator"}, ${CONNECTIONS} connections, ${ROUNDS} round(s) of ${SECONDS} s after ${WARMUP} s warm-up (medians), load average at the end ${loadavg()
     .map((l) => l.toFixed(2))
     .join(" ")}`,
 );
