@@ -7,15 +7,33 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { signHuaweiLiveCallbackBody } from "@livehook/core";
+import { huaweiRtcCallbackHeaders, signHuaweiLiveCallbackBody } from "@livehook/core";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { openSqliteStore } from "../src/store/sqlite-store.js";
-import { huaweiLiveEvent, KEYS } from "./helpers.js";
+import { huaweiLiveEvent, huaweiRtcEvent, KEYS } from "./helpers.js";
 import { type RunningReceiver, spawnReceiver } from "./spawn-receiver.js";
 
 const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const nowS = () => Math.floor(Date.now() / 1000);
+
+/** A SparkRTC delivery, signed afresh (new rand and timestamp) as each vendor attempt is. */
+async function deliverRtc(url: string, body: Record<string, unknown>) {
+  const raw = JSON.stringify(body);
+  const res = await fetch(`${url}/hooks/huawei-rtc`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      ...huaweiRtcCallbackHeaders(raw, KEYS.huaweiRtc, {
+        rand: String(randomBytes(4).readUInt32BE()),
+        timestamp: nowS(),
+      }),
+    },
+    body: raw,
+  });
+  await res.arrayBuffer();
+  return { status: res.status, duplicate: res.headers.get("x-livehook-duplicate") };
+}
 
 async function deliver(url: string, body: Record<string, unknown>) {
   const res = await fetch(`${url}/hooks/huawei-live`, {
@@ -42,6 +60,7 @@ describe("two receivers on one PostgreSQL", () => {
     const env = {
       DATABASE_URL: url.toString(),
       LIVEHOOK_HUAWEI_LIVE_KEYS: KEYS.huaweiLive,
+      LIVEHOOK_HUAWEI_RTC_KEYS: KEYS.huaweiRtc,
       LIVEHOOK_LOG_LEVEL: "warn",
     };
     // Started together, so both run the migrations at once (Kysely's migration lock serializes them).
@@ -77,6 +96,31 @@ describe("two receivers on one PostgreSQL", () => {
     // The API of either instance sees every event.
     const page = (await (await fetch(`${b.url}/api/events?limit=500`)).json()) as { events: unknown[] };
     expect(page.events).toHaveLength(events.length);
+  });
+
+  test("SparkRTC file starts without identity: retries racing on both instances store each genuine start once", async () => {
+    const [a, b] = instances as [RunningReceiver, RunningReceiver];
+    // Every file start of a job is byte-identical (vendor-spec §5.2); a completion in between makes the next one new.
+    const start = huaweiRtcEvent({ event_type: "RECORD_NEW_FILE_START", job_id: "rtc-race" });
+    const complete = huaweiRtcEvent({ event_type: "RECORD_FILE_COMPLETE", job_id: "rtc-race" });
+    const burst = () => Promise.all([a.url, b.url, a.url, b.url].map((u) => deliverRtc(u, start)));
+    const first = await burst();
+    expect(first.every((r) => r.status === 200)).toBe(true);
+    expect(first.filter((r) => r.duplicate === "0")).toHaveLength(1);
+    expect((await deliverRtc(b.url, complete)).duplicate).toBe("0");
+    const second = await burst();
+    expect(second.filter((r) => r.duplicate === "0")).toHaveLength(1);
+
+    const client = new pg.Client({ connectionString: DATABASE_URL });
+    await client.connect();
+    const { rows } = await client.query(
+      `SELECT event_type, count(*)::int AS n FROM "${schema}".events WHERE vendor = 'huawei-rtc' GROUP BY event_type ORDER BY event_type`,
+    );
+    await client.end();
+    expect(rows).toEqual([
+      { event_type: "RECORD_FILE_COMPLETE", n: 1 },
+      { event_type: "RECORD_NEW_FILE_START", n: 2 },
+    ]);
   });
 });
 
