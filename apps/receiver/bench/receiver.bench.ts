@@ -288,13 +288,8 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-const median = (xs: number[]) => {
-  const sorted = [...xs].sort((x, y) => x - y);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
+/** Nearest-rank median: the middle round for an odd count, as in the tables of BENCHMARKS.md. */
+const median = (xs: number[]) => percentile(xs, 50);
 const bareOf = new Map(rows.filter((r) => r.name.startsWith("bare")).map((r) => [r.round, r.rps]));
 const names = [...new Set(rows.map((r) => r.name))];
 const table = [

@@ -78,7 +78,7 @@ describe("canonicalJson", () => {
 
 describe("idempotencyKeys", () => {
   it("gives an event with identity one key", () => {
-    expect(idempotencyKeys("huawei-live", "d", false, 123_456, 60)).toEqual(["huawei-live:d"]);
+    expect(idempotencyKeys("huawei-live", "d", false, 123_456, 60, null)).toEqual(["huawei-live:d"]);
   });
 
   it("puts the key time first when the body has one", () => {
@@ -87,7 +87,7 @@ describe("idempotencyKeys", () => {
 
   it("gives an identity-less body the slice of arrival and the next ones", () => {
     const slice = (60 * 1000) / WINDOW_SLICES;
-    const keys = idempotencyKeys("aliyun-live", "d", true, 10 * slice + 1, 60);
+    const keys = idempotencyKeys("aliyun-live", "d", true, 10 * slice + 1, 60, null);
     expect(keys).toEqual(Array.from({ length: WINDOW_SLICES + 1 }, (_, i) => `aliyun-live:d:w${10 + i}`));
   });
 });

@@ -81,7 +81,7 @@ export function idempotencyKeys(
   identityless: boolean,
   receivedAtMs: number,
   windowSeconds: number,
-  keyTimeSeconds: number | null = null,
+  keyTimeSeconds: number | null,
 ): string[] {
   if (!identityless)
     return [keyTimeSeconds === null ? `${vendor}:${digest}` : `${vendor}:${keyTimePrefix(keyTimeSeconds)}:${digest}`];

@@ -3,7 +3,8 @@
  * against one PostgreSQL migrate once). Only the id and byte column types differ between dialects.
  */
 import { type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider, sql } from "kysely";
-import { keyTime, keyTimePrefix } from "../hooks/key-time.js";
+import { keyTime } from "../hooks/key-time.js";
+import { idempotencyKeys } from "../idempotency-key.js";
 import type { Vendor } from "../vendors.js";
 
 export type Dialect = "sqlite" | "postgres";
@@ -133,7 +134,7 @@ function timeOrderedKeys(dialect: Dialect): Migration {
           }
           const seconds = keyTime(row.vendor as Vendor, body);
           if (seconds === null) continue;
-          const key = `${untimed[1]}:${keyTimePrefix(seconds)}:${untimed[2]}`;
+          const [key] = idempotencyKeys(untimed[1] as Vendor, untimed[2] as string, false, 0, 0, seconds);
           await sql`UPDATE event_keys SET key = ${key} WHERE key = ${row.idem_key}`.execute(db);
           await sql`UPDATE events SET idem_key = ${key} WHERE id = ${row.id}`.execute(db);
         }
