@@ -49,9 +49,10 @@ export class Metrics {
       counts = LATENCY_BUCKETS.map(() => 0);
       this.buckets.set(vendor, counts);
     }
-    LATENCY_BUCKETS.forEach((le, i) => {
-      if (seconds <= le) counts[i] = (counts[i] ?? 0) + 1;
-    });
+    // Buckets are cumulative; the loop starts at the first bucket the observation falls in.
+    let i = 0;
+    while (i < LATENCY_BUCKETS.length && seconds > (LATENCY_BUCKETS[i] as number)) i++;
+    for (; i < counts.length; i++) counts[i] = (counts[i] as number) + 1;
     Metrics.bump(this.latencySum, vendor, seconds);
     Metrics.bump(this.latencyCount, vendor);
   }

@@ -47,6 +47,17 @@ function readLimited(req: IncomingMessage, limit: number): Promise<Uint8Array | 
   });
 }
 
+/** Every accepted event is answered with its hook's constant ack: its JSON text is made once. */
+const ackTexts = new WeakMap<object, string>();
+function bodyText(body: object): string {
+  let text = ackTexts.get(body);
+  if (text === undefined) {
+    text = JSON.stringify(body);
+    if (Object.isFrozen(body)) ackTexts.set(body, text);
+  }
+  return text;
+}
+
 /** Returns a handler that answers hook requests and returns false for anything else. */
 export function nodeHookHandler(deps: ReceiverDeps, hooks: ReadonlyMap<string, VendorHook>) {
   return (req: IncomingMessage, res: ServerResponse): boolean => {
@@ -61,12 +72,10 @@ export function nodeHookHandler(deps: ReceiverDeps, hooks: ReadonlyMap<string, V
       .then((raw) => processCallback(hook, deps, { raw, headers: req.headers, receivedAt, started }))
       .then(
         (reply) => {
-          const text = JSON.stringify(reply.body);
-          const headers: Record<string, string | number> = {
-            "content-type": "application/json",
-            "content-length": Buffer.byteLength(text),
-            ...reply.headers,
-          };
+          const text = bodyText(reply.body);
+          const headers: Record<string, string | number> = reply.headers;
+          headers["content-type"] = "application/json";
+          headers["content-length"] = Buffer.byteLength(text);
           if (deps.draining?.()) headers.connection = "close";
           res.writeHead(reply.status, headers);
           res.end(text);

@@ -48,6 +48,6 @@ export function aliyunLiveHook(opts: AliyunLiveHookOptions): VendorHook {
     },
     authFields: [],
     // Any 2xx is success for ApsaraVideo Live; this body also satisfies the stricter cloud-recording reply.
-    ack: { Code: 0, Msg: "Success" },
+    ack: Object.freeze({ Code: 0, Msg: "Success" }),
   };
 }

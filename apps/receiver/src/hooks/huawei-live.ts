@@ -1,4 +1,4 @@
-import { HuaweiLiveRecordCallback, verifyHuaweiLiveCallback } from "@livehook/core";
+import { HuaweiLiveRecordCallback, verifyHuaweiLiveParsedCallback } from "@livehook/core";
 import { keyTime } from "./key-time.js";
 import { epochMs, field, text, type VendorHook } from "./vendor-hook.js";
 
@@ -12,8 +12,8 @@ export type HuaweiLiveHookOptions = {
 export function huaweiLiveHook(opts: HuaweiLiveHookOptions): VendorHook {
   return {
     vendor: "huawei-live",
-    verify: ({ raw, keys, now }) =>
-      verifyHuaweiLiveCallback(raw, keys, {
+    verifyParsed: (body, { keys, now }) =>
+      verifyHuaweiLiveParsedCallback(body, keys, {
         now,
         allowedSignTypes: opts.signTypes,
         graceSeconds: opts.graceSeconds,
@@ -38,6 +38,6 @@ export function huaweiLiveHook(opts: HuaweiLiveHookOptions): VendorHook {
     },
     // The signature and its expiry change on every retry (D6); the event is everything else.
     authFields: ["auth_sign", "auth_timestamp"],
-    ack: { status: 1, result: "success" },
+    ack: Object.freeze({ status: 1, result: "success" }),
   };
 }

@@ -44,6 +44,6 @@ export function huaweiRtcHook(opts: { toleranceSeconds: number }): VendorHook {
     },
     // The signature travels in headers, so the whole body is the event.
     authFields: [],
-    ack: { status: 1, result: "success" },
+    ack: Object.freeze({ status: 1, result: "success" }),
   };
 }

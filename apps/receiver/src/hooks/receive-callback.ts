@@ -7,7 +7,7 @@
  * and the node:http fast path of main.ts (node-hooks.ts) both read the body under the size limit and hand the
  * bytes here, so both give the same answers.
  */
-import type { HeaderSource } from "@livehook/core";
+import type { CallbackVerdict, HeaderSource } from "@livehook/core";
 import type { Context } from "hono";
 import type { ReceiverDeps } from "../deps.js";
 import { headerValue } from "../header-value.js";
@@ -38,6 +38,15 @@ export type CallbackInput = {
   /** performance.now() when the request started, for the latency histogram. */
   started: number;
 };
+
+/** The parsed body, or `undefined` when the bytes are not JSON (JSON.parse never returns undefined). */
+function parseJson(raw: Uint8Array): unknown {
+  try {
+    return JSON.parse(utf8.decode(raw));
+  } catch {
+    return undefined;
+  }
+}
 
 function headerRecord(headers: HeaderSource): Record<string, string> {
   const out: Record<string, string> = {};
@@ -88,15 +97,17 @@ export async function processCallback(
   if (!JSON_TYPE.test(headerValue(headers, "content-type") ?? "")) return reject(415, "unsupported_media_type", raw);
   if (keys.length === 0) return reject(404, "vendor_not_configured", raw);
 
-  const verdict = hook.verify({ raw, headers, keys, now: receivedAt, requestHost: headerValue(headers, "host") ?? "" });
+  const verifyInput = { raw, headers, keys, now: receivedAt, requestHost: headerValue(headers, "host") ?? "" };
+  let body: unknown;
+  let verdict: CallbackVerdict;
+  if (hook.verifyParsed !== undefined) {
+    body = parseJson(raw);
+    verdict = hook.verifyParsed(body, verifyInput);
+  } else verdict = hook.verify(verifyInput);
   if (!verdict.ok) return reject(401, verdict.reason, raw);
 
-  let body: unknown;
-  try {
-    body = JSON.parse(utf8.decode(raw));
-  } catch {
-    return reject(400, "invalid_json", raw);
-  }
+  if (body === undefined) body = parseJson(raw);
+  if (body === undefined) return reject(400, "invalid_json", raw);
 
   const validation = validateBody(hook.schemaFor(body), body);
   const facts = hook.facts(body, (name) => headerValue(headers, name));

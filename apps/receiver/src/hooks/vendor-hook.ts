@@ -33,15 +33,23 @@ export type EventFacts = {
   fileSequence?: FileSequence | undefined;
 };
 
-export type VendorHook = {
+/**
+ * How a hook verifies: from the raw bytes and headers, or, when the signature travels inside the JSON body
+ * (Huawei Live), from the body parsed once by processCallback, which then reuses that parse. `undefined` stands
+ * for bytes that are not JSON.
+ */
+type Verifier =
+  | { verify(input: VerifyInput): CallbackVerdict; verifyParsed?: never }
+  | { verifyParsed(body: unknown, input: VerifyInput): CallbackVerdict; verify?: never };
+
+export type VendorHook = Verifier & {
   vendor: Vendor;
-  verify(input: VerifyInput): CallbackVerdict;
   /** The zod schema (from @livehook/core) the parsed body should satisfy. */
   schemaFor(body: unknown): z.ZodType;
   facts(body: unknown, header: (name: string) => string | undefined): EventFacts;
   /** Body fields that belong to the signature, not the event; left out of the idempotency key. */
   authFields: readonly string[];
-  /** The 200 reply body; every vendor here only looks at the status (vendor-spec §1). */
+  /** The 200 reply body, frozen (its JSON text is made once); every vendor here only looks at the status (vendor-spec §1). */
   ack: Readonly<Record<string, unknown>>;
 };
 

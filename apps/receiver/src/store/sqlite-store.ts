@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import BetterSqlite3 from "better-sqlite3";
 import { Kysely, Migrator, SqliteDialect } from "kysely";
+import { decodeOutcomes, encodeEvents } from "./event-wire.js";
 import { migrationProvider } from "./migrations.js";
 import { kyselyQueries } from "./queries.js";
 import type { Database } from "./schema.js";
@@ -58,7 +59,7 @@ type Writer = {
   close(): Promise<void>;
 };
 
-type WorkerHandle = { call<T>(msg: WorkerCommand): Promise<T>; stop(): Promise<void> };
+type WorkerHandle = { call<T>(msg: WorkerCommand, transfer?: ArrayBuffer[]): Promise<T>; stop(): Promise<void> };
 
 /** Starts sqlite-worker in a role; under vitest/tsx only the .ts source exists, so the worker loads it through tsx. */
 async function startWorker(data: WorkerData): Promise<WorkerHandle> {
@@ -87,12 +88,12 @@ async function startWorker(data: WorkerData): Promise<WorkerHandle> {
   await new Promise<void>((resolve, reject) => {
     pending.set(0, { resolve: () => resolve(), reject });
   });
-  const call = <T>(msg: WorkerCommand): Promise<T> => {
+  const call = <T>(msg: WorkerCommand, transfer: ArrayBuffer[] = []): Promise<T> => {
     if (failure !== undefined) return Promise.reject(failure);
     const id = nextId++;
     return new Promise<T>((resolve, reject) => {
       pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      worker.postMessage({ ...msg, id });
+      worker.postMessage({ ...msg, id }, transfer);
     });
   };
   return {
@@ -127,7 +128,10 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<EventSt
         const w = await startWorker({ role: "writer", file: opts.file, synchronous: opts.synchronous });
         writer = {
           depth: WORKER_PIPELINE_DEPTH,
-          writeAll: (events) => w.call<WriteOutcome[]>({ kind: "events", events: events as NewEvent[] }),
+          writeAll: async (events) => {
+            const { batch, transfer } = encodeEvents(events);
+            return decodeOutcomes(await w.call<Float64Array>({ kind: "events", batch }, transfer));
+          },
           rejectAll: (rejections, keepPerVendor) =>
             w.call<void>({ kind: "rejections", rejections: rejections as NewRejection[], keepPerVendor }),
           close: () => w.stop(),

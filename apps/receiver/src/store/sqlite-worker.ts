@@ -8,11 +8,12 @@
  */
 import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import BetterSqlite3 from "better-sqlite3";
+import { decodeEvents, type EventBatch, encodeOutcomes } from "./event-wire.js";
 import { createSqliteWriter, openSqliteConnection, type SqliteWriter } from "./sqlite-writer.js";
 import type { NewEvent, NewRejection } from "./types.js";
 
 export type WorkerCommand =
-  | { kind: "events"; events: NewEvent[] }
+  | { kind: "events"; batch: EventBatch }
   | { kind: "rejections"; rejections: NewRejection[]; keepPerVendor: number }
   | { kind: "close" };
 export type WorkerRequest = WorkerCommand & { id: number };
@@ -59,11 +60,16 @@ function commitQueued(first: WorkerRequest & { kind: "events" }, w: SqliteWriter
     requests.push(queued.message);
   }
   try {
-    const outcomes = w.writeAll(requests.length === 1 ? first.events : requests.flatMap((r) => r.events));
+    const batches = requests.map((r) => decodeEvents(r.batch));
+    const outcomes = w.writeAll(batches.length === 1 ? (batches[0] as NewEvent[]) : batches.flat());
     let at = 0;
-    for (const r of requests) {
-      port.postMessage({ id: r.id, ok: true, result: outcomes.slice(at, at + r.events.length) } satisfies WorkerReply);
-      at += r.events.length;
+    for (let i = 0; i < requests.length; i++) {
+      const count = (batches[i] as NewEvent[]).length;
+      const result = encodeOutcomes(outcomes.slice(at, at + count));
+      port.postMessage({ id: (requests[i] as WorkerRequest).id, ok: true, result } satisfies WorkerReply, [
+        result.buffer as ArrayBuffer,
+      ]);
+      at += count;
     }
   } catch (err) {
     for (const r of requests)

@@ -10,6 +10,7 @@ import {
   signHuaweiLiveCallback,
   signHuaweiLiveCallbackBody,
   verifyHuaweiLiveCallback,
+  verifyHuaweiLiveParsedCallback,
 } from "./huawei-live.js";
 
 const KEY = "a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6";
@@ -34,6 +35,43 @@ describe("Huawei Live vectors (vendor-spec §7 V1–V3)", () => {
     const opts: HuaweiLiveVerifyOptions = { now: new Date(v.now), ...(v.options as Partial<HuaweiLiveVerifyOptions>) };
     expect(verifyHuaweiLiveCallback(v.body, v.keys, opts)).toEqual(v.expected);
     expect(verifyHuaweiLiveCallback(new TextEncoder().encode(v.body), v.keys, opts)).toEqual(v.expected);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(v.body);
+    } catch {
+      parsed = undefined;
+    }
+    expect(verifyHuaweiLiveParsedCallback(parsed, v.keys, opts)).toEqual(v.expected);
+  });
+});
+
+describe("verifyHuaweiLiveParsedCallback", () => {
+  test("gives the verdict of verifyHuaweiLiveCallback for the parsed text of any body, signed or not", () => {
+    const value = fc.oneof(fc.string(), fc.integer({ min: 0, max: 2 * TS }), fc.constant(null), fc.boolean());
+    const fields = fc.dictionary(
+      fc.oneof(fc.string(), fc.constantFrom("event_type", "publish_domain", "app", "stream", "download_url")),
+      value,
+    );
+    const body = fc.oneof(
+      fields.map((f) => signHuaweiLiveCallbackBody(f, KEY, "HMACSHA256", TS)),
+      fields.map((f) => JSON.stringify({ ...f, auth_timestamp: TS, auth_sign: "ab".repeat(32) })),
+      fc.json(),
+    );
+    fc.assert(
+      fc.property(body, fc.integer({ min: -4000, max: 4000 }), (text, skew) => {
+        const opts = { now: new Date((TS + skew) * 1000) };
+        expect(verifyHuaweiLiveParsedCallback(JSON.parse(text), [KEY], opts)).toEqual(
+          verifyHuaweiLiveCallback(text, [KEY], opts),
+        );
+      }),
+    );
+  });
+
+  test("anything but a JSON object is malformed; misuse still throws", () => {
+    for (const body of [undefined, null, [], "x", 1]) {
+      expect(verifyHuaweiLiveParsedCallback(body, [KEY], { now: NOW })).toEqual({ ok: false, reason: "malformed" });
+    }
+    expect(() => verifyHuaweiLiveParsedCallback({}, [], { now: NOW })).toThrow(TypeError);
   });
 });
 

@@ -165,14 +165,44 @@ export function verifyHuaweiLiveCallback(
   opts: HuaweiLiveVerifyOptions,
 ): CallbackVerdict {
   const caller = "verifyHuaweiLiveCallback";
-  assertKeyList(keys, caller);
-  const nowSec = unixSeconds(opts.now, caller);
-  const signTypes = allowedSignTypes(opts.allowedSignTypes, caller);
-  const grace = tolerance(opts.graceSeconds, 300, caller, "graceSeconds");
-  const maxFuture = tolerance(opts.maxFutureSeconds, 3600, caller, "maxFutureSeconds");
+  if (typeof raw !== "string" && !(raw instanceof Uint8Array)) {
+    checkVerifyArguments(keys, opts, caller);
+    return callbackFailure("malformed");
+  }
+  return verifyParsed(parseObject(raw), keys, opts, caller);
+}
 
-  if (typeof raw !== "string" && !(raw instanceof Uint8Array)) return callbackFailure("malformed");
-  const body = parseObject(raw);
+/**
+ * The same verification for a body the caller already parsed with `JSON.parse` from the raw request bytes, so a
+ * receiver that needs the parsed body anyway parses it once. Anything but a JSON object is `malformed`.
+ */
+export function verifyHuaweiLiveParsedCallback(
+  body: unknown,
+  keys: readonly string[],
+  opts: HuaweiLiveVerifyOptions,
+): CallbackVerdict {
+  const object =
+    typeof body === "object" && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+  return verifyParsed(object, keys, opts, "verifyHuaweiLiveParsedCallback");
+}
+
+function checkVerifyArguments(keys: readonly string[], opts: HuaweiLiveVerifyOptions, caller: string) {
+  assertKeyList(keys, caller);
+  return {
+    nowSec: unixSeconds(opts.now, caller),
+    signTypes: allowedSignTypes(opts.allowedSignTypes, caller),
+    grace: tolerance(opts.graceSeconds, 300, caller, "graceSeconds"),
+    maxFuture: tolerance(opts.maxFutureSeconds, 3600, caller, "maxFutureSeconds"),
+  };
+}
+
+function verifyParsed(
+  body: Readonly<Record<string, unknown>> | undefined,
+  keys: readonly string[],
+  opts: HuaweiLiveVerifyOptions,
+  caller: string,
+): CallbackVerdict {
+  const { nowSec, signTypes, grace, maxFuture } = checkVerifyArguments(keys, opts, caller);
   if (body === undefined) return callbackFailure("malformed");
 
   const authSign = body.auth_sign;

@@ -48,6 +48,7 @@ export {
   signHuaweiLiveCallback,
   signHuaweiLiveCallbackBody,
   verifyHuaweiLiveCallback,
+  verifyHuaweiLiveParsedCallback,
 } from "./huawei-live.js";
 export {
   type HuaweiRtcCallbackHeaders,
