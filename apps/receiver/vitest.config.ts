@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    include: ["src/**/*.test.ts", "test/**/*.test.ts", "bench/**/*.test.ts"],
     // Browser and cross-process tests start real servers on a shared 2-core machine: generous bounds, no retries.
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -20,6 +20,7 @@ import { signHuaweiLiveCallbackBody } from "@livehook/core";
 import pg from "pg";
 import { type LoadResult, percentile, runLoad } from "../test/load.js";
 import { spawnReceiver } from "../test/spawn-receiver.js";
+import { cpuPerEvent, threadCpuSeconds } from "./thread-cpu.js";
 
 const KEY = "a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6";
 const { values } = parseArgs({
@@ -129,6 +130,8 @@ type Row = {
   ok: number;
   failed: number;
   load1: number;
+  /** CPU per answered event during the measured phase, when /proc tells (Linux). */
+  cpu: { eventLoopUs: number; allThreadsUs: number } | undefined;
 };
 
 type WrkResult = {
@@ -165,15 +168,27 @@ function runWrk(url: string, seconds: number, bodiesFile: string): Promise<WrkRe
 type Files = { warm: string; main: string };
 
 let round = 1;
-async function measure(name: string, url: string, files: Files): Promise<Row> {
+async function measure(name: string, url: string, files: Files, pid: number | undefined): Promise<Row> {
   const load1 = loadavg()[0] ?? 0;
   let row: Row;
+  let cpuBefore: Map<number, number> | undefined;
   if (generator === "wrk") {
     await runWrk(url, WARMUP, files.warm);
+    cpuBefore = pid === undefined ? undefined : threadCpuSeconds(pid);
     const r = await runWrk(url, SECONDS, files.main);
     const failed = r.non2xx + r.connect + r.read + r.write + r.timeout;
     const ok = r.requests - r.non2xx;
-    row = { round, name, rps: ok / (r.durationUs / 1e6), p50: r.p50Us / 1000, p99: r.p99Us / 1000, ok, failed, load1 };
+    row = {
+      round,
+      name,
+      rps: ok / (r.durationUs / 1e6),
+      p50: r.p50Us / 1000,
+      p99: r.p99Us / 1000,
+      ok,
+      failed,
+      load1,
+      cpu: undefined,
+    };
     if (r.wrapped > 0 && !name.startsWith("bare"))
       console.log(`  (${name}: body pool exhausted, later requests were duplicates; raise --pool)`);
   } else {
@@ -185,6 +200,7 @@ async function measure(name: string, url: string, files: Files): Promise<Row> {
     });
     await runLoad({ url, connections: CONNECTIONS, durationMs: WARMUP * 1000, request: body(warmBodies) });
     i = 0;
+    cpuBefore = pid === undefined ? undefined : threadCpuSeconds(pid);
     const r: LoadResult = await runLoad({
       url,
       connections: CONNECTIONS,
@@ -200,10 +216,16 @@ async function measure(name: string, url: string, files: Files): Promise<Row> {
       ok: r.ok,
       failed: r.failed,
       load1,
+      cpu: undefined,
     };
   }
+  if (pid !== undefined) row.cpu = cpuPerEvent(pid, cpuBefore, threadCpuSeconds(pid), row.ok);
+  const cpuText =
+    row.cpu === undefined
+      ? ""
+      : `   CPU/event ${row.cpu.eventLoopUs.toFixed(0)} µs event loop, ${row.cpu.allThreadsUs.toFixed(0)} µs all threads`;
   console.log(
-    `${name.padEnd(60)} ${row.rps.toFixed(0).padStart(7)} ev/s   p50 ${row.p50.toFixed(2)} ms   p99 ${row.p99.toFixed(2)} ms   (${row.ok} ok, ${row.failed} failed, load ${load1.toFixed(2)})`,
+    `${name.padEnd(60)} ${row.rps.toFixed(0).padStart(7)} ev/s   p50 ${row.p50.toFixed(2)} ms   p99 ${row.p99.toFixed(2)} ms   (${row.ok} ok, ${row.failed} failed, load ${load1.toFixed(2)})${cpuText}`,
   );
   return row;
 }
@@ -231,7 +253,7 @@ try {
   for (; round <= ROUNDS; round++) {
     if (ROUNDS > 1) console.log(`round ${round} of ${ROUNDS}`);
     const bare = await spawnBare();
-    rows.push(await measure("bare node:http (read body, 200)", bare.url, files));
+    rows.push(await measure("bare node:http (read body, 200)", bare.url, files, bare.child.pid));
     await stop(bare.child);
 
     const sqliteVariants = [
@@ -260,6 +282,7 @@ try {
           `receiver, SQLite WAL, synchronous=${sync}, ${writer} writer${isDefault ? " (default)" : ""}`,
           r.url,
           files,
+          r.child.pid,
         ),
       );
       await stop(r.child);
@@ -278,7 +301,7 @@ try {
         30_000,
         profileArgs("postgres"),
       );
-      rows.push(await measure("receiver, PostgreSQL (local, default fsync)", r.url, files));
+      rows.push(await measure("receiver, PostgreSQL (local, default fsync)", r.url, files, r.child.pid));
       await stop(r.child);
       await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
       await admin.end();
@@ -293,13 +316,18 @@ const median = (xs: number[]) => percentile(xs, 50);
 const bareOf = new Map(rows.filter((r) => r.name.startsWith("bare")).map((r) => [r.round, r.rps]));
 const names = [...new Set(rows.map((r) => r.name))];
 const table = [
-  `| Server | events/s | % of bare | p50 ms | p99 ms | failed | load (1 min) |${ROUNDS > 1 ? " % of bare per round |" : ""}`,
-  `|---|---:|---:|---:|---:|---:|---:|${ROUNDS > 1 ? "---|" : ""}`,
+  `| Server | events/s | % of bare | p50 ms | p99 ms | failed | load (1 min) | CPU µs/event: event loop, all threads |${ROUNDS > 1 ? " % of bare per round |" : ""}`,
+  `|---|---:|---:|---:|---:|---:|---:|---:|${ROUNDS > 1 ? "---|" : ""}`,
   ...names.map((name) => {
     const of = rows.filter((r) => r.name === name);
     const ratios = of.map((r) => (r.rps / (bareOf.get(r.round) ?? Number.NaN)) * 100);
     const perRound = ROUNDS > 1 ? ` ${ratios.map((x) => `${x.toFixed(0)}%`).join(", ")} |` : "";
-    return `| ${name} | ${median(of.map((r) => r.rps)).toFixed(0)} | ${median(ratios).toFixed(0)}% | ${median(of.map((r) => r.p50)).toFixed(2)} | ${median(of.map((r) => r.p99)).toFixed(2)} | ${of.reduce((n, r) => n + r.failed, 0)} | ${median(of.map((r) => r.load1)).toFixed(2)} |${perRound}`;
+    const cpus = of.flatMap((r) => (r.cpu === undefined ? [] : [r.cpu]));
+    const cpu =
+      cpus.length === 0
+        ? ""
+        : `${median(cpus.map((c) => c.eventLoopUs)).toFixed(0)}, ${median(cpus.map((c) => c.allThreadsUs)).toFixed(0)}`;
+    return `| ${name} | ${median(of.map((r) => r.rps)).toFixed(0)} | ${median(ratios).toFixed(0)}% | ${median(of.map((r) => r.p50)).toFixed(2)} | ${median(of.map((r) => r.p99)).toFixed(2)} | ${of.reduce((n, r) => n + r.failed, 0)} | ${median(of.map((r) => r.load1)).toFixed(2)} | ${cpu} |${perRound}`;
   }),
 ].join("\n");
 console.log(`\n${table}\n`);

@@ -33,7 +33,8 @@ function readLimited(req: IncomingMessage, limit: number, done: (raw: Uint8Array
       first = undefined;
       chunks = undefined;
     } else if (first === undefined) first = chunk;
-    else (chunks ??= [first]).push(chunk);
+    else if (chunks === undefined) chunks = [first, chunk];
+    else chunks.push(chunk);
   });
   req.on("end", () => {
     if (over) done(undefined);
