@@ -11,7 +11,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -246,6 +246,12 @@ const dir = mkdtempSync(join(tmpdir(), "livehook-bench-"));
 const files: Files = { warm: join(dir, "warm.bodies"), main: join(dir, "main.bodies") };
 writeFileSync(files.warm, `${warmBodies.join("\n")}\n`);
 writeFileSync(files.main, `${mainBodies.join("\n")}\n`);
+// Flushed before anything is measured: otherwise the kernel writes these ~250 MB back during the first round.
+for (const file of [files.warm, files.main]) {
+  const fd = openSync(file, "r");
+  fsyncSync(fd);
+  closeSync(fd);
+}
 console.log(
   `load generator: ${generator === "wrk" ? `wrk, ${THREADS} threads` : "Node (test/load.ts)"}, ${CONNECTIONS} connections, ${POOL} distinct signed bodies`,
 );
@@ -265,8 +271,9 @@ try {
     for (const [sync, writer] of sqliteVariants) {
       const id = `${sync.toLowerCase()}-${writer}`;
       if (!selected(id)) continue;
+      const db = join(dir, `${id}-${round}.db`);
       const r = await spawnReceiver(
-        ["--data", join(dir, `${id}-${round}.db`)],
+        ["--data", db],
         {
           LIVEHOOK_HUAWEI_LIVE_KEYS: KEY,
           LIVEHOOK_SQLITE_SYNCHRONOUS: sync,
@@ -286,6 +293,10 @@ try {
         ),
       );
       await stop(r.child);
+      // Each run leaves a database of a few hundred MB. Left in place, their dirty pages are written back while
+      // the next servers are measured and slow them down more with every round (third and fourth passes);
+      // deleted, the kernel drops those pages instead.
+      for (const suffix of ["", "-wal", "-shm"]) rmSync(`${db}${suffix}`, { force: true });
     }
 
     if (selected("postgres")) {
