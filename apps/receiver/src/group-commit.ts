@@ -2,10 +2,11 @@
  * Group commit: every event submitted during one event-loop turn is written in one transaction, and each
  * submitter's promise settles only after that transaction committed (or failed). One commit (and one fsync with
  * synchronous=FULL) is then shared by all the requests that were ready together, which is what makes durable
- * acknowledgement cheap under load. While a batch is being written (PostgreSQL is asynchronous), new events wait
- * for the next batch, so batches grow with load instead of transactions piling up. A store with a
- * `pipelineDepth` above 1 (the SQLite writer thread) takes that many batches at once: it queues them and commits
- * all that are queued in one transaction, so the event loop never waits for a commit to hand over the next batch.
+ * acknowledgement cheap under load. A store takes at most `pipelineDepth` batches at once (1 by default); beyond
+ * that, new events wait for the next batch, so batches grow with load instead of transactions piling up. The
+ * SQLite writer thread (8) queues the batches it gets and commits all that are queued in one transaction, so the
+ * event loop never waits for a commit to hand over the next batch; PostgreSQL (3) writes each in its own
+ * transaction on its own connection, so one batch is written while another waits for its commit.
  */
 import type { EventStore, NewEvent, NewRejection, WriteOutcome } from "./store/types.js";
 

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { expect, test } from "vitest";
+import { GroupCommitter } from "../group-commit.js";
 import { dropPostgresSchema, openPostgresStore } from "./postgres-store.js";
 import { newEvent, storeSuite } from "./store.suite.js";
 
@@ -39,6 +40,36 @@ test("two stores on one database racing on the same keys store each event once",
   } finally {
     await a.close();
     await b.close();
+    await dropPostgresSchema(DATABASE_URL, schema);
+  }
+});
+
+test("the group committer keeps several transactions in flight and still stores each event once", async () => {
+  const schema = schemaName();
+  const store = await openPostgresStore({ url: DATABASE_URL, schema });
+  try {
+    expect(store.pipelineDepth).toBe(3);
+    // Batches of 4 flush at once, so up to three transactions overlap; every key arrives twice, in different ones.
+    const committer = new GroupCommitter(store, { maxBatch: 4 });
+    const keys = Array.from({ length: 30 }, (_, i) => `pipelined-${i}`);
+    const order = [...keys, ...[...keys].reverse()];
+    const outcomes = await Promise.all(order.map((k) => committer.submit(newEvent({ idemKeys: [k] }))));
+    const idOf = new Map<string, number>();
+    order.forEach((k, i) => {
+      const o = outcomes[i];
+      if (o?.status === "stored") {
+        expect(idOf.has(k)).toBe(false);
+        idOf.set(k, o.id);
+      }
+    });
+    expect(idOf.size).toBe(30);
+    order.forEach((k, i) => {
+      const o = outcomes[i];
+      if (o?.status === "duplicate") expect(o.id).toBe(idOf.get(k));
+    });
+    expect(await store.countEvents()).toBe(30);
+  } finally {
+    await store.close();
     await dropPostgresSchema(DATABASE_URL, schema);
   }
 });

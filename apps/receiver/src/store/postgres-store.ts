@@ -18,14 +18,22 @@ export type PostgresStoreOptions = {
 };
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+/**
+ * Batches the group committer may have in flight at once, each in its own transaction on its own pooled
+ * connection, so the next batch is written while the last one waits for its commit's WAL flush. Safe for the
+ * same reason several receivers on one database are: the key claims and the counter locks decide, whatever the
+ * order in which the transactions commit. 3 measured 27–54% more events/s than 1 (BENCHMARKS.md, fourth pass).
+ */
+const PIPELINE_DEPTH = 3;
 
 export async function openPostgresStore(opts: PostgresStoreOptions): Promise<EventStore> {
   if (opts.schema !== undefined && !SCHEMA_NAME.test(opts.schema)) {
     throw new TypeError(`openPostgresStore: invalid schema name ${JSON.stringify(opts.schema)}`);
   }
+  const poolSize = opts.poolSize ?? 8;
   const pool = new pg.Pool({
     connectionString: opts.url,
-    max: opts.poolSize ?? 8,
+    max: poolSize,
     ...(opts.schema === undefined ? {} : { options: `-c search_path=${opts.schema}` }),
   });
   // Without a listener an idle client's network error would crash the process; queries still report theirs.
@@ -213,6 +221,8 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Eve
 
   return {
     kind: "postgres",
+    // One connection stays free for the API and the forwarder.
+    pipelineDepth: Math.max(1, Math.min(PIPELINE_DEPTH, poolSize - 1)),
     writeBatch: async (events) => {
       if (events.length === 0) return [];
       return db.transaction().execute((trx) => writeAll(trx, events));
