@@ -225,8 +225,10 @@ describe("recording simulator and delivery engine", () => {
     expect(timedOut?.status).toBe("failed");
     expect(timedOut?.attempts.map((a) => a.error)).toEqual(Array(6).fill("timeout"));
 
-    // Redelivery: a fresh cycle appended to the same record.
+    // Redelivery: a fresh cycle appended to the same record. The 50 ms timeout goes back to the default first, so a
+    // busy CI machine answering slowly cannot add a timed-out attempt to the cycle.
     mode = "ok";
+    await m.json("/_mock/settings", "PATCH", { retry_profiles: { "aliyun-live": slow } });
     const res = await m.app.request(`/_mock/deliveries/${timedOut?.id}/redeliver`, { method: "POST" });
     expect(res.status).toBe(202);
     await m.simulator.idle();
