@@ -170,3 +170,33 @@ test("a store with a pipeline depth gets that many batches at once, and they set
   expect(settled).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   expect(await base.countEvents()).toBe(10);
 });
+
+test("pollWrites asks the store for finished writes only while a batch is out", async () => {
+  const base = await openSqliteStore({ file: ":memory:", synchronous: "NORMAL" });
+  let polls = 0;
+  let release: () => void = () => {};
+  const store: EventStore = {
+    ...base,
+    writeBatch: async (events) => {
+      await new Promise<void>((r) => {
+        release = r;
+      });
+      return base.writeBatch(events);
+    },
+    pollWrites: () => {
+      polls++;
+      release();
+    },
+  };
+  const committer = new GroupCommitter(store);
+  committer.pollWrites();
+  expect(polls).toBe(0);
+  const written = committer.submit(newEvent());
+  await new Promise((r) => setImmediate(r));
+  committer.pollWrites();
+  expect(polls).toBe(1);
+  expect((await written).status).toBe("stored");
+  await committer.drain();
+  committer.pollWrites();
+  expect(polls).toBe(1);
+});

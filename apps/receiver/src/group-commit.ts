@@ -58,6 +58,11 @@ export class GroupCommitter {
     });
   }
 
+  /** See EventStore.pollWrites. */
+  pollWrites(): void {
+    if (this.writing.size > 0) this.store.pollWrites?.();
+  }
+
   /** Best effort: a rejected attempt is recorded for inspection, but its reply never waits for the store. */
   recordRejection(rejection: NewRejection): void {
     if (this.rejections.length >= MAX_QUEUED_REJECTIONS) {

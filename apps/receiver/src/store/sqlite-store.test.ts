@@ -70,3 +70,24 @@ test("the writer thread commits batches queued together as one, in order, dedupl
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("pollWrites settles a committed batch without the event loop delivering the writer's reply", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "livehook-sqlite-"));
+  const store = await openSqliteStore({ file: join(dir, "r.db"), synchronous: "FULL", writer: "worker" });
+  try {
+    let outcomes: unknown;
+    void store.writeBatch([newEvent({ idemKeys: ["polled"] })]).then((o) => {
+      outcomes = o;
+    });
+    // Only microtasks run in this loop (no timers, no I/O callbacks): just what a request handler's poll sees.
+    const deadline = Date.now() + 10_000;
+    while (outcomes === undefined && Date.now() < deadline) {
+      store.pollWrites?.();
+      await null;
+    }
+    expect(outcomes).toEqual([{ status: "stored", id: 1 }]);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

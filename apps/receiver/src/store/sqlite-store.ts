@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
+import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
 import BetterSqlite3 from "better-sqlite3";
 import { Kysely, Migrator, SqliteDialect } from "kysely";
 import { decodeOutcomes, encodeEvents } from "./event-wire.js";
@@ -56,28 +56,37 @@ type Writer = {
   depth: number;
   writeAll(events: readonly NewEvent[]): Promise<WriteOutcome[]>;
   rejectAll(rejections: readonly NewRejection[], keepPerVendor: number): Promise<void>;
+  poll?(): void;
   close(): Promise<void>;
 };
 
-type WorkerHandle = { call<T>(msg: WorkerCommand, transfer?: ArrayBuffer[]): Promise<T>; stop(): Promise<void> };
+type WorkerHandle = {
+  call<T>(msg: WorkerCommand, transfer?: ArrayBuffer[]): Promise<T>;
+  /** Settles the calls whose replies have arrived, without waiting for the event loop to deliver them. */
+  poll(): void;
+  stop(): Promise<void>;
+};
 
 /** Starts sqlite-worker in a role; under vitest/tsx only the .ts source exists, so the worker loads it through tsx. */
-async function startWorker(data: WorkerData): Promise<WorkerHandle> {
+async function startWorker(data: Omit<WorkerData, "port">): Promise<WorkerHandle> {
   const js = new URL("./sqlite-worker.js", import.meta.url);
   const useJs = existsSync(fileURLToPath(js));
   const ts = new URL("./sqlite-worker.ts", import.meta.url).href;
   const bootTs = `import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(ts)}); });`;
-  const worker = useJs ? new Worker(js, { workerData: data }) : new Worker(bootTs, { eval: true, workerData: data });
+  const { port1: port, port2 } = new MessageChannel();
+  const options = { workerData: { ...data, port: port2 } satisfies WorkerData, transferList: [port2] };
+  const worker = useJs ? new Worker(js, options) : new Worker(bootTs, { ...options, eval: true });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let failure: Error | undefined;
-  worker.on("message", (reply: WorkerReply) => {
+  const settle = (reply: WorkerReply) => {
     const p = pending.get(reply.id);
     if (p === undefined) return;
     pending.delete(reply.id);
     if (reply.ok) p.resolve(reply.result);
     else p.reject(new Error(reply.error));
-  });
+  };
+  port.on("message", settle);
   const failAll = (err: Error) => {
     failure = err;
     for (const p of pending.values()) p.reject(err);
@@ -93,13 +102,20 @@ async function startWorker(data: WorkerData): Promise<WorkerHandle> {
     const id = nextId++;
     return new Promise<T>((resolve, reject) => {
       pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      worker.postMessage({ ...msg, id }, transfer);
+      port.postMessage({ ...msg, id }, transfer);
     });
   };
   return {
     call,
+    poll: () => {
+      if (pending.size === 0) return;
+      for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
+        settle(m.message as WorkerReply);
+      }
+    },
     stop: async () => {
       if (failure === undefined) await call<void>({ kind: "close" }).catch(() => {});
+      port.close();
       await worker.terminate();
     },
   };
@@ -134,6 +150,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<EventSt
           },
           rejectAll: (rejections, keepPerVendor) =>
             w.call<void>({ kind: "rejections", rejections: rejections as NewRejection[], keepPerVendor }),
+          poll: () => w.poll(),
           close: () => w.stop(),
         };
       } else {
@@ -151,6 +168,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<EventSt
     kind: "sqlite",
     pipelineDepth: writer.depth,
     writeBatch: (events) => writer.writeAll(events),
+    pollWrites: writer.poll,
     recordRejections: (rejections, keepPerVendor) =>
       rejections.length === 0 ? Promise.resolve() : writer.rejectAll(rejections, keepPerVendor),
     ...kyselyQueries(db),

@@ -6,7 +6,7 @@
  * - checkpointer: runs a PASSIVE WAL checkpoint every few hundred milliseconds on its own connection, so the
  *   page copy and the database fsync never stall a commit.
  */
-import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
+import { type MessagePort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import BetterSqlite3 from "better-sqlite3";
 import { decodeEvents, type EventBatch, encodeOutcomes } from "./event-wire.js";
 import { createSqliteWriter, openSqliteConnection, type SqliteWriter } from "./sqlite-writer.js";
@@ -19,18 +19,19 @@ export type WorkerCommand =
 export type WorkerRequest = WorkerCommand & { id: number };
 export type WorkerReply = { id: number; ok: true; result?: unknown } | { id: number; ok: false; error: string };
 
-export type WorkerData = { role: "writer" | "checkpointer"; file: string; synchronous: "FULL" | "NORMAL" };
+export type WorkerData = {
+  role: "writer" | "checkpointer";
+  file: string;
+  synchronous: "FULL" | "NORMAL";
+  /** The channel to the main thread (transferred), which the main thread can also poll synchronously. */
+  port: MessagePort;
+};
 
 const CHECKPOINT_INTERVAL_MS = 200;
-const { role, file, synchronous } = workerData as WorkerData;
+const { role, file, synchronous, port } = workerData as WorkerData;
 const sqlite = openSqliteConnection(BetterSqlite3, file, synchronous);
 sqlite.pragma("wal_autocheckpoint = 10000");
 const writer = role === "writer" ? createSqliteWriter(sqlite) : undefined;
-function threadPort(): MessagePort {
-  if (parentPort === null) throw new Error("sqlite-worker must run as a worker thread");
-  return parentPort;
-}
-const port = threadPort();
 const timer =
   role === "checkpointer"
     ? setInterval(() => {
