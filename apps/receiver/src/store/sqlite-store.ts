@@ -19,6 +19,7 @@ import type { Database } from "./schema.js";
 import type { WorkerCommand, WorkerData, WorkerReply } from "./sqlite-worker.js";
 import { createSqliteWriter, openSqliteConnection } from "./sqlite-writer.js";
 import type { EventStore, NewEvent, NewRejection, WriteOutcome } from "./types.js";
+import { catchUpCheckpoint, newCheckpointFlag } from "./wal-checkpoint.js";
 
 export type SqliteStoreOptions = {
   /** A file path or ":memory:". */
@@ -41,11 +42,16 @@ export const SAFETY_AUTOCHECKPOINT_PAGES = 10_000;
  */
 const WORKER_PIPELINE_DEPTH = 8;
 
-function inlineWriter(sqlite: BetterSqlite3.Database): Writer {
+function inlineWriter(sqlite: BetterSqlite3.Database, checkpointFlag?: Int32Array): Writer {
   const inline = createSqliteWriter(sqlite);
   return {
     depth: 1,
-    writeAll: async (events) => inline.writeAll(events),
+    writeAll: async (events) => {
+      const outcomes = inline.writeAll(events);
+      // In the next turn, once this batch's replies are out, as the writer thread does it.
+      if (checkpointFlag !== undefined) setImmediate(() => catchUpCheckpoint(sqlite, checkpointFlag));
+      return outcomes;
+    },
     rejectAll: async (rejections, keep) => inline.rejectAll(rejections, keep),
     close: async () => {},
   };
@@ -139,9 +145,11 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<EventSt
       // WAL checkpoints (copying pages into the database file and fsyncing it) run on their own thread, so
       // neither the event loop nor the writer stalls behind one; the writer's autocheckpoint stays as a
       // safety net should that thread ever stop.
-      checkpointer = await startWorker({ role: "checkpointer", file: opts.file, synchronous: opts.synchronous });
+      const checkpointFlag = newCheckpointFlag();
+      const shared = { file: opts.file, synchronous: opts.synchronous, checkpointFlag };
+      checkpointer = await startWorker({ role: "checkpointer", ...shared });
       if (opts.writer === "worker") {
-        const w = await startWorker({ role: "writer", file: opts.file, synchronous: opts.synchronous });
+        const w = await startWorker({ role: "writer", ...shared });
         writer = {
           depth: WORKER_PIPELINE_DEPTH,
           writeAll: async (events) => {
@@ -155,7 +163,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<EventSt
         };
       } else {
         sqlite.pragma(`wal_autocheckpoint = ${SAFETY_AUTOCHECKPOINT_PAGES}`);
-        writer = inlineWriter(sqlite);
+        writer = inlineWriter(sqlite, checkpointFlag);
       }
     } catch (err) {
       await checkpointer?.stop();

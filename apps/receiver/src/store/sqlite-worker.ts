@@ -11,6 +11,7 @@ import BetterSqlite3 from "better-sqlite3";
 import { decodeEvents, type EventBatch, encodeOutcomes } from "./event-wire.js";
 import { createSqliteWriter, openSqliteConnection, type SqliteWriter } from "./sqlite-writer.js";
 import type { NewEvent, NewRejection } from "./types.js";
+import { bulkCheckpoint, catchUpCheckpoint } from "./wal-checkpoint.js";
 
 export type WorkerCommand =
   | { kind: "events"; batch: EventBatch }
@@ -25,22 +26,18 @@ export type WorkerData = {
   synchronous: "FULL" | "NORMAL";
   /** The channel to the main thread (transferred), which the main thread can also poll synchronously. */
   port: MessagePort;
+  /** Shared by both roles: raised by the checkpointer after a bulk pass, for the writer (wal-checkpoint.ts). */
+  checkpointFlag: Int32Array;
 };
 
 const CHECKPOINT_INTERVAL_MS = 200;
-const { role, file, synchronous, port } = workerData as WorkerData;
+const { role, file, synchronous, port, checkpointFlag } = workerData as WorkerData;
 const sqlite = openSqliteConnection(BetterSqlite3, file, synchronous);
 sqlite.pragma("wal_autocheckpoint = 10000");
 const writer = role === "writer" ? createSqliteWriter(sqlite) : undefined;
 const timer =
   role === "checkpointer"
-    ? setInterval(() => {
-        try {
-          sqlite.pragma("wal_checkpoint(PASSIVE)");
-        } catch {
-          // SQLITE_BUSY and the like: the next tick tries again, and the writer's autocheckpoint is the backstop.
-        }
-      }, CHECKPOINT_INTERVAL_MS)
+    ? setInterval(() => bulkCheckpoint(sqlite, checkpointFlag), CHECKPOINT_INTERVAL_MS)
     : undefined;
 
 /**
@@ -76,6 +73,7 @@ function commitQueued(first: WorkerRequest & { kind: "events" }, w: SqliteWriter
     for (const r of requests)
       port.postMessage({ id: r.id, ok: false, error: (err as Error).message } satisfies WorkerReply);
   }
+  catchUpCheckpoint(sqlite, checkpointFlag);
   return next;
 }
 
