@@ -27,8 +27,9 @@ const { values } = parseArgs({
   options: {
     seconds: { type: "string", default: "10" },
     /**
-     * Rounds, each measuring the bare server and then every receiver once; the table gives each server's median
-     * and the median of its per-round ratio to the bare server, so drift on a shared machine hits both sides.
+     * Rounds, each measuring the bare server, every receiver once, and the bare server again; the table gives each
+     * server's median and the median of its per-round ratio to that round's bare mean, so drift on a shared
+     * machine hits both sides.
      */
     rounds: { type: "string", default: "1" },
     warmup: { type: "string", default: "2" },
@@ -242,6 +243,17 @@ const profileArgs = (id: string): string[] =>
   values["cpu-prof"] === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${join(values["cpu-prof"], id)}`];
 
 const rows: Row[] = [];
+const BARE = "bare node:http (read body, 200)";
+/**
+ * The bare server runs at the start and at the end of every round, and each receiver's share is taken against
+ * the mean of the two: on a shared machine the speed drifts within a round, and a single bare run before the
+ * receivers made their shares swing by a third between rounds (fifth pass).
+ */
+async function measureBare(): Promise<void> {
+  const bare = await spawnBare();
+  rows.push(await measure(BARE, bare.url, files, bare.child.pid));
+  await stop(bare.child);
+}
 const dir = mkdtempSync(join(tmpdir(), "livehook-bench-"));
 const files: Files = { warm: join(dir, "warm.bodies"), main: join(dir, "main.bodies") };
 writeFileSync(files.warm, `${warmBodies.join("\n")}\n`);
@@ -258,9 +270,7 @@ console.log(
 try {
   for (; round <= ROUNDS; round++) {
     if (ROUNDS > 1) console.log(`round ${round} of ${ROUNDS}`);
-    const bare = await spawnBare();
-    rows.push(await measure("bare node:http (read body, 200)", bare.url, files, bare.child.pid));
-    await stop(bare.child);
+    await measureBare();
 
     const sqliteVariants = [
       ["FULL", "worker"],
@@ -317,6 +327,7 @@ try {
       await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
       await admin.end();
     }
+    await measureBare();
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
@@ -324,7 +335,11 @@ try {
 
 /** Nearest-rank median: the middle round for an odd count, as in the tables of BENCHMARKS.md. */
 const median = (xs: number[]) => percentile(xs, 50);
-const bareOf = new Map(rows.filter((r) => r.name.startsWith("bare")).map((r) => [r.round, r.rps]));
+const bareOf = new Map<number, number>();
+for (let r = 1; r <= ROUNDS; r++) {
+  const runs = rows.filter((row) => row.name === BARE && row.round === r).map((row) => row.rps);
+  bareOf.set(r, runs.reduce((a, b) => a + b, 0) / runs.length);
+}
 const names = [...new Set(rows.map((r) => r.name))];
 const table = [
   `| Server | events/s | % of bare | p50 ms | p99 ms | failed | load (1 min) | CPU µs/event: event loop, all threads |${ROUNDS > 1 ? " % of bare per round |" : ""}`,
