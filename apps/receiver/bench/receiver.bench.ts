@@ -346,14 +346,25 @@ const table = [
   `|---|---:|---:|---:|---:|---:|---:|---:|${ROUNDS > 1 ? "---|" : ""}`,
   ...names.map((name) => {
     const of = rows.filter((r) => r.name === name);
+    // The bare row's own column shows the drift within each round: its two runs, as a share of their mean.
     const ratios = of.map((r) => (r.rps / (bareOf.get(r.round) ?? Number.NaN)) * 100);
-    const perRound = ROUNDS > 1 ? ` ${ratios.map((x) => `${x.toFixed(0)}%`).join(", ")} |` : "";
+    const perRound =
+      ROUNDS <= 1
+        ? ""
+        : name === BARE
+          ? ` ${Array.from({ length: ROUNDS }, (_, i) =>
+              ratios
+                .filter((_, j) => of[j]?.round === i + 1)
+                .map((x) => x.toFixed(0))
+                .join("/"),
+            ).join(", ")} |`
+          : ` ${ratios.map((x) => `${x.toFixed(0)}%`).join(", ")} |`;
     const cpus = of.flatMap((r) => (r.cpu === undefined ? [] : [r.cpu]));
     const cpu =
       cpus.length === 0
         ? ""
         : `${median(cpus.map((c) => c.eventLoopUs)).toFixed(0)}, ${median(cpus.map((c) => c.allThreadsUs)).toFixed(0)}`;
-    return `| ${name} | ${median(of.map((r) => r.rps)).toFixed(0)} | ${median(ratios).toFixed(0)}% | ${median(of.map((r) => r.p50)).toFixed(2)} | ${median(of.map((r) => r.p99)).toFixed(2)} | ${of.reduce((n, r) => n + r.failed, 0)} | ${median(of.map((r) => r.load1)).toFixed(2)} | ${cpu} |${perRound}`;
+    return `| ${name} | ${median(of.map((r) => r.rps)).toFixed(0)} | ${name === BARE ? 100 : median(ratios).toFixed(0)}% | ${median(of.map((r) => r.p50)).toFixed(2)} | ${median(of.map((r) => r.p99)).toFixed(2)} | ${of.reduce((n, r) => n + r.failed, 0)} | ${median(of.map((r) => r.load1)).toFixed(2)} | ${cpu} |${perRound}`;
   }),
 ].join("\n");
 console.log(`\n${table}\n`);
