@@ -12,7 +12,6 @@
  */
 import { createHmac } from "node:crypto";
 import { parseArgs } from "node:util";
-import { signHuaweiLiveCallbackBody } from "@livehook/core";
 import { pino } from "pino";
 import { createDeps } from "../src/deps.js";
 import { huaweiLiveHook } from "../src/hooks/huawei-live.js";
@@ -21,41 +20,19 @@ import { openSqliteStore } from "../src/store/sqlite-store.js";
 import type { EventStore, WriteOutcome } from "../src/store/types.js";
 import { testConfig } from "../test/helpers.js";
 import { percentile } from "../test/load.js";
+import { BENCH_KEY as KEY, signedBenchEvent } from "./bench-events.js";
 
 const { values } = parseArgs({
   options: { events: { type: "string", default: "50000" }, rounds: { type: "string", default: "7" } },
 });
 const EVENTS = Number(values.events);
 const ROUNDS = Number(values.rounds);
-const KEY = "a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6";
 /** As the group committer hands events over under load (GROUP_COMMIT_MAX_BATCH). */
 const CONCURRENT = 32;
 
 const now = Math.floor(Date.now() / 1000);
-const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace(".000Z", "Z");
 const bodies = Array.from({ length: EVENTS }, (_, i) =>
-  Buffer.from(
-    signHuaweiLiveCallbackBody(
-      {
-        project_id: "70b76xxxxxx34253880af501cdxxxxxx",
-        task_id: "bench-task",
-        job_id: `job-${i}`,
-        event_type: "RECORD_FILE_COMPLETE",
-        publish_domain: "push.example.com",
-        app: "live",
-        stream: "mystream",
-        record_format: "HLS",
-        download_url: `https://obs.example.com/live/mystream-${i}.m3u8`,
-        file_size: 3957964,
-        record_duration: 120,
-        start_time: iso(now - 120),
-        end_time: iso(now + Math.floor(i / 1000)),
-      },
-      KEY,
-      "HMACSHA256",
-      now + 300,
-    ),
-  ),
+  Buffer.from(signedBenchEvent("process", i, now + Math.floor(i / 1000), now + 300)),
 );
 const headers = { host: "127.0.0.1:4020", "content-type": "application/json", "content-length": "600" };
 

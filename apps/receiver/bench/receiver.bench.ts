@@ -16,13 +16,12 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { signHuaweiLiveCallbackBody } from "@livehook/core";
 import pg from "pg";
 import { type LoadResult, percentile, runLoad } from "../test/load.js";
 import { spawnReceiver } from "../test/spawn-receiver.js";
+import { BENCH_KEY as KEY, signedBenchEvent } from "./bench-events.js";
 import { cpuPerEvent, threadCpuSeconds } from "./thread-cpu.js";
 
-const KEY = "a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6";
 const { values } = parseArgs({
   options: {
     seconds: { type: "string", default: "10" },
@@ -93,30 +92,10 @@ const run = randomBytes(4).toString("hex");
  * receiver allows 300 s of grace after it. Every server gets a fresh database, so the same bodies serve all.
  */
 const RUN_START = Math.floor(Date.now() / 1000);
-const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace(".000Z", "Z");
 function signedBody(i: number, expiry: number): string {
   // As delivered, a file's end time is about when its completion is sent: 1000 files end per second here.
   const end = values["constant-times"] ? Date.parse("2026-03-01T00:02:00Z") / 1000 : RUN_START + Math.floor(i / 1000);
-  return signHuaweiLiveCallbackBody(
-    {
-      project_id: "70b76xxxxxx34253880af501cdxxxxxx",
-      task_id: `bench-${run}`,
-      job_id: `job-${run}-${i}`,
-      event_type: "RECORD_FILE_COMPLETE",
-      publish_domain: "push.example.com",
-      app: "live",
-      stream: "mystream",
-      record_format: "HLS",
-      download_url: `https://obs.example.com/live/mystream-${i}.m3u8`,
-      file_size: 3957964,
-      record_duration: 120,
-      start_time: iso(end - 120),
-      end_time: iso(end),
-    },
-    KEY,
-    "HMACSHA256",
-    expiry,
-  );
+  return signedBenchEvent(run, i, end, expiry);
 }
 const expiry = Math.floor(Date.now() / 1000) + 300;
 const warmBodies = Array.from({ length: Math.ceil(POOL / 5) }, (_, i) => signedBody(POOL + i, expiry));
