@@ -49,7 +49,9 @@ function inlineWriter(sqlite: BetterSqlite3.Database, checkpointFlag?: Int32Arra
     writeAll: async (events) => {
       const outcomes = inline.writeAll(events);
       // In the next turn, once this batch's replies are out, as the writer thread does it.
-      if (checkpointFlag !== undefined) setImmediate(() => catchUpCheckpoint(sqlite, checkpointFlag));
+      if (checkpointFlag !== undefined && Atomics.load(checkpointFlag, 0) === 1) {
+        setImmediate(() => catchUpCheckpoint(sqlite, checkpointFlag));
+      }
       return outcomes;
     },
     rejectAll: async (rejections, keep) => inline.rejectAll(rejections, keep),
