@@ -200,3 +200,44 @@ test("pollWrites asks the store for finished writes only while a batch is out", 
   committer.pollWrites();
   expect(polls).toBe(1);
 });
+
+test("submitWith calls back once per event; a callback that throws is reported and the rest still hear", async () => {
+  const errors: string[] = [];
+  const committer = new GroupCommitter(await openSqliteStore({ file: ":memory:", synchronous: "NORMAL" }), {
+    onError: (err, kind) => errors.push(`${kind}: ${(err as Error).message}`),
+  });
+  const heard: number[] = [];
+  const all = Array.from(
+    { length: 4 },
+    (_, i) =>
+      new Promise<void>((resolve) => {
+        committer.submitWith(
+          newEvent(),
+          (outcome) => {
+            heard.push(i);
+            expect(outcome.status).toBe("stored");
+            resolve();
+            if (i === 1) throw new Error("reply failed");
+          },
+          () => resolve(),
+        );
+      }),
+  );
+  await Promise.all(all);
+  expect(heard).toEqual([0, 1, 2, 3]);
+  expect(errors).toEqual(["callback: reply failed"]);
+});
+
+test("submitWith reports a failed write through its failure callback only", async () => {
+  const base = await openSqliteStore({ file: ":memory:", synchronous: "NORMAL" });
+  const failing: EventStore = { ...base, writeBatch: async () => Promise.reject(new Error("disk full")) };
+  const committer = new GroupCommitter(failing, { onError: () => {} });
+  const result = await new Promise<string>((resolve) =>
+    committer.submitWith(
+      newEvent(),
+      () => resolve("stored"),
+      (err) => resolve(`failed: ${(err as Error).message}`),
+    ),
+  );
+  expect(result).toBe("failed: disk full");
+});

@@ -87,3 +87,41 @@ test("a sender that disconnects mid-body gets nothing stored and the server keep
   expect((await fetch(`${base}/healthz`)).status).toBe(200);
   expect(await receiver.store.countEvents()).toBe(before);
 });
+
+test("a bug in the checks answers 500 and the server keeps serving", async () => {
+  const hooks = vendorHooks(receiver.deps.config);
+  const live = hooks.get("/hooks/huawei-live");
+  if (live === undefined) throw new Error("no huawei-live hook");
+  const broken = new Map([
+    [
+      "/hooks/broken",
+      {
+        ...live,
+        facts: () => {
+          throw new Error("facts failed");
+        },
+      },
+    ],
+  ]);
+  const handler = nodeHookHandler(receiver.deps, broken);
+  const other = createServer((req, res) => {
+    if (!handler(req, res)) res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => other.listen(0, "127.0.0.1", resolve));
+  try {
+    const url = `http://127.0.0.1:${(other.address() as AddressInfo).port}/hooks/broken`;
+    const post = () =>
+      fetch(url, {
+        method: "POST",
+        body: signedHuaweiLive(huaweiLiveEvent()),
+        headers: { "content-type": "application/json" },
+      });
+    const first = await post();
+    expect(first.status).toBe(500);
+    expect(await first.json()).toEqual({ error: "internal_error" });
+    expect((await post()).status).toBe(500);
+  } finally {
+    other.closeAllConnections();
+    await new Promise((resolve) => other.close(resolve));
+  }
+});

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { VENDORS } from "../vendors.js";
 import { decodeEvents, decodeOutcomes, encodeEvents, encodeOutcomes } from "./event-wire.js";
+import { type EventRow, toEventRow } from "./sqlite-writer.js";
 import type { NewEvent, WriteOutcome } from "./types.js";
 
 const text = fc.option(fc.string(), { nil: null });
@@ -39,13 +40,13 @@ const event: fc.Arbitrary<NewEvent> = fc.record({
 });
 
 /** What a clone to another thread would give: the same values, bodies as plain byte arrays. */
-const plain = (events: readonly NewEvent[]) => events.map((e) => ({ ...e, rawBody: [...e.rawBody] }));
+const plain = (rows: readonly EventRow[]) => rows.map((e) => ({ ...e, rawBody: [...e.rawBody] }));
 
 describe("event wire", () => {
-  test("a batch arrives with every field and exactly the viewed body bytes", () => {
+  test("a batch arrives as the writer's rows: every field, JSON columns as text, exactly the viewed body bytes", () => {
     fc.assert(
       fc.property(fc.array(event, { maxLength: 12 }), (events) => {
-        const expected = plain(events);
+        const expected = plain(events.map(toEventRow));
         const { batch, transfer } = encodeEvents(events);
         expect(transfer[0]?.byteLength).toBe(events.reduce((n, e) => n + e.rawBody.byteLength, 0));
         // The structured clone the worker receives, with the body buffer transferred as postMessage does.
@@ -67,4 +68,15 @@ describe("event wire", () => {
       }),
     );
   });
+});
+
+test("toEventRow keeps the JSON columns as their JSON text", () => {
+  fc.assert(
+    fc.property(event, (e) => {
+      const row = toEventRow(e);
+      expect(JSON.parse(row.issuesJson)).toEqual(e.issues);
+      expect(JSON.parse(row.unknownFieldsJson)).toEqual(e.unknownFields);
+      expect(JSON.parse(row.headersJson)).toEqual(e.headers);
+    }),
+  );
 });

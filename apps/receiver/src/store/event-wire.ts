@@ -4,8 +4,11 @@
  * just the body); for a batch of NewEvent objects that cost the event loop about 9 µs per event, more than
  * verifying its signature. Here a batch travels as one array of positional rows plus one buffer holding all the
  * bodies, which is transferred rather than copied, and the outcomes come back as one transferred Float64Array:
- * about half the cost on the event loop, less on the writer (BENCHMARKS.md, "fourth pass").
+ * about half the cost on the event loop, less on the writer (BENCHMARKS.md, "fourth pass"). The JSON columns
+ * (headers, issues, unknown fields) travel as the text the writer stores: one JSON.stringify of a small object
+ * costs less than cloning it, and the writer no longer rebuilds and re-serializes it (sixth pass).
  */
+import { type EventRow, listJson } from "./sqlite-writer.js";
 import type { NewEvent, WriteOutcome } from "./types.js";
 
 type Row = [
@@ -22,9 +25,9 @@ type Row = [
   bodyAuthenticated: boolean,
   keyIndex: number,
   valid: boolean,
-  issues: unknown[],
-  unknownFields: string[],
-  headers: Record<string, string>,
+  issuesJson: string,
+  unknownFieldsJson: string,
+  headersJson: string,
   bodyLength: number,
   forward: boolean,
   fileSequence: NewEvent["fileSequence"] | null,
@@ -57,9 +60,9 @@ export function encodeEvents(events: readonly NewEvent[]): { batch: EventBatch; 
       e.bodyAuthenticated,
       e.keyIndex,
       e.valid,
-      e.issues,
-      e.unknownFields,
-      e.headers,
+      listJson(e.issues),
+      listJson(e.unknownFields),
+      JSON.stringify(e.headers),
       e.rawBody.byteLength,
       e.forward,
       e.fileSequence ?? null,
@@ -68,8 +71,8 @@ export function encodeEvents(events: readonly NewEvent[]): { batch: EventBatch; 
   return { batch: { rows, bodies }, transfer: [bodies.buffer as ArrayBuffer] };
 }
 
-export function decodeEvents(batch: EventBatch): NewEvent[] {
-  const events: NewEvent[] = new Array(batch.rows.length);
+export function decodeEvents(batch: EventBatch): EventRow[] {
+  const events: EventRow[] = new Array(batch.rows.length);
   let at = 0;
   for (let i = 0; i < batch.rows.length; i++) {
     const r = batch.rows[i] as Row;
@@ -88,9 +91,9 @@ export function decodeEvents(batch: EventBatch): NewEvent[] {
       bodyAuthenticated: r[10],
       keyIndex: r[11],
       valid: r[12],
-      issues: r[13],
-      unknownFields: r[14],
-      headers: r[15],
+      issuesJson: r[13],
+      unknownFieldsJson: r[14],
+      headersJson: r[15],
       rawBody: batch.bodies.subarray(at, at + length),
       forward: r[17],
       fileSequence: r[18] ?? undefined,

@@ -17,7 +17,7 @@ import { migrationProvider } from "./migrations.js";
 import { kyselyQueries } from "./queries.js";
 import type { Database } from "./schema.js";
 import type { WorkerCommand, WorkerData, WorkerReply } from "./sqlite-worker.js";
-import { createSqliteWriter, openSqliteConnection } from "./sqlite-writer.js";
+import { createSqliteWriter, openSqliteConnection, toEventRow } from "./sqlite-writer.js";
 import type { EventStore, NewEvent, NewRejection, WriteOutcome } from "./types.js";
 import { catchUpCheckpoint, newCheckpointFlag } from "./wal-checkpoint.js";
 
@@ -47,7 +47,7 @@ function inlineWriter(sqlite: BetterSqlite3.Database, checkpointFlag?: Int32Arra
   return {
     depth: 1,
     writeAll: async (events) => {
-      const outcomes = inline.writeAll(events);
+      const outcomes = inline.writeAll(events.map(toEventRow));
       // In the next turn, once this batch's replies are out, as the writer thread does it.
       if (checkpointFlag !== undefined && Atomics.load(checkpointFlag, 0) === 1) {
         setImmediate(() => catchUpCheckpoint(sqlite, checkpointFlag));
