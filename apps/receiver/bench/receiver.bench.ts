@@ -1,7 +1,7 @@
 /**
  * Receiver throughput and latency at 50 connections, against a bare node:http server in the same run.
  *
- *   npx tsx bench/receiver.bench.ts [--seconds 10] [--rounds 1] [--only …] [--constant-times] [--generator wrk|node] [--write FILE]
+ *   npx tsx bench/receiver.bench.ts [--seconds 10] [--rounds 1] [--only …] [--builds dist,OTHER] [--constant-times] [--generator wrk|node] [--write FILE]
  *
  * Every server runs in its own child process, on 127.0.0.1. The load comes from `wrk` (a C generator, Debian
  * package `wrk`) with bench/wrk-bodies.lua, which cycles through a file of distinct Huawei Live HMAC-SHA256 events
@@ -11,7 +11,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -46,6 +46,12 @@ const { values } = parseArgs({
     "constant-times": { type: "boolean", default: false },
     /** Comma-separated subset of: bare, full-inline, normal-inline, full-worker, normal-worker, postgres. */
     only: { type: "string" },
+    /**
+     * Comma-separated build directories (relative to apps/receiver, each holding a built main.js), to compare
+     * changes in one run: every selected receiver runs once per build in each round, in alternating order, and
+     * its rows are labelled with the directory. Default: dist.
+     */
+    builds: { type: "string", default: "dist" },
     write: { type: "string" },
   },
 });
@@ -217,6 +223,17 @@ async function stop(child: ChildProcess) {
 }
 
 const only = values.only?.split(",").map((v) => v.trim());
+const APP_DIR = join(dirname(fileURLToPath(import.meta.url)), "..");
+const builds = values.builds.split(",").map((v) => v.trim());
+for (const build of builds) {
+  if (!existsSync(join(APP_DIR, build, "main.js"))) throw new Error(`--builds: ${build}/main.js does not exist`);
+}
+/** The builds in this round's order: alternating, so neither always runs first after the bare server. */
+const buildsOf = (r: number) => (r % 2 === 1 ? builds : [...builds].reverse());
+const buildArgs = (build: string): { main: string | undefined; label: string } =>
+  build === "dist" && builds.length === 1
+    ? { main: undefined, label: "" }
+    : { main: join(APP_DIR, build, "main.js"), label: ` [${build}]` };
 const selected = (id: string) => only === undefined || only.includes(id);
 const profileArgs = (id: string): string[] =>
   values["cpu-prof"] === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${join(values["cpu-prof"], id)}`];
@@ -260,35 +277,40 @@ try {
     for (const [sync, writer] of sqliteVariants) {
       const id = `${sync.toLowerCase()}-${writer}`;
       if (!selected(id)) continue;
-      const db = join(dir, `${id}-${round}.db`);
-      const r = await spawnReceiver(
-        ["--data", db],
-        {
-          LIVEHOOK_HUAWEI_LIVE_KEYS: KEY,
-          LIVEHOOK_SQLITE_SYNCHRONOUS: sync,
-          LIVEHOOK_SQLITE_WRITER: writer,
-          LIVEHOOK_LOG_LEVEL: "warn",
-        },
-        30_000,
-        profileArgs(id),
-      );
-      const isDefault = sync === "FULL" && writer === "worker";
-      rows.push(
-        await measure(
-          `receiver, SQLite WAL, synchronous=${sync}, ${writer} writer${isDefault ? " (default)" : ""}`,
-          r.url,
-          files,
-          r.child.pid,
-        ),
-      );
-      await stop(r.child);
-      // Each run leaves a database of a few hundred MB. Left in place, their dirty pages are written back while
-      // the next servers are measured and slow them down more with every round (third and fourth passes);
-      // deleted, the kernel drops those pages instead.
-      for (const suffix of ["", "-wal", "-shm"]) rmSync(`${db}${suffix}`, { force: true });
+      for (const build of buildsOf(round)) {
+        const { main, label } = buildArgs(build);
+        const db = join(dir, `${id}-${round}.db`);
+        const r = await spawnReceiver(
+          ["--data", db],
+          {
+            LIVEHOOK_HUAWEI_LIVE_KEYS: KEY,
+            LIVEHOOK_SQLITE_SYNCHRONOUS: sync,
+            LIVEHOOK_SQLITE_WRITER: writer,
+            LIVEHOOK_LOG_LEVEL: "warn",
+          },
+          30_000,
+          profileArgs(id),
+          main,
+        );
+        const isDefault = sync === "FULL" && writer === "worker";
+        rows.push(
+          await measure(
+            `receiver, SQLite WAL, synchronous=${sync}, ${writer} writer${isDefault ? " (default)" : ""}${label}`,
+            r.url,
+            files,
+            r.child.pid,
+          ),
+        );
+        await stop(r.child);
+        // Each run leaves a database of a few hundred MB. Left in place, their dirty pages are written back while
+        // the next servers are measured and slow them down more with every round (third and fourth passes);
+        // deleted, the kernel drops those pages instead.
+        for (const suffix of ["", "-wal", "-shm"]) rmSync(`${db}${suffix}`, { force: true });
+      }
     }
 
-    if (selected("postgres")) {
+    for (const build of selected("postgres") ? buildsOf(round) : []) {
+      const { main, label } = buildArgs(build);
       const schema = `livehook_bench_${process.pid}`;
       const admin = new pg.Client({ connectionString: DATABASE_URL });
       await admin.connect();
@@ -300,8 +322,9 @@ try {
         { LIVEHOOK_HUAWEI_LIVE_KEYS: KEY, DATABASE_URL: pgUrl.toString(), LIVEHOOK_LOG_LEVEL: "warn" },
         30_000,
         profileArgs("postgres"),
+        main,
       );
-      rows.push(await measure("receiver, PostgreSQL (local, default fsync)", r.url, files, r.child.pid));
+      rows.push(await measure(`receiver, PostgreSQL (local, default fsync)${label}`, r.url, files, r.child.pid));
       await stop(r.child);
       await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
       await admin.end();

@@ -36,9 +36,11 @@ export async function spawnReceiver(
   timeoutMs = 30_000,
   /** Flags for node itself, e.g. --cpu-prof (which NODE_OPTIONS does not accept). */
   nodeArgs: readonly string[] = [],
+  /** Another build's entry point, for the bench's --builds comparison; the default builds dist/ when missing. */
+  main?: string,
 ): Promise<RunningReceiver> {
-  ensureBuilt();
-  const child = spawn(process.execPath, [...nodeArgs, MAIN, "--port", "0", ...args], {
+  if (main === undefined) ensureBuilt();
+  const child = spawn(process.execPath, [...nodeArgs, main ?? MAIN, "--port", "0", ...args], {
     cwd: APP_DIR,
     env: { PATH: process.env.PATH ?? "", LIVEHOOK_LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
