@@ -43,8 +43,7 @@ export function createDeps(base: { config: Config; store: EventStore; clock: Clo
     onCommit: (_events, outcomes) => {
       if (outcomes.some((o) => o.status === "stored")) bus.notify();
     },
-    onError: (err, kind) =>
-      base.log.error({ err, kind }, kind === "callback" ? "answering a committed event failed" : "store write failed"),
+    onError: (err, kind) => base.log.error({ err, kind }, "store write failed"),
     keepRejectionsPerVendor: base.config.rejectedKeepPerVendor,
     onRejectionDropped: (r) => metrics.rejectionDropped(r.vendor),
   });

@@ -12,7 +12,7 @@ import type { EventStore, NewEvent, NewRejection, WriteOutcome } from "./store/t
 
 const MAX_TRANSACTION_EVENTS = 1000;
 
-type Pending = { event: NewEvent; stored: (o: WriteOutcome) => void; failed: (e: unknown) => void };
+type Pending = { event: NewEvent; resolve: (o: WriteOutcome) => void; reject: (e: unknown) => void };
 
 export type GroupCommitHooks = {
   /**
@@ -22,8 +22,7 @@ export type GroupCommitHooks = {
   maxBatch?: number;
   /** Called after each committed batch with its events and outcomes (SSE, forwarding, metrics). */
   onCommit?: (events: readonly NewEvent[], outcomes: readonly WriteOutcome[]) => void;
-  /** A failed write, or (kind "callback") a submitWith callback that threw. */
-  onError?: (err: unknown, kind: "events" | "rejections" | "callback") => void;
+  onError?: (err: unknown, kind: "events" | "rejections") => void;
   /** Rejected attempts kept per vendor; older ones are deleted as new ones are recorded. Default 1000. */
   keepRejectionsPerVendor?: number;
   /** Called when a rejected attempt is not recorded because too many already wait for the store. */
@@ -51,19 +50,12 @@ export class GroupCommitter {
   }
 
   submit(event: NewEvent): Promise<WriteOutcome> {
-    return new Promise((resolve, reject) => this.submitWith(event, resolve, reject));
-  }
-
-  /**
-   * submit with callbacks: exactly one of them is called once the event's batch has committed or failed. The
-   * callback path (node-hooks.ts) spares each request a promise and two microtask hops. A callback that throws
-   * is reported to onError and does not keep the others of its batch from being called.
-   */
-  submitWith(event: NewEvent, stored: (o: WriteOutcome) => void, failed: (e: unknown) => void): void {
-    this.queue.push({ event, stored, failed });
-    if (this.queue.length >= (this.hooks.maxBatch ?? Number.POSITIVE_INFINITY) && this.writing.size < this.depth) {
-      void this.flush();
-    } else this.schedule();
+    return new Promise((resolve, reject) => {
+      this.queue.push({ event, resolve, reject });
+      if (this.queue.length >= (this.hooks.maxBatch ?? Number.POSITIVE_INFINITY) && this.writing.size < this.depth) {
+        void this.flush();
+      } else this.schedule();
+    });
   }
 
   /** See EventStore.pollWrites. */
@@ -113,14 +105,6 @@ export class GroupCommitter {
     return run;
   }
 
-  private call<T>(callback: (value: T) => void, value: T): void {
-    try {
-      callback(value);
-    } catch (err) {
-      this.hooks.onError?.(err, "callback");
-    }
-  }
-
   private async write(batch: Pending[], rejections: NewRejection[]): Promise<void> {
     if (batch.length > 0) {
       const events = batch.map((p) => p.event);
@@ -129,11 +113,11 @@ export class GroupCommitter {
         outcomes = await this.store.writeBatch(events);
       } catch (err) {
         this.hooks.onError?.(err, "events");
-        for (const p of batch) this.call(p.failed, err);
+        for (const p of batch) p.reject(err);
         outcomes = [];
       }
       if (outcomes.length === batch.length) {
-        for (let i = 0; i < batch.length; i++) this.call((batch[i] as Pending).stored, outcomes[i] as WriteOutcome);
+        for (let i = 0; i < batch.length; i++) batch[i]?.resolve(outcomes[i] as WriteOutcome);
         this.hooks.onCommit?.(events, outcomes);
       }
     }

@@ -2,11 +2,11 @@
  * The node:http fast path for the callback endpoints. Hono's node adapter turns every request into a fetch
  * Request with a web-stream body; for the hot path that conversion costs more than verifying and storing the
  * event, so main.ts answers POST /hooks/<vendor> here, reading the IncomingMessage directly, and passes
- * everything else to Hono. The checks and replies are handleCallback's, exactly as on the Hono route.
+ * everything else to Hono. The checks and replies are processCallback's, exactly as on the Hono route.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ReceiverDeps } from "./deps.js";
-import { type CallbackReply, handleCallback } from "./hooks/receive-callback.js";
+import { processCallback } from "./hooks/receive-callback.js";
 import type { VendorHook } from "./hooks/vendor-hook.js";
 
 /**
@@ -65,22 +65,22 @@ export function nodeHookHandler(deps: ReceiverDeps, hooks: ReadonlyMap<string, V
     const receivedAt = deps.clock.now();
     readLimited(req, deps.config.bodyLimitBytes, (raw) => {
       deps.committer.pollWrites();
-      const respond = (reply: CallbackReply) => {
-        const text = bodyText(reply.body);
-        const headers: Record<string, string | number> = reply.headers;
-        headers["content-type"] = "application/json";
-        headers["content-length"] = Buffer.byteLength(text);
-        if (deps.draining?.()) headers.connection = "close";
-        res.writeHead(reply.status, headers);
-        res.end(text);
-      };
-      try {
-        handleCallback(hook, deps, { raw, headers: req.headers, receivedAt, started }, respond);
-      } catch (err) {
-        deps.log.error({ err: { message: (err as Error).message } }, "hook request failed");
-        if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
-        res.end('{"error":"internal_error"}');
-      }
+      processCallback(hook, deps, { raw, headers: req.headers, receivedAt, started }).then(
+        (reply) => {
+          const text = bodyText(reply.body);
+          const headers: Record<string, string | number> = reply.headers;
+          headers["content-type"] = "application/json";
+          headers["content-length"] = Buffer.byteLength(text);
+          if (deps.draining?.()) headers.connection = "close";
+          res.writeHead(reply.status, headers);
+          res.end(text);
+        },
+        (err: unknown) => {
+          deps.log.error({ err: { message: (err as Error).message } }, "hook request failed");
+          if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+          res.end('{"error":"internal_error"}');
+        },
+      );
     });
     return true;
   };

@@ -3,7 +3,7 @@
  * body size (413) -> content type (415) -> signature and timestamp on the raw bytes (401) -> JSON parse (400)
  * -> schema validation (never a rejection once verified) -> dedupe + durable write (503 on failure) -> reply.
  *
- * `handleCallback` (and its promise form `processCallback`) is framework-free: the Hono route (below, used by app.request() tests and any embedding)
+ * `processCallback` is framework-free: the Hono route (below, used by app.request() tests and any embedding)
  * and the node:http fast path of main.ts (node-hooks.ts) both read the body under the size limit and hand the
  * bytes here, so both give the same answers.
  */
@@ -65,24 +65,17 @@ function headerRecord(headers: HeaderSource): Record<string, string> {
   return out;
 }
 
-/**
- * The checks for one request, answering through `respond` exactly once: at once for a rejection, after the
- * commit for a verified event. Callbacks rather than a promise, because this runs for every callback request and
- * each promise hop costs the event loop (node-hooks.ts calls it directly). Throws only on a bug; processCallback
- * turns that into a rejected promise.
- */
-export function handleCallback(
+export async function processCallback(
   hook: VendorHook,
   deps: ReceiverDeps,
   input: CallbackInput,
-  respond: (reply: CallbackReply) => void,
-): void {
+): Promise<CallbackReply> {
   const { vendor } = hook;
   const { headers, receivedAt } = input;
   const keys = deps.config.keys[vendor];
   const done = (reply: CallbackReply) => {
     deps.metrics.observe(vendor, (performance.now() - input.started) / 1000);
-    respond(reply);
+    return reply;
   };
   const reject = (status: 400 | 401 | 404 | 413 | 415, reason: string, raw: Uint8Array) => {
     deps.metrics.reject(vendor, reason);
@@ -96,22 +89,13 @@ export function handleCallback(
         rawBody: raw.subarray(0, REJECTED_BODY_BYTES),
       });
     }
-    done({ status, body: { error: reason }, headers: {} });
+    return done({ status, body: { error: reason }, headers: {} });
   };
 
   const raw = input.raw;
-  if (raw === undefined) {
-    reject(413, "body_too_large", new Uint8Array());
-    return;
-  }
-  if (!JSON_TYPE.test(headerValue(headers, "content-type") ?? "")) {
-    reject(415, "unsupported_media_type", raw);
-    return;
-  }
-  if (keys.length === 0) {
-    reject(404, "vendor_not_configured", raw);
-    return;
-  }
+  if (raw === undefined) return reject(413, "body_too_large", new Uint8Array());
+  if (!JSON_TYPE.test(headerValue(headers, "content-type") ?? "")) return reject(415, "unsupported_media_type", raw);
+  if (keys.length === 0) return reject(404, "vendor_not_configured", raw);
 
   const verifyInput = { raw, headers, keys, now: receivedAt, requestHost: headerValue(headers, "host") ?? "" };
   let body: unknown;
@@ -120,36 +104,16 @@ export function handleCallback(
     body = parseJson(raw);
     verdict = hook.verifyParsed(body, verifyInput);
   } else verdict = hook.verify(verifyInput);
-  if (!verdict.ok) {
-    reject(401, verdict.reason, raw);
-    return;
-  }
+  if (!verdict.ok) return reject(401, verdict.reason, raw);
 
   if (body === undefined) body = parseJson(raw);
-  if (body === undefined) {
-    reject(400, "invalid_json", raw);
-    return;
-  }
+  if (body === undefined) return reject(400, "invalid_json", raw);
 
   const validation = validateBody(hook.schemaFor(body), body);
   const facts = hook.facts(body, (name) => headerValue(headers, name));
-  const stored = (outcome: WriteOutcome) => {
-    if (outcome.status === "duplicate") deps.metrics.duplicate(vendor);
-    else deps.metrics.accept(vendor, { valid: validation.valid, unknownFields: validation.unknownFields.length });
-    const replyHeaders: Record<string, string> = {
-      "x-livehook-duplicate": outcome.status === "duplicate" ? "1" : "0",
-    };
-    if (outcome.id !== null) replyHeaders["x-livehook-event-id"] = String(outcome.id);
-    done({ status: 200, body: hook.ack, headers: replyHeaders });
-  };
-  const failed = (err: unknown) => {
-    // Not acknowledged, so the vendor retries; the committer already logged the cause.
-    deps.metrics.storeFailure();
-    deps.log.warn({ vendor, err: (err as Error).message }, "store write failed; answered 503");
-    done({ status: 503, body: { error: "store_unavailable" }, headers: {} });
-  };
-  deps.committer.submitWith(
-    {
+  let outcome: WriteOutcome;
+  try {
+    outcome = await deps.committer.submit({
       vendor,
       receivedAt: receivedAt.getTime(),
       idemKeys: idempotencyKeys(
@@ -176,15 +140,19 @@ export function handleCallback(
       rawBody: raw,
       forward: deps.config.forward[vendor] !== undefined,
       fileSequence: facts.fileSequence,
-    },
-    stored,
-    failed,
-  );
-}
+    });
+  } catch (err) {
+    // Not acknowledged, so the vendor retries; the committer already logged the cause.
+    deps.metrics.storeFailure();
+    deps.log.warn({ vendor, err: (err as Error).message }, "store write failed; answered 503");
+    return done({ status: 503, body: { error: "store_unavailable" }, headers: {} });
+  }
 
-/** handleCallback as a promise: for the Hono route, tests and embedders. */
-export function processCallback(hook: VendorHook, deps: ReceiverDeps, input: CallbackInput): Promise<CallbackReply> {
-  return new Promise((resolve) => handleCallback(hook, deps, input, resolve));
+  if (outcome.status === "duplicate") deps.metrics.duplicate(vendor);
+  else deps.metrics.accept(vendor, { valid: validation.valid, unknownFields: validation.unknownFields.length });
+  const replyHeaders: Record<string, string> = { "x-livehook-duplicate": outcome.status === "duplicate" ? "1" : "0" };
+  if (outcome.id !== null) replyHeaders["x-livehook-event-id"] = String(outcome.id);
+  return done({ status: 200, body: hook.ack, headers: replyHeaders });
 }
 
 /** The Hono route for one vendor. */
