@@ -17,7 +17,7 @@ import { migrationProvider } from "./migrations.js";
 import { kyselyQueries } from "./queries.js";
 import type { Database } from "./schema.js";
 import type { WorkerCommand, WorkerData, WorkerReply } from "./sqlite-worker.js";
-import { createSqliteWriter, openSqliteConnection, toEventRow } from "./sqlite-writer.js";
+import { createSqliteWriter, openSqliteConnection, SAFETY_AUTOCHECKPOINT_PAGES, toEventRow } from "./sqlite-writer.js";
 import type { EventStore, NewEvent, NewRejection, WriteOutcome } from "./types.js";
 import { catchUpCheckpoint, newCheckpointFlag } from "./wal-checkpoint.js";
 
@@ -33,8 +33,6 @@ export type SqliteStoreOptions = {
   writer?: "worker" | "inline";
 };
 
-/** About 40 MB of WAL before a writer checkpoints by itself (normally the checkpointer thread keeps it small). */
-export const SAFETY_AUTOCHECKPOINT_PAGES = 10_000;
 /**
  * Batches the event loop may hand the writer thread before the first is committed. The thread commits all that
  * are queued in one transaction, so this bounds memory, not batch size; at 8 the event loop has not waited for

@@ -9,7 +9,13 @@
 import { type MessagePort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import BetterSqlite3 from "better-sqlite3";
 import { decodeEvents, type EventBatch, encodeOutcomes } from "./event-wire.js";
-import { createSqliteWriter, type EventRow, openSqliteConnection, type SqliteWriter } from "./sqlite-writer.js";
+import {
+  createSqliteWriter,
+  type EventRow,
+  openSqliteConnection,
+  openWriterConnection,
+  type SqliteWriter,
+} from "./sqlite-writer.js";
 import type { NewRejection } from "./types.js";
 import { bulkCheckpoint, catchUpCheckpoint } from "./wal-checkpoint.js";
 
@@ -32,16 +38,10 @@ export type WorkerData = {
 
 const CHECKPOINT_INTERVAL_MS = 200;
 const { role, file, synchronous, port, checkpointFlag } = workerData as WorkerData;
-const sqlite = openSqliteConnection(BetterSqlite3, file, synchronous);
-sqlite.pragma("wal_autocheckpoint = 10000");
-/**
- * The writer only touches the right-hand edges of its B-trees, and SQLite walks its whole page cache at the end
- * of every write transaction (perf: pcache1TruncateUnsafe under pager_end_transaction, 7% of the writer's time
- * with better-sqlite3's 16 MB default). SQLite's own default of 2 MB keeps that walk short: about 0.8 µs less
- * per event at 20 events per transaction (BENCHMARKS.md, sixth pass).
- */
-const WRITER_CACHE_KIB = 2000;
-if (role === "writer") sqlite.pragma(`cache_size = -${WRITER_CACHE_KIB}`);
+const sqlite =
+  role === "writer"
+    ? openWriterConnection(BetterSqlite3, file, synchronous)
+    : openSqliteConnection(BetterSqlite3, file, synchronous);
 const writer = role === "writer" ? createSqliteWriter(sqlite) : undefined;
 const timer =
   role === "checkpointer"

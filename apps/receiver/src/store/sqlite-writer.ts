@@ -61,6 +61,28 @@ export function openSqliteConnection(
   return sqlite;
 }
 
+/** About 40 MB of WAL before the writer checkpoints by itself (normally the checkpointer keeps it short). */
+export const SAFETY_AUTOCHECKPOINT_PAGES = 10_000;
+/**
+ * The writer only touches the right-hand edges of its B-trees, and SQLite walks its whole page cache at the end
+ * of every write transaction (perf: pcache1TruncateUnsafe under pager_end_transaction, 7% of the writer's time
+ * with better-sqlite3's 16 MB default). SQLite's own default of 2 MB keeps that walk short: about 0.8 µs less
+ * per event at 20 events per transaction (BENCHMARKS.md, sixth pass; bench/sqlite-writer.bench.ts).
+ */
+export const WRITER_CACHE_KIB = 2000;
+
+/** The writer thread's connection (and the writer bench's). */
+export function openWriterConnection(
+  BetterSqlite: typeof BetterSqlite3,
+  file: string,
+  synchronous: "FULL" | "NORMAL",
+): BetterSqlite3.Database {
+  const sqlite = openSqliteConnection(BetterSqlite, file, synchronous);
+  sqlite.pragma(`wal_autocheckpoint = ${SAFETY_AUTOCHECKPOINT_PAGES}`);
+  sqlite.pragma(`cache_size = -${WRITER_CACHE_KIB}`);
+  return sqlite;
+}
+
 export function createSqliteWriter(sqlite: BetterSqlite3.Database): SqliteWriter {
   // Ids are handed out here, before the claims, so a claim carries its event's id (migration 0003). The writer
   // is the only one inserting events, and the next id is read again at the start of every transaction.
