@@ -12,15 +12,10 @@
  */
 import { createHmac } from "node:crypto";
 import { parseArgs } from "node:util";
-import { pino } from "pino";
-import { createDeps } from "../src/deps.js";
-import { huaweiLiveHook } from "../src/hooks/huawei-live.js";
 import { processCallback } from "../src/hooks/receive-callback.js";
-import { openSqliteStore } from "../src/store/sqlite-store.js";
-import type { EventStore, WriteOutcome } from "../src/store/types.js";
-import { testConfig } from "../test/helpers.js";
 import { percentile } from "../test/load.js";
 import { BENCH_KEY as KEY, signedBenchEvent } from "./bench-events.js";
+import { instantReceiver } from "./instant-receiver.js";
 
 const { values } = parseArgs({
   options: { events: { type: "string", default: "50000" }, rounds: { type: "string", default: "7" } },
@@ -36,19 +31,7 @@ const bodies = Array.from({ length: EVENTS }, (_, i) =>
 );
 const headers = { host: "127.0.0.1:4020", "content-type": "application/json", "content-length": "600" };
 
-const base = await openSqliteStore({ file: ":memory:", synchronous: "NORMAL" });
-let nextId = 0;
-const store: EventStore = {
-  ...base,
-  writeBatch: async (events) => events.map((): WriteOutcome => ({ status: "stored", id: ++nextId })),
-};
-const deps = createDeps({
-  config: testConfig({ keys: { "huawei-live": [KEY], "huawei-rtc": [], "aliyun-live": [] } }),
-  store,
-  clock: { now: () => new Date() },
-  log: pino({ level: "silent" }),
-});
-const hook = huaweiLiveHook({ signTypes: ["HMACSHA256"], graceSeconds: 300 });
+const { deps, hook, close } = await instantReceiver();
 
 async function receiver(): Promise<void> {
   for (let i = 0; i < EVENTS; i += CONCURRENT) {
@@ -97,4 +80,4 @@ console.log(
 );
 // Keeps the baseline's results alive, so no part of it can be optimised away.
 if (sink === 0) throw new Error("the baseline computed nothing");
-await base.close();
+await close();

@@ -15,9 +15,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import BetterSqlite3 from "better-sqlite3";
-import { pino } from "pino";
-import { createDeps } from "../src/deps.js";
-import { huaweiLiveHook } from "../src/hooks/huawei-live.js";
 import { processCallback } from "../src/hooks/receive-callback.js";
 import { openSqliteStore } from "../src/store/sqlite-store.js";
 import {
@@ -27,10 +24,10 @@ import {
   openWriterConnection,
   toEventRow,
 } from "../src/store/sqlite-writer.js";
-import type { EventStore, NewEvent, WriteOutcome } from "../src/store/types.js";
-import { testConfig } from "../test/helpers.js";
+import type { NewEvent } from "../src/store/types.js";
 import { percentile } from "../test/load.js";
-import { BENCH_KEY as KEY, signedBenchEvent } from "./bench-events.js";
+import { signedBenchEvent } from "./bench-events.js";
+import { instantReceiver } from "./instant-receiver.js";
 
 const { values } = parseArgs({
   options: {
@@ -49,22 +46,8 @@ const SYNCHRONOUS = values.synchronous === "FULL" ? "FULL" : "NORMAL";
 
 /** The events exactly as the receiver submits them, captured from processCallback. */
 async function receiverRows(): Promise<EventRow[]> {
-  const base = await openSqliteStore({ file: ":memory:", synchronous: "NORMAL" });
   const captured: NewEvent[] = [];
-  const store: EventStore = {
-    ...base,
-    writeBatch: async (events) => {
-      captured.push(...events);
-      return events.map((_, i): WriteOutcome => ({ status: "stored", id: captured.length - events.length + i + 1 }));
-    },
-  };
-  const deps = createDeps({
-    config: testConfig({ keys: { "huawei-live": [KEY], "huawei-rtc": [], "aliyun-live": [] } }),
-    store,
-    clock: { now: () => new Date() },
-    log: pino({ level: "silent" }),
-  });
-  const hook = huaweiLiveHook({ signTypes: ["HMACSHA256"], graceSeconds: 300 });
+  const { deps, hook, close } = await instantReceiver((events) => captured.push(...events));
   const now = Math.floor(Date.now() / 1000);
   const headers = { host: "127.0.0.1:4020", "content-type": "application/json", "user-agent": "wrk" };
   for (let i = 0; i < EVENTS; i += 256) {
@@ -77,7 +60,7 @@ async function receiverRows(): Promise<EventRow[]> {
       if (reply.status !== 200) throw new Error(`processCallback answered ${reply.status}`);
     }
   }
-  await base.close();
+  await close();
   return captured.map(toEventRow);
 }
 
