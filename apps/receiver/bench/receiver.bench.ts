@@ -1,7 +1,7 @@
 /**
  * Receiver throughput and latency at 50 connections, against a bare node:http server in the same run.
  *
- *   npx tsx bench/receiver.bench.ts [--seconds 10] [--rounds 1] [--only …] [--builds dist,OTHER] [--constant-times] [--generator wrk|node] [--write FILE]
+ *   npx tsx bench/receiver.bench.ts [--seconds 10] [--rounds 1] [--only …] [--builds dist,OTHER] [--max-steal 2] [--constant-times] [--generator wrk|node] [--write FILE]
  *
  * Every server runs in its own child process, on 127.0.0.1. The load comes from `wrk` (a C generator, Debian
  * package `wrk`) with bench/wrk-bodies.lua, which cycles through a file of distinct Huawei Live HMAC-SHA256 events
@@ -20,6 +20,7 @@ import pg from "pg";
 import { type LoadResult, percentile, runLoad } from "../test/load.js";
 import { spawnReceiver } from "../test/spawn-receiver.js";
 import { BENCH_KEY as KEY, signedBenchEvent } from "./bench-events.js";
+import { cpuTicks, stealPercent } from "./steal-time.js";
 import { cpuPerEvent, threadCpuSeconds } from "./thread-cpu.js";
 
 const { values } = parseArgs({
@@ -52,6 +53,11 @@ const { values } = parseArgs({
      * its rows are labelled with the directory. Default: dist.
      */
     builds: { type: "string", default: "dist" },
+    /**
+     * A round counts as quiet when the hypervisor stole less than this share (per cent) of the vCPUs' time in
+     * every one of its runs; the bench then also gives each server's median share over the quiet rounds alone.
+     */
+    "max-steal": { type: "string", default: "2" },
     write: { type: "string" },
   },
 });
@@ -118,6 +124,8 @@ type Row = {
   load1: number;
   /** CPU per answered event during the measured phase, when /proc tells (Linux). */
   cpu: { eventLoopUs: number; allThreadsUs: number } | undefined;
+  /** Share of the machine's vCPU time stolen by the hypervisor during the measured phase (Linux). */
+  steal: number | undefined;
 };
 
 type WrkResult = {
@@ -158,10 +166,14 @@ async function measure(name: string, url: string, files: Files, pid: number | un
   const load1 = loadavg()[0] ?? 0;
   let row: Row;
   let cpuBefore: Map<number, number> | undefined;
+  let ticksBefore: ReturnType<typeof cpuTicks>;
+  let steal: number | undefined;
   if (generator === "wrk") {
     await runWrk(url, WARMUP, files.warm);
     cpuBefore = pid === undefined ? undefined : threadCpuSeconds(pid);
+    ticksBefore = cpuTicks();
     const r = await runWrk(url, SECONDS, files.main);
+    steal = stealPercent(ticksBefore, cpuTicks());
     const failed = r.non2xx + r.connect + r.read + r.write + r.timeout;
     const ok = r.requests - r.non2xx;
     row = {
@@ -174,6 +186,7 @@ async function measure(name: string, url: string, files: Files, pid: number | un
       failed,
       load1,
       cpu: undefined,
+      steal,
     };
     if (r.wrapped > 0 && !name.startsWith("bare"))
       console.log(`  (${name}: body pool exhausted, later requests were duplicates; raise --pool)`);
@@ -187,12 +200,14 @@ async function measure(name: string, url: string, files: Files, pid: number | un
     await runLoad({ url, connections: CONNECTIONS, durationMs: WARMUP * 1000, request: body(warmBodies) });
     i = 0;
     cpuBefore = pid === undefined ? undefined : threadCpuSeconds(pid);
+    ticksBefore = cpuTicks();
     const r: LoadResult = await runLoad({
       url,
       connections: CONNECTIONS,
       durationMs: SECONDS * 1000,
       request: body(mainBodies),
     });
+    steal = stealPercent(ticksBefore, cpuTicks());
     row = {
       round,
       name,
@@ -203,6 +218,7 @@ async function measure(name: string, url: string, files: Files, pid: number | un
       failed: r.failed,
       load1,
       cpu: undefined,
+      steal,
     };
   }
   if (pid !== undefined) row.cpu = cpuPerEvent(pid, cpuBefore, threadCpuSeconds(pid), row.ok);
@@ -210,8 +226,9 @@ async function measure(name: string, url: string, files: Files, pid: number | un
     row.cpu === undefined
       ? ""
       : `   CPU/event ${row.cpu.eventLoopUs.toFixed(0)} µs event loop, ${row.cpu.allThreadsUs.toFixed(0)} µs all threads`;
+  const stealText = row.steal === undefined ? "" : `   steal ${row.steal.toFixed(1)}%`;
   console.log(
-    `${name.padEnd(60)} ${row.rps.toFixed(0).padStart(7)} ev/s   p50 ${row.p50.toFixed(2)} ms   p99 ${row.p99.toFixed(2)} ms   (${row.ok} ok, ${row.failed} failed, load ${load1.toFixed(2)})${cpuText}`,
+    `${name.padEnd(60)} ${row.rps.toFixed(0).padStart(7)} ev/s   p50 ${row.p50.toFixed(2)} ms   p99 ${row.p99.toFixed(2)} ms   (${row.ok} ok, ${row.failed} failed, load ${load1.toFixed(2)})${cpuText}${stealText}`,
   );
   return row;
 }
@@ -343,13 +360,15 @@ for (let r = 1; r <= ROUNDS; r++) {
   bareOf.set(r, runs.reduce((a, b) => a + b, 0) / runs.length);
 }
 const names = [...new Set(rows.map((r) => r.name))];
+const shareOfBare = (r: Row) => (r.rps / (bareOf.get(r.round) ?? Number.NaN)) * 100;
+const steals = rows.flatMap((r) => (r.steal === undefined ? [] : [r.steal]));
 const table = [
-  `| Server | events/s | % of bare | p50 ms | p99 ms | failed | load (1 min) | CPU µs/event: event loop, all threads |${ROUNDS > 1 ? " % of bare per round |" : ""}`,
-  `|---|---:|---:|---:|---:|---:|---:|---:|${ROUNDS > 1 ? "---|" : ""}`,
+  `| Server | events/s | % of bare | p50 ms | p99 ms | failed | load (1 min) | CPU µs/event: event loop, all threads | steal % |${ROUNDS > 1 ? " % of bare per round |" : ""}`,
+  `|---|---:|---:|---:|---:|---:|---:|---:|---:|${ROUNDS > 1 ? "---|" : ""}`,
   ...names.map((name) => {
     const of = rows.filter((r) => r.name === name);
     // The bare row's own column shows the drift within each round: its two runs, as a share of their mean.
-    const ratios = of.map((r) => (r.rps / (bareOf.get(r.round) ?? Number.NaN)) * 100);
+    const ratios = of.map(shareOfBare);
     const perRound =
       ROUNDS <= 1
         ? ""
@@ -366,13 +385,39 @@ const table = [
       cpus.length === 0
         ? ""
         : `${median(cpus.map((c) => c.eventLoopUs)).toFixed(0)}, ${median(cpus.map((c) => c.allThreadsUs)).toFixed(0)}`;
-    return `| ${name} | ${median(of.map((r) => r.rps)).toFixed(0)} | ${name === BARE ? 100 : median(ratios).toFixed(0)}% | ${median(of.map((r) => r.p50)).toFixed(2)} | ${median(of.map((r) => r.p99)).toFixed(2)} | ${of.reduce((n, r) => n + r.failed, 0)} | ${median(of.map((r) => r.load1)).toFixed(2)} | ${cpu} |${perRound}`;
+    const stolen = of.flatMap((r) => (r.steal === undefined ? [] : [r.steal]));
+    const steal = stolen.length === 0 ? "" : median(stolen).toFixed(1);
+    return `| ${name} | ${median(of.map((r) => r.rps)).toFixed(0)} | ${name === BARE ? 100 : median(ratios).toFixed(0)}% | ${median(of.map((r) => r.p50)).toFixed(2)} | ${median(of.map((r) => r.p99)).toFixed(2)} | ${of.reduce((n, r) => n + r.failed, 0)} | ${median(of.map((r) => r.load1)).toFixed(2)} | ${cpu} | ${steal} |${perRound}`;
   }),
 ].join("\n");
 console.log(`\n${table}\n`);
+
+/**
+ * The same medians over the quiet rounds alone (every run of the round under --max-steal), beside the table's,
+ * which keeps every round: a reader sees both, and how many rounds the hypervisor spoilt.
+ */
+const quietLines: string[] = [];
+if (ROUNDS > 1 && steals.length === rows.length) {
+  const maxSteal = Number(values["max-steal"]);
+  const quiet = Array.from({ length: ROUNDS }, (_, i) => i + 1).filter((round) =>
+    rows.filter((r) => r.round === round).every((r) => (r.steal ?? Number.POSITIVE_INFINITY) < maxSteal),
+  );
+  quietLines.push(
+    `Quiet rounds (steal under ${maxSteal}% in every run): ${quiet.length} of ${ROUNDS}${quiet.length > 0 ? ` (${quiet.join(", ")})` : ""}`,
+  );
+  if (quiet.length > 0 && quiet.length < ROUNDS) {
+    for (const name of names.filter((n) => n !== BARE)) {
+      const ratios = rows.filter((r) => r.name === name && quiet.includes(r.round)).map(shareOfBare);
+      quietLines.push(
+        `  ${name}: ${median(ratios).toFixed(0)}% of bare (${ratios.map((x) => `${x.toFixed(0)}%`).join(", ")})`,
+      );
+    }
+  }
+  console.log(`${quietLines.join("\n")}\n`);
+}
 console.log(
   `${cpus().length} CPUs (${cpus()[0]?.model ?? "?"}), Node ${process.version}, ${generator === "wrk" ? "wrk" : "Node generator"}, ${CONNECTIONS} connections, ${ROUNDS} round(s) of ${SECONDS} s after ${WARMUP} s warm-up (medians), load average at the end ${loadavg()
     .map((l) => l.toFixed(2))
     .join(" ")}`,
 );
-if (values.write) writeFileSync(values.write, `${table}\n`);
+if (values.write) writeFileSync(values.write, `${[table, ...quietLines].join("\n")}\n`);
