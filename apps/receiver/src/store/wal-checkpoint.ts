@@ -11,21 +11,54 @@
  */
 import type BetterSqlite3 from "better-sqlite3";
 
-type CheckpointRow = { busy: number; log: number; checkpointed: number };
+export type CheckpointRow = { busy: number; log: number; checkpointed: number };
 
 /** One Int32 in shared memory: 1 while the writer owes a catch-up checkpoint. */
 export function newCheckpointFlag(): Int32Array {
   return new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
 }
 
+/**
+ * A bulk pass copies what the WAL held when it started; what the writer commits meanwhile is left for the
+ * writer's catch-up, and every reply queued behind that waits for it. One pass of a few thousand frames left
+ * the catch-up hundreds, a stall of 10-15 ms every pass that set the NORMAL p99 (BENCHMARKS.md, eighth pass). So
+ * the checkpointer passes again while the last pass left more than this many, each pass a fraction of the one
+ * before, and the catch-up is down to a few dozen frames.
+ */
+const CATCH_UP_FRAMES = 64;
+const MAX_PASSES = 4;
+
+/** One PASSIVE checkpoint's report, or undefined when it failed. */
+export type CheckpointPass = () => CheckpointRow | undefined;
+
+/**
+ * Runs passes until the frames committed during the last one are few (at most MAX_PASSES); true when the writer
+ * should catch up. A pass reports the WAL's frame count as it found it, so the next count minus this one is what
+ * was committed in between (or the whole count, when the WAL started over meanwhile).
+ */
+export function converge(pass: CheckpointPass): boolean {
+  let previous: number | undefined;
+  for (let i = 0; i < MAX_PASSES; i++) {
+    const row = pass();
+    if (row === undefined || row.busy !== 0 || row.log === 0) return false;
+    const added = previous === undefined || row.log < previous ? row.log : row.log - previous;
+    previous = row.log;
+    if (i > 0 && added <= CATCH_UP_FRAMES) break;
+  }
+  return true;
+}
+
 /** The checkpointer's bulk pass. Errors (SQLITE_BUSY and the like) are left to the next pass. */
 export function bulkCheckpoint(sqlite: BetterSqlite3.Database, flag: Int32Array): void {
-  try {
-    const [row] = sqlite.pragma("wal_checkpoint(PASSIVE)") as CheckpointRow[];
-    if (row !== undefined && row.busy === 0 && row.log > 0) Atomics.store(flag, 0, 1);
-  } catch {
-    // The writer's safety autocheckpoint remains should this thread keep failing.
-  }
+  const pass = () => {
+    try {
+      return (sqlite.pragma("wal_checkpoint(PASSIVE)") as CheckpointRow[])[0];
+    } catch {
+      // The writer's safety autocheckpoint remains should this thread keep failing.
+      return undefined;
+    }
+  };
+  if (converge(pass)) Atomics.store(flag, 0, 1);
 }
 
 /** The writer's part, between commits: finishes the checkpoint of the last bulk pass, if one ran since. */
