@@ -1,9 +1,12 @@
 import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { canonicalJson, eventDigest, idempotencyKeys, WINDOW_SLICES } from "./idempotency-key.js";
+import { canonicalJson, DIGEST_HEX_DIGITS, eventDigest, idempotencyKeys, WINDOW_SLICES } from "./idempotency-key.js";
 
-/** The first implementation (sorted copies, then JSON.stringify): stored keys were computed this way. */
+/**
+ * The first implementation (sorted copies, then JSON.stringify): stored keys were computed this way, with all
+ * 64 hex digits until migration 0004 cut them to the first 32.
+ */
 function referenceDigest(body: unknown, authFields: readonly string[]): string {
   const sorted = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(sorted);
@@ -22,7 +25,8 @@ function referenceDigest(body: unknown, authFields: readonly string[]): string {
   }
   return createHash("sha256")
     .update(JSON.stringify(sorted(event)))
-    .digest("hex");
+    .digest("hex")
+    .slice(0, DIGEST_HEX_DIGITS);
 }
 
 describe("canonicalJson", () => {

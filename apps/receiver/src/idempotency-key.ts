@@ -1,7 +1,9 @@
 /**
- * The idempotency key (README "Idempotency"): SHA-256 of the event's canonical JSON without its auth fields.
- * Canonical means object keys sorted at every depth, so a re-serialized retry gives the same key; the auth
- * fields are dropped because a retry is re-signed with a new timestamp (D6).
+ * The idempotency key (README "Idempotency"): the first 128 bits of the SHA-256 of the event's canonical JSON
+ * without its auth fields, as 32 hex digits. Canonical means object keys sorted at every depth, so a re-serialized
+ * retry gives the same key; the auth fields are dropped because a retry is re-signed with a new timestamp (D6).
+ * 128 bits keep an accidental collision out of reach (odds of about 1 in 10^15 after 10^12 events) and halve the key:
+ * twice as many keys fit on an index page, so a commit dirties fewer of them (migration 0004).
  *
  * Bodies without identity (Alibaba status callbacks, SparkRTC file starts: a retry and a second genuine event
  * are byte-identical) claim one key per slice of a quarter window, for the slice of arrival and the next
@@ -13,6 +15,9 @@ import type { Vendor } from "./vendors.js";
 
 /** Slices per window: the grey zone between "always a duplicate" and "always new" is 1/WINDOW_SLICES of a window. */
 export const WINDOW_SLICES = 4;
+
+/** Hex digits of the SHA-256 a key keeps: 128 bits. */
+export const DIGEST_HEX_DIGITS = 32;
 
 // crypto.hash (one call, no Hash object) arrived in Node 20.12; engines allows any Node 20.
 const sha256Hex: (text: string) => string =
@@ -67,7 +72,7 @@ export function canonicalJson(value: unknown, omit: readonly string[] = []): str
 }
 
 export function eventDigest(body: unknown, authFields: readonly string[]): string {
-  return sha256Hex(canonicalJson(body, authFields));
+  return sha256Hex(canonicalJson(body, authFields)).slice(0, DIGEST_HEX_DIGITS);
 }
 
 /**
