@@ -15,19 +15,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import BetterSqlite3 from "better-sqlite3";
-import { processCallback } from "../src/hooks/receive-callback.js";
 import { openSqliteStore } from "../src/store/sqlite-store.js";
 import {
   createSqliteWriter,
   type EventRow,
   openSqliteConnection,
   openWriterConnection,
-  toEventRow,
 } from "../src/store/sqlite-writer.js";
-import type { NewEvent } from "../src/store/types.js";
 import { percentile } from "../test/load.js";
-import { signedBenchEvent } from "./bench-events.js";
-import { instantReceiver } from "./instant-receiver.js";
+import { capturedRows } from "./captured-rows.js";
 
 const { values } = parseArgs({
   options: {
@@ -44,27 +40,7 @@ const ROUNDS = Number(values.rounds);
 const CHECKPOINT_EVERY = Number(values["checkpoint-every"]);
 const SYNCHRONOUS = values.synchronous === "FULL" ? "FULL" : "NORMAL";
 
-/** The events exactly as the receiver submits them, captured from processCallback. */
-async function receiverRows(): Promise<EventRow[]> {
-  const captured: NewEvent[] = [];
-  const { deps, hook, close } = await instantReceiver((events) => captured.push(...events));
-  const now = Math.floor(Date.now() / 1000);
-  const headers = { host: "127.0.0.1:4020", "content-type": "application/json", "user-agent": "wrk" };
-  for (let i = 0; i < EVENTS; i += 256) {
-    const replies = [];
-    for (let j = i; j < Math.min(EVENTS, i + 256); j++) {
-      const raw = Buffer.from(signedBenchEvent("writer", j, now + Math.floor(j / 1000), now + 300));
-      replies.push(processCallback(hook, deps, { raw, headers, receivedAt: new Date(), started: performance.now() }));
-    }
-    for (const reply of await Promise.all(replies)) {
-      if (reply.status !== 200) throw new Error(`processCallback answered ${reply.status}`);
-    }
-  }
-  await close();
-  return captured.map(toEventRow);
-}
-
-const rows = await receiverRows();
+const rows = await capturedRows("writer", EVENTS);
 const dir = mkdtempSync(join(tmpdir(), "livehook-writer-bench-"));
 
 /** CPU µs per event of writing every row into a fresh file. */

@@ -1,0 +1,30 @@
+/**
+ * The writer benches' input: the rows the receiver hands its writer for distinct signed bench events, captured
+ * from processCallback (the real checks, the instant store), so a writer bench writes exactly what the receiver
+ * would.
+ */
+import { processCallback } from "../src/hooks/receive-callback.js";
+import { type EventRow, toEventRow } from "../src/store/sqlite-writer.js";
+import type { NewEvent } from "../src/store/types.js";
+import { signedBenchEvent } from "./bench-events.js";
+import { instantReceiver } from "./instant-receiver.js";
+
+/** `events` rows; `perSecond` of the events end in each second of key time, as in the receiver bench. */
+export async function capturedRows(run: string, events: number, perSecond = 1000): Promise<EventRow[]> {
+  const captured: NewEvent[] = [];
+  const { deps, hook, close } = await instantReceiver((batch) => captured.push(...batch));
+  const now = Math.floor(Date.now() / 1000);
+  const headers = { host: "127.0.0.1:4020", "content-type": "application/json", "user-agent": "wrk" };
+  for (let i = 0; i < events; i += 256) {
+    const replies = [];
+    for (let j = i; j < Math.min(events, i + 256); j++) {
+      const raw = Buffer.from(signedBenchEvent(run, j, now + Math.floor(j / perSecond), now + 300));
+      replies.push(processCallback(hook, deps, { raw, headers, receivedAt: new Date(), started: performance.now() }));
+    }
+    for (const reply of await Promise.all(replies)) {
+      if (reply.status !== 200) throw new Error(`processCallback answered ${reply.status}`);
+    }
+  }
+  await close();
+  return captured.map(toEventRow);
+}
