@@ -1,6 +1,8 @@
 /**
- * The identity of a callback event, as the receiver keys it (its README "Idempotency"): SHA-256 of the body's
- * canonical JSON (keys sorted at every depth) without the auth fields, which change on every re-signed retry.
+ * The identity of a callback event, in the canonical form the receiver keys events by (its README "Idempotency"):
+ * SHA-256 of the body's canonical JSON (keys sorted at every depth) without the auth fields, which change on every
+ * re-signed retry. All 256 bits, where the receiver's keys keep 128: reconcile computes identities on both sides
+ * from bodies, so they never meet a stored key.
  */
 import { createHash } from "node:crypto";
 

@@ -69,7 +69,7 @@ async function expectRetriesAreDuplicates(store: EventStore) {
   expect(fresh).toEqual([{ status: "stored", id: 3 }]);
 }
 
-test("SQLite: 0003 and 0004 rewrite stored keys and rebuilds event_keys without rowids", async () => {
+test("SQLite: 0003 and 0004 rewrite stored keys and rebuild event_keys without rowids", async () => {
   const dir = mkdtempSync(join(tmpdir(), "livehook-migrate-"));
   try {
     const file = join(dir, "r.db");
