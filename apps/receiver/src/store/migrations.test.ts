@@ -91,23 +91,30 @@ test("SQLite: 0003 and 0004 rewrite stored keys and rebuild event_keys without r
   }
 });
 
-test("PostgreSQL: 0003 and 0004 rewrite stored keys", async () => {
+/** Runs `body` with a connection to a fresh schema of the test database, dropped after. */
+async function inPostgresSchema(body: (db: Kysely<unknown>, schema: string) => Promise<void>) {
   const schema = `livehook_test_${process.pid}_${randomBytes(4).toString("hex")}`;
   const pool = new pg.Pool({ connectionString: DATABASE_URL, options: `-c search_path=${schema}`, max: 1 });
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
   try {
     await sql`CREATE SCHEMA ${sql.id(schema)}`.execute(db);
-    await seedBefore0003(db, "postgres", schema);
+    await body(db, schema);
+  } finally {
     await db.destroy();
+    await dropPostgresSchema(DATABASE_URL, schema);
+  }
+}
+
+test("PostgreSQL: 0003 and 0004 rewrite stored keys", async () => {
+  await inPostgresSchema(async (db, schema) => {
+    await seedBefore0003(db, "postgres", schema);
     const store = await openPostgresStore({ url: DATABASE_URL, schema });
     try {
       await expectRetriesAreDuplicates(store);
     } finally {
       await store.close();
     }
-  } finally {
-    await dropPostgresSchema(DATABASE_URL, schema);
-  }
+  });
 });
 
 const HEX64 = "0123456789abcdef".repeat(4);
@@ -152,14 +159,5 @@ test("SQLite: 0004 cuts the digest of every key shape to 32 hex digits and keeps
 });
 
 test("PostgreSQL: 0004 cuts the digest of every key shape to 32 hex digits and keeps what surrounds it", async () => {
-  const schema = `livehook_test_${process.pid}_${randomBytes(4).toString("hex")}`;
-  const pool = new pg.Pool({ connectionString: DATABASE_URL, options: `-c search_path=${schema}`, max: 1 });
-  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
-  try {
-    await sql`CREATE SCHEMA ${sql.id(schema)}`.execute(db);
-    await expectShortDigests(db, "postgres", schema);
-  } finally {
-    await db.destroy();
-    await dropPostgresSchema(DATABASE_URL, schema);
-  }
+  await inPostgresSchema((db, schema) => expectShortDigests(db, "postgres", schema));
 });
