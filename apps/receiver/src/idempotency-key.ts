@@ -55,20 +55,57 @@ function quotedKey(key: string): string {
   return text;
 }
 
+/** JSON text of a value with object keys sorted at every depth (no top-level omissions). */
+function canonicalValue(value: unknown): string {
+  if (typeof value === "string") return PLAIN_STRING.test(value) ? `"${value}"` : JSON.stringify(value);
+  if (typeof value !== "object" || value === null) return JSON.stringify(value) ?? "null";
+  if (Array.isArray(value)) return `[${value.map(canonicalValue).join(",")}]`;
+  let out = "";
+  for (const k of canonicalKeys(value)) {
+    out += `${out === "" ? "" : ","}${quotedKey(k)}:${canonicalValue((value as Record<string, unknown>)[k])}`;
+  }
+  return `{${out}}`;
+}
+
+/**
+ * How one top-level key order is written: the keys to write in canonical order, each with the text before its
+ * value (`{"app":` or `,"stream":`). A vendor sends its callbacks with the same keys in the same order, so the
+ * last layout seen is almost always the next one, and checking that costs less than sorting the keys again.
+ */
+const NO_OMISSIONS: readonly string[] = [];
+type Layout = { keys: readonly string[]; order: readonly string[]; prefixes: readonly string[] };
+const layouts = new WeakMap<readonly string[], Layout>();
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function layoutFor(value: object, omit: readonly string[]): Layout {
+  const keys = Object.keys(value);
+  const last = layouts.get(omit);
+  if (last !== undefined && sameKeys(keys, last.keys)) return last;
+  const order = canonicalKeys(value).filter((k) => !omit.includes(k));
+  const prefixes = order.map((k, i) => `${i === 0 ? "{" : ","}${quotedKey(k)}:`);
+  const layout = { keys, order, prefixes };
+  layouts.set(omit, layout);
+  return layout;
+}
+
 /**
  * JSON text of a parsed JSON value with object keys sorted at every depth, leaving out `omit` at the top level.
  * Written straight to a string: copying the body into sorted objects first cost more than hashing it.
  */
-export function canonicalJson(value: unknown, omit: readonly string[] = []): string {
-  if (typeof value === "string") return PLAIN_STRING.test(value) ? `"${value}"` : JSON.stringify(value);
-  if (typeof value !== "object" || value === null) return JSON.stringify(value) ?? "null";
-  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v)).join(",")}]`;
+export function canonicalJson(value: unknown, omit: readonly string[] = NO_OMISSIONS): string {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return canonicalValue(value);
+  const { order, prefixes } = layoutFor(value, omit);
+  if (order.length === 0) return "{}";
   let out = "";
-  for (const k of canonicalKeys(value)) {
-    if (omit.length > 0 && omit.includes(k)) continue;
-    out += `${out === "" ? "" : ","}${quotedKey(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`;
+  for (let i = 0; i < order.length; i++) {
+    out += (prefixes[i] as string) + canonicalValue((value as Record<string, unknown>)[order[i] as string]);
   }
-  return `{${out}}`;
+  return `${out}}`;
 }
 
 export function eventDigest(body: unknown, authFields: readonly string[]): string {

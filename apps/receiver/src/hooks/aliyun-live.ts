@@ -2,6 +2,8 @@ import {
   type AliyunLiveNotifyType,
   AliyunLiveRecordFileCallback,
   AliyunLiveRecordStatusCallback,
+  isAliyunLiveRecordFileCallback,
+  isAliyunLiveRecordStatusCallback,
   verifyAliyunLiveCallback,
 } from "@livehook/core";
 import { keyTime } from "./key-time.js";
@@ -12,6 +14,9 @@ export type AliyunLiveHookOptions = {
   /** Host of the configured callback URL; when unset, the request's Host header (D12: port tried both ways). */
   callbackHost: string | undefined;
 };
+
+const STATUS_CALLBACK = { schema: AliyunLiveRecordStatusCallback, accepts: isAliyunLiveRecordStatusCallback };
+const FILE_CALLBACK = { schema: AliyunLiveRecordFileCallback, accepts: isAliyunLiveRecordFileCallback };
 
 /** The delivery-record NotifyType of file callbacks, which carry no `event` of their own. */
 const FILE_CREATED: AliyunLiveNotifyType = "file_created";
@@ -28,7 +33,7 @@ export function aliyunLiveHook(opts: AliyunLiveHookOptions): VendorHook {
       if (host === "") return { ok: false, reason: "bad_signature" };
       return verifyAliyunLiveCallback(headers, keys, { now, host, toleranceSeconds: opts.toleranceSeconds });
     },
-    schemaFor: (body) => (isStatus(body) ? AliyunLiveRecordStatusCallback : AliyunLiveRecordFileCallback),
+    schemaFor: (body) => (isStatus(body) ? STATUS_CALLBACK : FILE_CALLBACK),
     facts: (body, header) => {
       const domain = text(body, "domain");
       const app = text(body, "app");

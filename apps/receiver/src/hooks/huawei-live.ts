@@ -1,4 +1,4 @@
-import { HuaweiLiveRecordCallback, verifyHuaweiLiveParsedCallback } from "@livehook/core";
+import { HuaweiLiveRecordCallback, isHuaweiLiveRecordCallback, verifyHuaweiLiveParsedCallback } from "@livehook/core";
 import { keyTime } from "./key-time.js";
 import { epochMs, field, text, type VendorHook } from "./vendor-hook.js";
 
@@ -8,6 +8,8 @@ export type HuaweiLiveHookOptions = {
   /** D6: grace after the `auth_timestamp` expiry. */
   graceSeconds: number;
 };
+
+const RECORD_CALLBACK = { schema: HuaweiLiveRecordCallback, accepts: isHuaweiLiveRecordCallback };
 
 export function huaweiLiveHook(opts: HuaweiLiveHookOptions): VendorHook {
   return {
@@ -19,7 +21,7 @@ export function huaweiLiveHook(opts: HuaweiLiveHookOptions): VendorHook {
         graceSeconds: opts.graceSeconds,
         maxFutureSeconds: 3600,
       }),
-    schemaFor: () => HuaweiLiveRecordCallback,
+    schemaFor: () => RECORD_CALLBACK,
     facts: (body) => {
       const domain = text(body, "publish_domain");
       const app = text(body, "app");

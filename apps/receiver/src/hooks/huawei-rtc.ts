@@ -1,8 +1,14 @@
-import { type HuaweiRtcCallbackEventType, HuaweiRtcRecordCallback, verifyHuaweiRtcCallback } from "@livehook/core";
+import {
+  type HuaweiRtcCallbackEventType,
+  HuaweiRtcRecordCallback,
+  isHuaweiRtcRecordCallback,
+  verifyHuaweiRtcCallback,
+} from "@livehook/core";
 import type { FileSequence } from "../store/types.js";
 import { keyTime } from "./key-time.js";
 import { epochMs, text, type VendorHook } from "./vendor-hook.js";
 
+const RECORD_CALLBACK = { schema: HuaweiRtcRecordCallback, accepts: isHuaweiRtcRecordCallback };
 const FILE_START: HuaweiRtcCallbackEventType = "RECORD_NEW_FILE_START";
 const FILE_COMPLETE: HuaweiRtcCallbackEventType = "RECORD_FILE_COMPLETE";
 
@@ -22,7 +28,7 @@ export function huaweiRtcHook(opts: { toleranceSeconds: number }): VendorHook {
     vendor: "huawei-rtc",
     verify: ({ raw, headers, keys, now }) =>
       verifyHuaweiRtcCallback(raw, headers, keys, { now, toleranceSeconds: opts.toleranceSeconds }),
-    schemaFor: () => HuaweiRtcRecordCallback,
+    schemaFor: () => RECORD_CALLBACK,
     facts: (body, header) => {
       const app = text(body, "app_id");
       const room = text(body, "room_id");

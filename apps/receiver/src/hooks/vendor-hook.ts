@@ -3,8 +3,8 @@
  * and the reply the vendor expects. The check order itself lives once, in receive-callback.ts.
  */
 import type { CallbackVerdict, HeaderSource } from "@livehook/core";
-import type { z } from "zod";
 import type { FileSequence } from "../store/types.js";
+import type { CallbackSchema } from "../validate-body.js";
 import type { Vendor } from "../vendors.js";
 
 export type VerifyInput = {
@@ -44,8 +44,8 @@ type Verifier =
 
 export type VendorHook = Verifier & {
   vendor: Vendor;
-  /** The zod schema (from @livehook/core) the parsed body should satisfy. */
-  schemaFor(body: unknown): z.ZodType;
+  /** The schema (zod and guard, from @livehook/core) the parsed body should satisfy. */
+  schemaFor(body: unknown): CallbackSchema;
   facts(body: unknown, header: (name: string) => string | undefined): EventFacts;
   /** Body fields that belong to the signature, not the event; left out of the idempotency key. */
   authFields: readonly string[];

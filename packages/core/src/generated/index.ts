@@ -34,6 +34,32 @@ export {
   type AliyunLiveDescribeLiveRecordNotifyRecordsRequestInput,
 } from "./aliyun-live.schemas.js";
 
+export {
+  isAliyunLiveAction,
+  isAliyunLiveNotifyType,
+  isAliyunLiveStatusEvent,
+  isAliyunLiveNotifyResult,
+  isAliyunLiveErrorCode,
+  isAliyunLiveErrorResponse,
+  isAliyunLiveRpcCommonParameters,
+  isAliyunLiveAcs3Headers,
+  isAliyunLiveAddLiveRecordNotifyConfigRequest,
+  isAliyunLiveUpdateLiveRecordNotifyConfigRequest,
+  isAliyunLiveDescribeLiveRecordNotifyConfigRequest,
+  isAliyunLiveDeleteLiveRecordNotifyConfigRequest,
+  isAliyunLiveDescribeLiveRecordNotifyRecordsRequest,
+  isAliyunLiveRecordNotifyConfig,
+  isAliyunLiveRecordNotifyRecord,
+  isAliyunLiveAddLiveRecordNotifyConfigResponse,
+  isAliyunLiveUpdateLiveRecordNotifyConfigResponse,
+  isAliyunLiveDescribeLiveRecordNotifyConfigResponse,
+  isAliyunLiveDeleteLiveRecordNotifyConfigResponse,
+  isAliyunLiveDescribeLiveRecordNotifyRecordsResponse,
+  isAliyunLiveRecordFileCallback,
+  isAliyunLiveRecordStatusCallback,
+  isAliyunLiveRecordCallbackAck,
+} from "./aliyun-live.guards.js";
+
 export type {
   components as AliyunLiveComponents,
   paths as AliyunLivePaths,
@@ -64,6 +90,22 @@ export {
   type HuaweiLiveRecordCallbackConfigRequestInput,
 } from "./huawei-live.schemas.js";
 
+export {
+  isHuaweiLiveRecordEventType,
+  isHuaweiLiveCallbackEventType,
+  isHuaweiLiveSignType,
+  isHuaweiLiveRecordFormat,
+  isHuaweiLiveErrorCode,
+  isHuaweiLiveListRecordCallbackConfigsQuery,
+  isHuaweiLiveRecordCallbackConfigRequest,
+  isHuaweiLiveRecordCallbackConfig,
+  isHuaweiLiveListRecordCallbackConfigsResponse,
+  isHuaweiLiveErrorResponse,
+  isHuaweiApigErrorResponse,
+  isHuaweiLiveRecordCallback,
+  isHuaweiLiveRecordCallbackAck,
+} from "./huawei-live.guards.js";
+
 export type {
   components as HuaweiLiveComponents,
   paths as HuaweiLivePaths,
@@ -90,6 +132,21 @@ export {
   HuaweiRtcRecordCallbackAck,
 
 } from "./huawei-rtc.schemas.js";
+
+export {
+  isHuaweiRtcRecordEventType,
+  isHuaweiRtcCallbackEventType,
+  isHuaweiRtcRecordFormat,
+  isHuaweiRtcErrorCode,
+  isHuaweiRtcAppCallbackUrlReq,
+  isHuaweiRtcAppCallbackUrl,
+  isHuaweiRtcShowRecordCallbackResponse,
+  isHuaweiRtcUpdateRecordCallbackResponse,
+  isHuaweiRtcErrorResponse,
+  isHuaweiRtcApigErrorResponse,
+  isHuaweiRtcRecordCallback,
+  isHuaweiRtcRecordCallbackAck,
+} from "./huawei-rtc.guards.js";
 
 export type {
   components as HuaweiRtcComponents,
@@ -139,6 +196,38 @@ export {
   MockAdminSettingsUpdate,
   type MockAdminSessionCreateRequestInput,
 } from "./mock-admin.schemas.js";
+
+export {
+  isMockAdminVendor,
+  isMockAdminSessionOutcome,
+  isMockAdminSessionMode,
+  isMockAdminScenario,
+  isMockAdminSessionState,
+  isMockAdminSessionStopOutcome,
+  isMockAdminSessionStopRequest,
+  isMockAdminDeliveryStatus,
+  isMockAdminRecordFormat,
+  isMockAdminSignatureFault,
+  isMockAdminError,
+  isMockAdminHealth,
+  isMockAdminFaults,
+  isMockAdminSessionCreateRequest,
+  isMockAdminMatchedConfig,
+  isMockAdminSession,
+  isMockAdminSessionList,
+  isMockAdminAttempt,
+  isMockAdminDelivery,
+  isMockAdminDeliveryList,
+  isMockAdminRedeliverRequest,
+  isMockAdminRedeliverResponse,
+  isMockAdminDomain,
+  isMockAdminDomainList,
+  isMockAdminRetryProfile,
+  isMockAdminRetryProfiles,
+  isMockAdminThrottling,
+  isMockAdminSettings,
+  isMockAdminSettingsUpdate,
+} from "./mock-admin.guards.js";
 
 export type {
   components as MockAdminComponents,
