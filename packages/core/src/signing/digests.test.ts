@@ -34,6 +34,23 @@ describe("digests", () => {
     );
   });
 
+  test("hmac gives createHmac's digest in every encoding, for long keys and for messages past the scratch buffer", () => {
+    const longKey = "k".repeat(65);
+    for (const [key, message] of [
+      ["short", "m"],
+      [longKey, "é".repeat(30_000)],
+      ["short", Buffer.alloc(70_000, 7)],
+      [longKey, ""],
+    ] as const) {
+      for (const algorithm of ["sha1", "sha256"] as const) {
+        const reference = createHmac(algorithm, key).update(message).digest();
+        expect(hmac(algorithm, key, "hex", message)).toBe(reference.toString("hex"));
+        expect(hmac(algorithm, key, "base64", message)).toBe(reference.toString("base64"));
+        expect(Buffer.from(hmac(algorithm, key, "binary", message), "latin1")).toEqual(reference);
+      }
+    }
+  });
+
   test("the key cache stays correct past its bound", () => {
     for (let i = 0; i < 200; i++) {
       const key = `key-${i % 97}`;
