@@ -15,7 +15,7 @@ const PATTERN_4 = new RegExp("^https?://[^\\s?#]+$");
 
 const PATTERN_5 = new RegExp("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$");
 
-const PATTERN_6 = new RegExp("^([0-9a-fA-F]{32}|[0-9a-fA-F]{64})$");
+const PATTERN_6 = new RegExp("^[0-9a-fA-F]{32}(?:[0-9a-fA-F]{32})?$");
 
 /** True exactly when `HuaweiLiveRecordEventType.safeParse(value).success` for a JSON value, at a fraction of its cost. */
 export function isHuaweiLiveRecordEventType(value: unknown): value is z.input<typeof schemas.HuaweiLiveRecordEventType> {

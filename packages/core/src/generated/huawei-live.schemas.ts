@@ -114,7 +114,7 @@ export const HuaweiLiveRecordCallback = z.intersection(z.object({
   obs_bucket: z.string().optional(),
   obs_object: z.string().optional(),
   error_message: z.string().optional(),
-  auth_sign: z.string().regex(new RegExp("^([0-9a-fA-F]{32}|[0-9a-fA-F]{64})$")).optional(),
+  auth_sign: z.string().regex(new RegExp("^[0-9a-fA-F]{32}(?:[0-9a-fA-F]{32})?$")).optional(),
   auth_timestamp: z.int().min(0).optional(),
 }), z.record(z.string(), z.unknown()));
 export type HuaweiLiveRecordCallback = z.infer<typeof HuaweiLiveRecordCallback>;

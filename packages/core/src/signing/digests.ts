@@ -36,7 +36,12 @@ type MacKey = { innerPad: Buffer; outer: Buffer };
 const MAX_CACHED_KEYS = 64;
 const macKeys = new Map<string, MacKey>();
 
+/** The key of the last call: a receiver verifies most callbacks with the same one. */
+let lastMacKey: { algorithm: MacAlgorithm; key: string; prepared: MacKey } | undefined;
+
 function macKey(algorithm: MacAlgorithm, key: string): MacKey {
+  if (lastMacKey !== undefined && lastMacKey.key === key && lastMacKey.algorithm === algorithm)
+    return lastMacKey.prepared;
   const id = `${algorithm}:${key}`;
   let prepared = macKeys.get(id);
   if (prepared === undefined) {
@@ -52,6 +57,7 @@ function macKey(algorithm: MacAlgorithm, key: string): MacKey {
     prepared = { innerPad, outer };
     macKeys.set(id, prepared);
   }
+  lastMacKey = { algorithm, key, prepared };
   return prepared;
 }
 
