@@ -67,12 +67,13 @@ function canonicalValue(value: unknown): string {
   return `{${out}}`;
 }
 
+const NO_OMISSIONS: readonly string[] = [];
+
 /**
  * How one top-level key order is written: the keys to write in canonical order, each with the text before its
  * value (`{"app":` or `,"stream":`). A vendor sends its callbacks with the same keys in the same order, so the
  * last layout seen is almost always the next one, and checking that costs less than sorting the keys again.
  */
-const NO_OMISSIONS: readonly string[] = [];
 type Layout = { keys: readonly string[]; order: readonly string[]; prefixes: readonly string[] };
 const layouts = new WeakMap<readonly string[], Layout>();
 
