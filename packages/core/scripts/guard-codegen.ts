@@ -63,7 +63,7 @@ class GuardModuleWriter {
       const base = this.typeTest(only, schema, x, where);
       return schema.type.includes("null") ? `(${x} === null || ${base})` : base;
     }
-    if (schema.type === undefined) return schema.properties ? this.objectTest(schema, x, where) : "true";
+    if (schema.type === undefined) return schema.properties ? `${this.objectFunction(schema, where)}(${x})` : "true";
     return this.typeTest(schema.type, schema, x, where);
   }
 
@@ -109,19 +109,18 @@ class GuardModuleWriter {
         break;
       }
       case "object":
-        return this.objectTest(schema, x, where);
+        return `${this.objectFunction(schema, where)}(${x})`;
       default:
         throw new Error(`${where}: type "${type}" is not supported`);
     }
     return parts.length === 1 ? (parts[0] as string) : `(${parts.join(" && ")})`;
   }
 
-  /** As zod-codegen writes objects: z.object, z.strictObject, or z.object & z.record(z.string(), T). */
-  private objectTest(schema: JsonSchema, x: string, where: string): string {
-    const fn = this.objectFunction(schema, where);
-    return `${fn}(${x})`;
-  }
-
+  /**
+   * An object check as a function, since its properties are checked in statements: exported as the guard of a
+   * named object schema, else hoisted and called. It covers what zod-codegen writes for objects: z.object,
+   * z.strictObject, or z.object & z.record(z.string(), T).
+   */
   objectFunction(schema: JsonSchema, where: string, exportedAs?: { name: string; predicate: string }): string {
     const required = new Set(schema.required ?? []);
     const lines: string[] = ["if (!isObject(value)) return false;"];

@@ -79,7 +79,7 @@ const maxBytes = (data: Data): number => (typeof data === "string" ? data.length
  *
  * Why by hand from two one-shot hashes: createHmac builds a stream-capable Hmac object and sets up an OpenSSL
  * context from the key on every call, most of the cost of an HMAC over a callback-sized message. Here the padded
- * key blocks are made once per key and each call is two `crypto.hash` calls: about a third less per callback
+ * key blocks are made once per key and each call is two `crypto.hash` calls: about a quarter less per callback
  * (BENCHMARKS.md). digests.test.ts holds it to createHmac for any key, message and encoding.
  */
 export function hmac(algorithm: MacAlgorithm, key: string, encoding: DigestEncoding, a: Data, b?: Data): string {
