@@ -3,9 +3,6 @@
  * against one PostgreSQL migrate once). Only the id and byte column types differ between dialects.
  */
 import { type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider, sql } from "kysely";
-import { keyTime } from "../hooks/key-time.js";
-import { idempotencyKeys } from "../idempotency-key.js";
-import type { Vendor } from "../vendors.js";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -96,6 +93,25 @@ const utf8 = new TextDecoder();
 const UNTIMED_KEY = /^([a-z-]+):([0-9a-f]{64})$/;
 
 /**
+ * The key time as 0003 defined it (hooks/key-time.ts at the time), copied here because a migration is frozen
+ * history: a later change to the live code must not change what an old database is migrated to.
+ */
+const KEY_TIME_DIGITS = 7;
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;
+function keyTime0003(vendor: string, body: unknown): number | null {
+  const fields =
+    typeof body === "object" && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+  const checked = (s: number) => (Number.isSafeInteger(s) && s >= 0 && s <= 36 ** KEY_TIME_DIGITS - 1 ? s : null);
+  const unix = (v: unknown) => (typeof v === "number" ? checked(Math.floor(v)) : null);
+  const iso = (v: unknown) =>
+    typeof v === "string" && ISO_UTC.test(v) ? checked(Math.floor(Date.parse(v) / 1000)) : null;
+  if (vendor === "aliyun-live") return unix(fields.stop_time) ?? unix(fields.start_time);
+  return iso(fields.end_time) ?? iso(fields.start_time);
+}
+const timedKey0003 = (vendor: string, seconds: number, digest: string) =>
+  `${vendor}:t${seconds.toString(36).padStart(KEY_TIME_DIGITS, "0")}:${digest}`;
+
+/**
  * Time-ordered idempotency keys (README "Idempotency"): the key of an event whose body has a key time becomes
  * `<vendor>:t<time>:<digest>`. Keys stored before are rewritten here, so a retry of an older event still finds
  * its key. SQLite: `event_keys` also becomes a WITHOUT ROWID table. As a rowid table with a TEXT primary key it
@@ -132,9 +148,9 @@ function timeOrderedKeys(dialect: Dialect): Migration {
           } catch {
             continue;
           }
-          const seconds = keyTime(row.vendor as Vendor, body);
+          const seconds = keyTime0003(row.vendor, body);
           if (seconds === null) continue;
-          const [key] = idempotencyKeys(untimed[1] as Vendor, untimed[2] as string, false, 0, 0, seconds);
+          const key = timedKey0003(untimed[1] as string, seconds, untimed[2] as string);
           await sql`UPDATE event_keys SET key = ${key} WHERE key = ${row.idem_key}`.execute(db);
           await sql`UPDATE events SET idem_key = ${key} WHERE id = ${row.id}`.execute(db);
         }
