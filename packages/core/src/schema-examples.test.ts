@@ -81,6 +81,53 @@ describe("the schemas enforce the documented rules", () => {
     ).toBe(false);
     expect(generated.HuaweiLiveRecordCallbackConfigRequest.safeParse({ ...base, app: "" }).success).toBe(false);
   });
+  test("the list page's example reply, which has no sign_type, parses with the page's defaults filled in", () => {
+    // Seed 000 (Huawei Live list page), example response, verbatim.
+    const parsed = generated.HuaweiLiveListRecordCallbackConfigsResponse.parse({
+      total: 1,
+      callback_config: [
+        {
+          id: "e2fe84def7e476651034ec4b9e92bc30",
+          publish_domain: "publish.example.com",
+          app: "*",
+          notify_callback_url: "http://100.95.129.234:8456/base_record_notify",
+          notify_event_subscription: ["RECORD_FILE_COMPLETE", "RECORD_NEW_FILE_START"],
+          create_time: "2020-03-02T08:59:45Z",
+          update_time: "2020-03-09T08:59:45Z",
+        },
+      ],
+    });
+    expect(parsed.callback_config[0]?.sign_type).toBe("HMACSHA256");
+    expect(parsed.callback_config[0]?.notify_event_subscription).toEqual([
+      "RECORD_FILE_COMPLETE",
+      "RECORD_NEW_FILE_START",
+    ]);
+    const bare = generated.HuaweiLiveRecordCallbackConfig.parse({
+      id: "e2fe84def7e476651034ec4b9e92bc30",
+      publish_domain: "publish.example.com",
+      app: "*",
+      create_time: "2020-03-02T08:59:45Z",
+      update_time: "2020-03-09T08:59:45Z",
+    });
+    expect(bare.notify_event_subscription).toEqual(["RECORD_FILE_COMPLETE"]);
+  });
+  test("a create publish_domain is a domain name: 253 characters pass, 254 do not; the list filter allows 255", () => {
+    const label = (c: string, n: number) => c.repeat(n);
+    const domainOf = (length: number) =>
+      `${label("a", 63)}.${label("b", 63)}.${label("c", 63)}.${label("d", length - 192)}`;
+    expect(domainOf(253)).toHaveLength(253);
+    const create = (publish_domain: string) =>
+      generated.HuaweiLiveRecordCallbackConfigRequest.safeParse({ publish_domain, app: "live" }).success;
+    expect(create(domainOf(253))).toBe(true);
+    expect(create(domainOf(254))).toBe(false);
+    expect(generated.isHuaweiLiveRecordCallbackConfigRequest({ publish_domain: domainOf(254), app: "live" })).toBe(
+      false,
+    );
+    const list = (publish_domain: string) =>
+      generated.HuaweiLiveListRecordCallbackConfigsQuery.safeParse({ publish_domain }).success;
+    expect(list(`${domainOf(253)}xy`)).toBe(true);
+    expect(list(`${domainOf(253)}xyz`)).toBe(false);
+  });
   test("callback bodies keep fields a vendor adds without notice", () => {
     const body = {
       event_type: "RECORD_OVER",

@@ -28,7 +28,6 @@ const VERSION = "2016-11-01";
 const SEVEN_DAYS_MS = 7 * 24 * 3600 * 1000;
 const BOOLEAN_PARAMS = new Set(["NeedStatusNotify", "NotifyReqAuth"]);
 const INTEGER_PARAMS = new Set(["PageSize", "PageNumber"]);
-const REQUIRED_ORDER = ["DomainName", "NotifyUrl", "StartTime", "EndTime"] as const;
 
 class AliyunError {
   constructor(
@@ -70,15 +69,36 @@ function typed(params: Record<string, string>, action: string): Record<string, u
   return out;
 }
 
-function parseAction<S extends z.ZodType>(schema: S, params: Record<string, string>, action: string): z.infer<S> {
-  const input = typed(params, action);
-  for (const name of REQUIRED_ORDER) {
-    const shape = (schema as unknown as { shape?: Record<string, z.ZodType> }).shape;
-    if (shape?.[name] !== undefined && !shape[name].safeParse(undefined).success && input[name] === undefined) {
+/** The action parameters the document marks required: those whose schema refuses `undefined`, in document order. */
+function requiredParams(schema: z.ZodType): string[] {
+  const shape = (schema as unknown as { shape?: Record<string, z.ZodType> }).shape ?? {};
+  return Object.keys(shape).filter(
+    (name) => name !== "Action" && name !== "Version" && !shape[name]?.safeParse(undefined).success,
+  );
+}
+
+/**
+ * D22: the gateway refuses an absent required parameter before the action runs (`Missing{Param}`, as public SDK
+ * traces show); a present but empty one reaches the action, which answers `MissingParams` as the vendor pages list.
+ * So every absent parameter is checked before any empty one.
+ */
+function checkRequired(schema: z.ZodType, params: Record<string, string>): void {
+  const required = requiredParams(schema);
+  for (const name of required) {
+    if (params[name] === undefined) {
       throw new AliyunError(400, `Missing${name}`, `${name} is mandatory for this action.`);
     }
   }
-  const result = schema.safeParse(input);
+  for (const name of required) {
+    if (params[name] === "") {
+      throw new AliyunError(400, "MissingParams", `The parameter ${name} is mandatory and cannot be empty.`);
+    }
+  }
+}
+
+function parseAction<S extends z.ZodType>(schema: S, params: Record<string, string>, action: string): z.infer<S> {
+  checkRequired(schema, params);
+  const result = schema.safeParse(typed(params, action));
   if (!result.success) {
     const field = String(result.error.issues[0]?.path[0] ?? "parameter");
     throw new AliyunError(400, "InvalidParams", `The specified parameter ${field} is not valid.`);
@@ -108,10 +128,13 @@ export function toAliyunConfig(row: AliyunConfigRow): AliyunLiveRecordNotifyConf
   return out;
 }
 
-/** `yyyy-MM-ddTHH:mm:ssZ`, an optional fraction tolerated (D3). */
-function parseUtc(text: string): number | undefined {
+/**
+ * `yyyy-MM-ddTHH:mm:ssZ` as Unix seconds. An optional fraction is tolerated (D3) and dropped: the API compares
+ * at the precision it shows `NotifyTime` in, whole seconds (D23).
+ */
+function parseUtcSecond(text: string): number | undefined {
   const ms = Date.parse(text);
-  return Number.isNaN(ms) ? undefined : ms;
+  return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
 }
 
 export function aliyunLiveRoutes(ctx: AppContext): Hono<VendorEnv> {
@@ -174,20 +197,22 @@ export function aliyunLiveRoutes(ctx: AppContext): Hono<VendorEnv> {
         "DescribeLiveRecordNotifyRecords",
       );
       checkDomain(ctx, v.DomainName);
-      const start = parseUtc(v.StartTime);
-      const end = parseUtc(v.EndTime);
+      const start = parseUtcSecond(v.StartTime);
+      const end = parseUtcSecond(v.EndTime);
       if (start === undefined)
         throw new AliyunError(400, "InvalidParams", "The specified parameter StartTime is not valid.");
       if (end === undefined)
         throw new AliyunError(400, "InvalidParams", "The specified parameter EndTime is not valid.");
       if (end <= start) throw new AliyunError(400, "InvalidParams", "EndTime must be later than StartTime.");
-      if (start < deps.clock.now().getTime() - SEVEN_DAYS_MS) {
+      if (start < Math.floor((deps.clock.now().getTime() - SEVEN_DAYS_MS) / 1000)) {
         throw new AliyunError(400, "InvalidParams", "StartTime: only the last 7 days can be queried.");
       }
+      // D23: records are stored with millisecond send times but shown in whole seconds, so both bounds cover
+      // their whole second. A client that polls from the last NotifyTime it saw then never skips a record.
       const { total, items } = store.aliyunRecords({
         domain: v.DomainName,
-        fromMs: start,
-        toMs: end,
+        fromMs: start * 1000,
+        toMs: end * 1000 + 999,
         app: v.AppName,
         stream: v.StreamName,
         result: v.Status,

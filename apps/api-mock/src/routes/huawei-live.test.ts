@@ -31,6 +31,8 @@ describe("Huawei Live recording-callback CRUD", () => {
     expect(res.status).toBe(201);
     expect(res.headers.get("x-request-id")).toMatch(HUAWEI_REQUEST_ID);
     const json = await res.json();
+    // The schema fills in the page's defaults, so the reply itself must carry them (the mock always sends both).
+    expect(json).toMatchObject({ notify_event_subscription: ["RECORD_FILE_COMPLETE"], sign_type: "HMACSHA256" });
     const cfg = HuaweiLiveRecordCallbackConfig.parse(json);
     expect(cfg.id).toMatch(/^[0-9a-f]{32}$/);
     expect(cfg.notify_event_subscription).toEqual(["RECORD_FILE_COMPLETE"]);
@@ -70,6 +72,41 @@ describe("Huawei Live recording-callback CRUD", () => {
   ])("create rejects %s with 400 LIVE.100011001", async (_name, over) => {
     const m = testMock();
     await expectError(await m.json(BASE, "POST", body(over)), 400, "LIVE.100011001");
+  });
+
+  test("publish_domain: create and update take a domain name of up to 253 characters; list takes the page's 1–255", async () => {
+    // Labels of 63 characters, the DNS maximum, so only the total length is at stake.
+    const domainOf = (length: number) =>
+      `${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(length - 192)}`;
+    const longest = domainOf(253);
+    expect(longest).toHaveLength(253);
+    const m = testMock();
+    const created = await m.json(BASE, "POST", body({ publish_domain: longest }));
+    expect(created.status).toBe(201);
+    const cfg = HuaweiLiveRecordCallbackConfig.parse(await created.json());
+    expect(cfg.publish_domain).toBe(longest);
+    for (const length of [254, 255]) {
+      await expectError(await m.json(BASE, "POST", body({ publish_domain: domainOf(length) })), 400, "LIVE.100011001");
+      await expectError(
+        await m.json(`${BASE}/${cfg.id}`, "PUT", body({ publish_domain: domainOf(length) })),
+        400,
+        "LIVE.100011001",
+      );
+    }
+
+    const list = async (publishDomain: string) => m.app.request(`${BASE}?publish_domain=${publishDomain}`);
+    const found = HuaweiLiveListRecordCallbackConfigsResponse.parse(await (await list(longest)).json());
+    expect(found.callback_config.map((c) => c.id)).toEqual([cfg.id]);
+    // 254 and 255 are inside the list page's range: a valid filter that no config can match.
+    for (const length of [254, 255]) {
+      const res = await list(domainOf(length));
+      expect(res.status).toBe(200);
+      expect(HuaweiLiveListRecordCallbackConfigsResponse.parse(await res.json())).toEqual({
+        total: 0,
+        callback_config: [],
+      });
+    }
+    await expectError(await list(domainOf(256)), 400, "LIVE.100011001");
   });
 
   test("malformed JSON and a wrong media type are rejected", async () => {

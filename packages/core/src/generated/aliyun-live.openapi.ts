@@ -71,7 +71,8 @@ export interface paths {
          * @description Creates the domain's recording-notify configuration (one per domain). QPS per user: 30. The vendor
          *     advises querying the configuration before calling Add. Errors: 400 `ConfigAlreadyExists` when the domain
          *     already has a configuration; 404 `InvalidDomain.NotFound` for an unknown domain when the mock runs with a
-         *     domain list (D19); 400 `Missing{Param}` for a missing `DomainName` or `NotifyUrl`.
+         *     domain list (D19); 400 `Missing{Param}` when `DomainName` or `NotifyUrl` is absent and 400 `MissingParams`
+         *     when one is empty (D22).
          *
          *     POST form, as sent by `@alicloud/openapi-core` (all parameters in the query, empty body) and by
          *     `@alicloud/pop-core` with `method: 'POST'` (form-urlencoded body).
@@ -152,7 +153,7 @@ export interface paths {
          * @description Updates the domain's recording-notify configuration. QPS per user: 30. A key change takes effect only
          *     for streams pushed after the change. Errors: 404 `InvalidConfig.NotFound` when the domain has no
          *     configuration (D10); 404 `InvalidDomain.NotFound` for an unknown domain with a domain list (D19); 400
-         *     `Missing{Param}`.
+         *     `Missing{Param}` when `DomainName` or `NotifyUrl` is absent and 400 `MissingParams` when one is empty (D22).
          *
          *     POST form, as sent by `@alicloud/openapi-core` (all parameters in the query, empty body) and by
          *     `@alicloud/pop-core` with `method: 'POST'` (form-urlencoded body).
@@ -221,7 +222,8 @@ export interface paths {
         /**
          * Describe the recording-notify configuration of a domain
          * @description Returns the domain's recording-notify configuration. QPS per user: 50. `NotifyAuthKey` is always
-         *     returned as `""` (D17). Errors: 404 `InvalidConfig.NotFound` when the domain has no configuration (D10).
+         *     returned as `""` (D17). Errors: 404 `InvalidConfig.NotFound` when the domain has no configuration (D10); 400
+         *     `MissingDomainName` when `DomainName` is absent and 400 `MissingParams` when it is empty (D22).
          *
          *     POST form, as sent by `@alicloud/openapi-core` (all parameters in the query, empty body) and by
          *     `@alicloud/pop-core` with `method: 'POST'` (form-urlencoded body).
@@ -290,7 +292,8 @@ export interface paths {
         /**
          * Delete the recording-notify configuration of a domain
          * @description Deletes the domain's recording-notify configuration. QPS per user: 30. Errors: 404
-         *     `InvalidConfig.NotFound` when the domain has no configuration.
+         *     `InvalidConfig.NotFound` when the domain has no configuration; 400 `MissingDomainName` when `DomainName` is
+         *     absent and 400 `MissingParams` when it is empty (D22).
          *
          *     POST form, as sent by `@alicloud/openapi-core` (all parameters in the query, empty body) and by
          *     `@alicloud/pop-core` with `method: 'POST'` (form-urlencoded body).
@@ -376,8 +379,12 @@ export interface paths {
          * Query the delivery records of recording callbacks
          * @description Returns the recording-callback delivery records of a domain, newest first. QPS per user: 100. The mock
          *     keeps one record per event with its final outcome after retries; `NotifyTime` is the last attempt;
-         *     `TotalPage = ceil(TotalNum / PageSize)` (D). Errors: 400 `MissingParams`, `InvalidParams`,
-         *     `MalformedParams`.
+         *     `TotalPage = ceil(TotalNum / PageSize)` (D). `StartTime` and `EndTime` compare in whole seconds, the
+         *     precision of `NotifyTime`, and both ends are inclusive (D23). Errors (the page lists `MissingParams`,
+         *     `InvalidParams` and `MalformedParams`): 400 `MissingDomainName`, `MissingStartTime` or `MissingEndTime`
+         *     when the parameter is absent (the gateway) and 400 `MissingParams` when it is empty (the action; D22); 400
+         *     `InvalidParams` for a bad value, an `EndTime` not later than `StartTime` or a `StartTime` more than 7
+         *     days back; 400 `MalformedParams` for a `PageSize` or `PageNumber` that is not an integer.
          *
          *     POST form, as sent by `@alicloud/openapi-core` (all parameters in the query, empty body) and by
          *     `@alicloud/pop-core` with `method: 'POST'` (form-urlencoded body).
@@ -481,9 +488,12 @@ export interface components {
          *     - 400 `ConfigAlreadyExists`: Config has already exist. (Add when the domain has a config.)
          *     - 404 `InvalidConfig.NotFound`: Config does not exist. (Update, Describe, Delete; D10.)
          *     - 404 `InvalidDomain.NotFound`: The domain provided does not exist in our records. (D19.)
-         *     - 400 `Missing{Param}`: `{Param} is mandatory for this action.` Listed here for the required parameters
-         *       of these actions: `MissingDomainName`, `MissingNotifyUrl`, `MissingStartTime`, `MissingEndTime`.
-         *     - 400 `MissingParams`, `InvalidParams`, `MalformedParams`: `%s` (bad or missing value; Records API).
+         *     - 400 `Missing{Param}`: `{Param} is mandatory for this action.` The gateway's answer to an absent
+         *       required parameter (D22); listed here for the required parameters of these actions:
+         *       `MissingDomainName`, `MissingNotifyUrl`, `MissingStartTime`, `MissingEndTime`.
+         *     - 400 `MissingParams`: `%s`, naming the parameter. The action's answer to a required parameter that is
+         *       present but empty (D22; listed by the `DescribeLiveRecordNotifyRecords` page).
+         *     - 400 `InvalidParams`, `MalformedParams`: `%s` (bad value; not an integer or boolean).
          *     - 401 `Forbidden`: User not authorized to operate on the specified resource. (RAM; not modelled.)
          *     - 403 `IllegalOperation`: Illegal domain operate is not permitted. (Not modelled.)
          *     - 500 `InternalError`: The request processing has failed due to some unknown error. (Fault injection.)
@@ -714,12 +724,14 @@ export interface components {
              */
             DomainName: string;
             /**
-             * @description Start of the range, `yyyy-MM-ddTHH:mm:ssZ` UTC (D3). Only the last 7 days can be queried.
+             * @description Start of the range, `yyyy-MM-ddTHH:mm:ssZ` UTC (D3); inclusive, in whole seconds: a record shown with
+             *     this `NotifyTime` is returned (D23). Only the last 7 days can be queried.
              * @example 2023-02-10T21:03:47Z
              */
             StartTime: string;
             /**
-             * @description End of the range, same format; must be later than `StartTime`.
+             * @description End of the range, same format; must be a later second than `StartTime`. Inclusive, in whole seconds:
+             *     a record shown with this `NotifyTime` is returned, whatever its milliseconds (D23).
              * @example 2023-02-10T22:03:47Z
              */
             EndTime: string;
@@ -775,7 +787,8 @@ export interface components {
             NotifyUrl: string;
             NotifyType: components["schemas"]["AliyunLiveNotifyType"];
             /**
-             * @description Time of the (last) delivery attempt, `yyyy-MM-ddTHH:mm:ssZ` UTC.
+             * @description Time of the (last) delivery attempt, `yyyy-MM-ddTHH:mm:ssZ` UTC, whole seconds (truncated); the
+             *     precision `StartTime` and `EndTime` compare at (D23).
              * @example 2022-10-19T19:09:28Z
              */
             NotifyTime: string;
@@ -906,9 +919,9 @@ export interface components {
     };
     responses: {
         /**
-         * @description Bad request. Codes (all HTTP 400): `ConfigAlreadyExists`, `Missing{Param}` (`MissingDomainName`,
-         *     `MissingNotifyUrl`, `MissingStartTime`, `MissingEndTime`) and `MissingParams`, `InvalidParams`,
-         *     `MalformedParams`, `SignatureDoesNotMatch`, `InvalidTimeStamp.Expired`, `InvalidTimeStamp.Format`,
+         * @description Bad request. Codes (all HTTP 400): `ConfigAlreadyExists`, `Missing{Param}` for an absent required
+         *     parameter (`MissingDomainName`, `MissingNotifyUrl`, `MissingStartTime`, `MissingEndTime`) and
+         *     `MissingParams` for an empty one (D22), `InvalidParams`, `MalformedParams`, `SignatureDoesNotMatch`, `InvalidTimeStamp.Expired`, `InvalidTimeStamp.Format`,
          *     `SignatureNonceUsed`, `Throttling.User` (D16).
          */
         BadRequest: {

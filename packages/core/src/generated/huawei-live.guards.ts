@@ -61,7 +61,7 @@ export function isHuaweiLiveListRecordCallbackConfigsQuery(value: unknown): valu
 export function isHuaweiLiveRecordCallbackConfigRequest(value: unknown): value is z.input<typeof schemas.HuaweiLiveRecordCallbackConfigRequest> {
   if (!isObject(value)) return false;
   const p0 = value["publish_domain"];
-  if (!((typeof p0 === "string" && p0.length >= 1 && p0.length <= 255))) return false;
+  if (!((typeof p0 === "string" && p0.length >= 1 && p0.length <= 253))) return false;
   const p1 = value["app"];
   if (!((typeof p1 === "string" && p1.length >= 1 && p1.length <= 128))) return false;
   const p2 = value["notify_callback_url"];
@@ -87,9 +87,9 @@ export function isHuaweiLiveRecordCallbackConfig(value: unknown): value is z.inp
   const p3 = value["notify_callback_url"];
   if (p3 !== undefined && !((typeof p3 === "string" && p3.length >= 1 && p3.length <= 1024))) return false;
   const p4 = value["notify_event_subscription"];
-  if (!((Array.isArray(p4) && everyItem(p4, (item) => isHuaweiLiveCallbackEventType(item))))) return false;
+  if (p4 !== undefined && !((Array.isArray(p4) && everyItem(p4, (item) => isHuaweiLiveCallbackEventType(item))))) return false;
   const p5 = value["sign_type"];
-  if (!(isHuaweiLiveSignType(p5))) return false;
+  if (p5 !== undefined && !(isHuaweiLiveSignType(p5))) return false;
   const p6 = value["create_time"];
   if (!((typeof p6 === "string" && PATTERN_5.test(p6)))) return false;
   const p7 = value["update_time"];

@@ -37,7 +37,8 @@ export interface paths {
          * List recording callback configurations
          * @description SDK method `LiveClient.listRecordCallbackConfigs`. Filters match exactly; `app=*` returns only the
          *     wildcard rule (D). Items are ordered by `create_time` ascending, then `id` (D). `total` counts every match,
-         *     not just the returned page. The Node SDK sends the query in the order `publish_domain, app, offset, limit`
+         *     not just the returned page. `publish_domain` takes the page's 1–255 characters; one of 254 or 255 is
+         *     answered 200 with no items, since no config can have a domain that long (create caps it at 253). The Node SDK sends the query in the order `publish_domain, app, offset, limit`
          *     and leaves `*` unescaped on the wire.
          */
         get: operations["listRecordCallbackConfigs"];
@@ -48,7 +49,8 @@ export interface paths {
          *     (`notify_event_subscription` = `["RECORD_FILE_COMPLETE"]`, `sign_type` = `HMACSHA256`), including `id`,
          *     `create_time` and `update_time` (D; the vendor docs disagree on whether these are returned, §2.6).
          *     At most one config per (`publish_domain`, `app`); a duplicate gets 400 `LIVE.103011018` (D). An unknown
-         *     ingest domain gets 400 `LIVE.100011001` when the mock runs with a domain list (D19). `RECORD_START` in
+         *     ingest domain gets 400 `LIVE.100011001` when the mock runs with a domain list (D19), and so does a
+         *     `publish_domain` that is not a domain name (more than 253 characters, or bad label syntax). `RECORD_START` in
          *     `notify_event_subscription` gets 400 `LIVE.100011001` unless `consoleParity` is on (D1). Only `*` is the
          *     wildcard app; `**` is stored as a literal name (D2).
          */
@@ -206,7 +208,10 @@ export interface components {
          *     parsing (anything but digits is a 400 `LIVE.100011001`).
          */
         HuaweiLiveListRecordCallbackConfigsQuery: {
-            /** @description Ingest (push) domain to filter by (exact match). */
+            /**
+             * @description Ingest (push) domain to filter by (exact match). 1–255 characters as the list page states, although
+             *     a config's domain has at most 253 (see `HuaweiLiveRecordCallbackConfigRequest`).
+             */
             publish_domain?: string;
             /** @description Application name to filter by (exact match; `*` selects the wildcard rule only). */
             app?: string;
@@ -228,8 +233,11 @@ export interface components {
          */
         HuaweiLiveRecordCallbackConfigRequest: {
             /**
-             * @description Ingest (push) domain. Length range taken from the list filter. Cannot change on update (D13). Must be a
-             *     known domain when the mock runs with a domain list (D19).
+             * @description Ingest (push) domain, a domain name: at most 253 characters (RFC 1035's 255 octets on the wire, less
+             *     the length and root bytes), letters, digits and hyphens in labels of 1–63. The create page gives no
+             *     range; the list filter's 1–255 would allow 254 and 255, which no domain name has, so the mock refuses
+             *     them with 400 `LIVE.100011001`. Cannot change on update (D13). Must be a known domain when the mock
+             *     runs with a domain list (D19).
              * @example publish.example.com
              */
             publish_domain: string;
@@ -270,6 +278,8 @@ export interface components {
         /**
          * @description Vendor model `RecordCallbackConfig`: list items and the create (201), show (200) and update (200)
          *     replies. Never contains `key`. The mock always returns every field except an unset `notify_callback_url`.
+         *     `notify_event_subscription` and `sign_type` carry the defaults the list page states, so a vendor reply
+         *     that leaves one out (the list page's example has no `sign_type`) parses with the default filled in.
          */
         HuaweiLiveRecordCallbackConfig: {
             /**
@@ -285,11 +295,18 @@ export interface components {
             /** @description Callback URL; absent when none is configured (D14). */
             notify_callback_url?: string;
             /**
-             * @description Subscribed event types, defaults applied. May contain `RECORD_START` only when the mock runs with
-             *     `consoleParity` (D1), hence the five-value enum here.
+             * @description Subscribed event types, defaults applied; `RECORD_FILE_COMPLETE` when absent (list page). May contain
+             *     `RECORD_START` only when the mock runs with `consoleParity` (D1), hence the five-value enum here.
+             * @default [
+             *       "RECORD_FILE_COMPLETE"
+             *     ]
              */
             notify_event_subscription: components["schemas"]["HuaweiLiveCallbackEventType"][];
-            /** @description Signing algorithm. The vendor list example omits it; the mock always includes it (D). */
+            /**
+             * @description Signing algorithm; `HMACSHA256` when absent (list page). The vendor list example omits it; the mock
+             *     always includes it (D).
+             * @default HMACSHA256
+             */
             sign_type: components["schemas"]["HuaweiLiveSignType"];
             /**
              * @description Creation time, UTC, `yyyy-mm-ddThh:mm:ssZ` (emitted with whole seconds; parsers accept a fraction, D3).

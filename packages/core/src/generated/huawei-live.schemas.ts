@@ -46,7 +46,7 @@ export type HuaweiLiveListRecordCallbackConfigsQueryInput = z.input<typeof Huawe
 
 /** Vendor model `RecordCallbackConfigRequest`: the body of create and update (the SDK sends */
 export const HuaweiLiveRecordCallbackConfigRequest = z.object({
-  publish_domain: z.string().min(1).max(255),
+  publish_domain: z.string().min(1).max(253),
   app: z.string().min(1).max(128),
   notify_callback_url: z.string().min(1).max(1024).regex(new RegExp("^https?://[^\\s?#]+$")).optional(),
   notify_event_subscription: z.array(HuaweiLiveRecordEventType).max(4).default(["RECORD_FILE_COMPLETE"]),
@@ -63,12 +63,14 @@ export const HuaweiLiveRecordCallbackConfig = z.object({
   publish_domain: z.string().min(1).max(255),
   app: z.string().min(1).max(128),
   notify_callback_url: z.string().min(1).max(1024).optional(),
-  notify_event_subscription: z.array(HuaweiLiveCallbackEventType),
-  sign_type: HuaweiLiveSignType,
+  notify_event_subscription: z.array(HuaweiLiveCallbackEventType).default(["RECORD_FILE_COMPLETE"]),
+  sign_type: HuaweiLiveSignType.default("HMACSHA256"),
   create_time: z.string().regex(new RegExp("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$")),
   update_time: z.string().regex(new RegExp("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$")),
 });
 export type HuaweiLiveRecordCallbackConfig = z.infer<typeof HuaweiLiveRecordCallbackConfig>;
+/** What a client may send: fields with a default may be left out. */
+export type HuaweiLiveRecordCallbackConfigInput = z.input<typeof HuaweiLiveRecordCallbackConfig>;
 
 /** Reply of the list call (vendor model `ListRecordCallbackConfigsResponse`). */
 export const HuaweiLiveListRecordCallbackConfigsResponse = z.object({

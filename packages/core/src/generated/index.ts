@@ -88,6 +88,7 @@ export {
   HuaweiLiveRecordCallbackAck,
   type HuaweiLiveListRecordCallbackConfigsQueryInput,
   type HuaweiLiveRecordCallbackConfigRequestInput,
+  type HuaweiLiveRecordCallbackConfigInput,
 } from "./huawei-live.schemas.js";
 
 export {
