@@ -4,13 +4,12 @@ import { describe, expect, test } from "vitest";
 import { base64MatchesDigest, hexMatchesDigest } from "./constant-time.js";
 
 const digest = createHash("sha256").update("x").digest();
-const binary = digest.toString("latin1");
 const hex = digest.toString("hex");
 
 describe("hexMatchesDigest", () => {
   test("accepts lower- and upper-case hex of the exact length (D7)", () => {
-    expect(hexMatchesDigest(hex, binary)).toBe(true);
-    expect(hexMatchesDigest(hex.toUpperCase(), binary)).toBe(true);
+    expect(hexMatchesDigest(hex, digest)).toBe(true);
+    expect(hexMatchesDigest(hex.toUpperCase(), digest)).toBe(true);
   });
 
   test.each([
@@ -22,18 +21,12 @@ describe("hexMatchesDigest", () => {
     ["empty", ""],
     ["not a string", 42],
   ])("rejects %s", (_label, received) => {
-    expect(hexMatchesDigest(received, binary)).toBe(false);
-  });
-
-  test("a failed decode leaves nothing behind for the next comparison", () => {
-    expect(hexMatchesDigest(hex, binary)).toBe(true);
-    expect(hexMatchesDigest(`${hex.slice(0, 62)}zz`, binary)).toBe(false);
-    expect(hexMatchesDigest(hex, binary)).toBe(true);
+    expect(hexMatchesDigest(received, digest)).toBe(false);
   });
 });
 
 describe("base64MatchesDigest", () => {
-  const sha1 = Buffer.from("cpOJucKu52+9MgUTwl8iwkNBPNs=", "base64").toString("latin1");
+  const sha1 = Buffer.from("cpOJucKu52+9MgUTwl8iwkNBPNs=", "base64");
 
   test("accepts canonical base64", () => {
     expect(base64MatchesDigest("cpOJucKu52+9MgUTwl8iwkNBPNs=", sha1)).toBe(true);
@@ -45,6 +38,7 @@ describe("base64MatchesDigest", () => {
     ["embedded junk", "cpOJucKu52+9MgU!Twl8iwkNBPNs="],
     ["wrong length", "cpOJucKu52+9MgUTwl8iwkNB"],
     ["another digest", "AAOJucKu52+9MgUTwl8iwkNBPNs="],
+    ["not a string", 42],
   ])("rejects %s", (_label, b64) => {
     expect(base64MatchesDigest(b64, sha1)).toBe(false);
   });
@@ -55,11 +49,10 @@ describe("properties", () => {
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 1, maxLength: 64 }), fc.string(), (bytes, junk) => {
         const buf = Buffer.from(bytes);
-        const expected = buf.toString("latin1");
-        expect(hexMatchesDigest(buf.toString("hex"), expected)).toBe(true);
-        expect(base64MatchesDigest(buf.toString("base64"), expected)).toBe(true);
-        expect(hexMatchesDigest(junk, expected)).toBe(junk.toLowerCase() === buf.toString("hex"));
-        expect(base64MatchesDigest(junk, expected)).toBe(junk === buf.toString("base64"));
+        expect(hexMatchesDigest(buf.toString("hex"), bytes)).toBe(true);
+        expect(base64MatchesDigest(buf.toString("base64"), bytes)).toBe(true);
+        expect(hexMatchesDigest(junk, bytes)).toBe(junk.toLowerCase() === buf.toString("hex"));
+        expect(base64MatchesDigest(junk, bytes)).toBe(junk === buf.toString("base64"));
       }),
     );
   });
