@@ -3,7 +3,7 @@
  *   ALI-LIVE-TIMESTAMP = Unix seconds, ALI-LIVE-SIGNATURE = md5_hex(callbackHost + "|" + timestamp + "|" + key)
  * The body is not covered, so a valid signature never authenticates the body (bodyAuthenticated: false).
  */
-import { createHash, type Hash } from "node:crypto";
+import { createHash } from "node:crypto";
 import { hexMatchesDigest } from "./constant-time.js";
 import { getHeader, type HeaderSource } from "./header-lookup.js";
 import { assertKey, assertKeyList } from "./key-rules.js";
@@ -31,8 +31,8 @@ export type AliyunLiveVerifyOptions = {
   toleranceSeconds?: number;
 };
 
-function md5(host: string, timestampText: string, key: string): Hash {
-  return createHash("md5").update(`${host}|${timestampText}|${key}`);
+function signatureHex(host: string, timestampText: string, key: string): string {
+  return createHash("md5").update(`${host}|${timestampText}|${key}`).digest("hex");
 }
 
 /** Computes `ALI-LIVE-SIGNATURE` (lower-case hex). */
@@ -45,7 +45,7 @@ export function signAliyunLiveCallback(params: AliyunLiveSignParams): string {
   if (!Number.isSafeInteger(params.timestamp) || params.timestamp < 0) {
     throw new TypeError(`${caller}: timestamp must be a non-negative integer (Unix seconds)`);
   }
-  return md5(params.host, String(params.timestamp), params.key).digest("hex");
+  return signatureHex(params.host, String(params.timestamp), params.key);
 }
 
 /** The two headers a sender adds. */
@@ -103,8 +103,8 @@ export function verifyAliyunLiveCallback(
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string;
     if (
-      hexMatchesDigest(signature, md5(hostname, timestampText, key).digest()) ||
-      (at >= 0 && hexMatchesDigest(signature, md5(host, timestampText, key).digest()))
+      hexMatchesDigest(signature, signatureHex(hostname, timestampText, key)) ||
+      (at >= 0 && hexMatchesDigest(signature, signatureHex(host, timestampText, key)))
     ) {
       return { ok: true, keyIndex: i, bodyAuthenticated: false };
     }

@@ -70,8 +70,8 @@ function assertSignType(signType: unknown, caller: string): asserts signType is 
   }
 }
 
-const md5 = (text: string): Buffer => createHash("md5").update(text).digest();
-const hmacSha256 = (key: string, text: string): Buffer => createHmac("sha256", key).update(text).digest();
+const md5Hex = (text: string): string => createHash("md5").update(text).digest("hex");
+const hmacSha256Hex = (key: string, text: string): string => createHmac("sha256", key).update(text).digest("hex");
 
 function signMessage(
   timestampText: string,
@@ -79,9 +79,7 @@ function signMessage(
   key: string,
   signType: HuaweiLiveSignType,
 ): string {
-  return signType === "MD5"
-    ? md5(key + timestampText).toString("hex")
-    : hmacSha256(key, hmacMessage(timestampText, source)).toString("hex");
+  return signType === "MD5" ? md5Hex(key + timestampText) : hmacSha256Hex(key, hmacMessage(timestampText, source));
 }
 
 /** The exact text the HMACSHA256 variant signs; exported for debugging and test vectors. */
@@ -221,13 +219,13 @@ function verifyParsed(
   if (authSign.length === 64 && signTypes.includes("HMACSHA256")) {
     const message = hmacMessage(tsText, body);
     for (let i = 0; i < keys.length; i++) {
-      if (hexMatchesDigest(authSign, hmacSha256(keys[i] as string, message))) {
+      if (hexMatchesDigest(authSign, hmacSha256Hex(keys[i] as string, message))) {
         return { ok: true, keyIndex: i, bodyAuthenticated: true };
       }
     }
   } else if (authSign.length === 32 && signTypes.includes("MD5")) {
     for (let i = 0; i < keys.length; i++) {
-      if (hexMatchesDigest(authSign, md5((keys[i] as string) + tsText))) {
+      if (hexMatchesDigest(authSign, md5Hex((keys[i] as string) + tsText))) {
         return { ok: true, keyIndex: i, bodyAuthenticated: false };
       }
     }

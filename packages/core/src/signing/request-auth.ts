@@ -282,6 +282,6 @@ export function canonicalRequestMatches(
   prefix: string,
   canonicalRequest: string,
 ): boolean {
-  const expected = createHmac("sha256", secret).update(stringToSign(prefix, canonicalRequest)).digest();
+  const expected = createHmac("sha256", secret).update(stringToSign(prefix, canonicalRequest)).digest("hex");
   return hexMatchesDigest(receivedHex, expected);
 }
