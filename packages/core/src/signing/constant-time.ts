@@ -9,15 +9,14 @@
  */
 import { timingSafeEqual } from "node:crypto";
 
-const HEX = /^[0-9a-fA-F]*$/;
-
 /** Whether `receivedHex` (upper- or lower-case, D7) spells the same digest as `expectedHex`. */
 export function hexMatchesDigest(receivedHex: unknown, expectedHex: string): boolean {
-  if (typeof receivedHex !== "string" || receivedHex.length !== expectedHex.length || !HEX.test(receivedHex)) {
-    return false;
-  }
-  // timingSafeEqual throws on unequal lengths; two valid hex strings of one length decode to equal lengths.
-  return timingSafeEqual(Buffer.from(receivedHex, "hex"), Buffer.from(expectedHex, "hex"));
+  if (typeof receivedHex !== "string" || receivedHex.length !== expectedHex.length) return false;
+  // Node's hex decoder stops at the first pair that is not hex, so a short result means undecodable; checking it
+  // also keeps timingSafeEqual, which throws on unequal lengths, from seeing one.
+  const received = Buffer.from(receivedHex, "hex");
+  const expected = Buffer.from(expectedHex, "hex");
+  return received.length === expected.length && timingSafeEqual(received, expected);
 }
 
 /** Whether `receivedB64` is the canonical (padded, standard alphabet) base64 of the digest `expectedB64`. */
