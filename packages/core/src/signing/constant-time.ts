@@ -4,16 +4,17 @@
  * not hex or not canonical base64) is a mismatch, never a throw. The shape checks look only at the received
  * text, so they reveal nothing about the expected digest; the bytes are compared without an early exit.
  *
- * The expected digest comes in the encoding the signers produce (hex or base64), not as a Buffer: on Node 20 a
- * Buffer from `digest()` costs more than `digest("hex")` and decoding it again (BENCHMARKS.md).
+ * The expected digest comes as the text the signers produce (hex or base64), so a signer and its verifier share
+ * one function. For the HMAC verifiers, decoding that text measured faster than a Buffer from `digest()` on Node
+ * 20 (BENCHMARKS.md).
  */
 import { timingSafeEqual } from "node:crypto";
 
 /** Whether `receivedHex` (upper- or lower-case, D7) spells the same digest as `expectedHex`. */
 export function hexMatchesDigest(receivedHex: unknown, expectedHex: string): boolean {
   if (typeof receivedHex !== "string" || receivedHex.length !== expectedHex.length) return false;
-  // Node's hex decoder stops at the first pair that is not hex, so a short result means undecodable; checking it
-  // also keeps timingSafeEqual, which throws on unequal lengths, from seeing one.
+  // Node's hex decoder stops at the first pair that is not hex (documented), so a short result means undecodable;
+  // checking it also keeps timingSafeEqual, which throws on unequal lengths, from seeing one.
   const received = Buffer.from(receivedHex, "hex");
   const expected = Buffer.from(expectedHex, "hex");
   return received.length === expected.length && timingSafeEqual(received, expected);
