@@ -6,7 +6,6 @@
  * The SDK signs every header named host, content-type or x-acs-*.
  */
 import { canonicalQuery, type QueryPair } from "./canonical-query.js";
-import { sha256Hex } from "./digests.js";
 import { getHeader, type HeaderSource, headerNames } from "./header-lookup.js";
 import { assertKey } from "./key-rules.js";
 import { canonicalPath } from "./percent-encode.js";
@@ -19,6 +18,7 @@ import {
   type RequestVerifyOptions,
   type SecretLookup,
   type SignedHttpRequest,
+  sha256Hex,
   signCanonicalRequest,
   startRequestCheck,
   stringToSign,

@@ -3,8 +3,8 @@
  *   ALI-LIVE-TIMESTAMP = Unix seconds, ALI-LIVE-SIGNATURE = md5_hex(callbackHost + "|" + timestamp + "|" + key)
  * The body is not covered, so a valid signature never authenticates the body (bodyAuthenticated: false).
  */
+import { createHash } from "node:crypto";
 import { hexMatchesDigest } from "./constant-time.js";
-import { type DigestEncoding, hash } from "./digests.js";
 import { getHeader, type HeaderSource } from "./header-lookup.js";
 import { assertKey, assertKeyList } from "./key-rules.js";
 import { checkWindow, isUnixTimestamp, tolerance, unixSeconds } from "./time-window.js";
@@ -31,8 +31,8 @@ export type AliyunLiveVerifyOptions = {
   toleranceSeconds?: number;
 };
 
-function digest(host: string, timestampText: string, key: string, encoding: DigestEncoding): string {
-  return hash("md5", `${host}|${timestampText}|${key}`, encoding);
+function signatureHex(host: string, timestampText: string, key: string): string {
+  return createHash("md5").update(`${host}|${timestampText}|${key}`).digest("hex");
 }
 
 /** Computes `ALI-LIVE-SIGNATURE` (lower-case hex). */
@@ -45,7 +45,7 @@ export function signAliyunLiveCallback(params: AliyunLiveSignParams): string {
   if (!Number.isSafeInteger(params.timestamp) || params.timestamp < 0) {
     throw new TypeError(`${caller}: timestamp must be a non-negative integer (Unix seconds)`);
   }
-  return digest(params.host, String(params.timestamp), params.key, "hex");
+  return signatureHex(params.host, String(params.timestamp), params.key);
 }
 
 /** The two headers a sender adds. */
@@ -103,8 +103,8 @@ export function verifyAliyunLiveCallback(
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string;
     if (
-      hexMatchesDigest(signature, digest(hostname, timestampText, key, "binary")) ||
-      (at >= 0 && hexMatchesDigest(signature, digest(host, timestampText, key, "binary")))
+      hexMatchesDigest(signature, signatureHex(hostname, timestampText, key)) ||
+      (at >= 0 && hexMatchesDigest(signature, signatureHex(host, timestampText, key)))
     ) {
       return { ok: true, keyIndex: i, bodyAuthenticated: false };
     }

@@ -4,9 +4,9 @@
  *   StringToSign = METHOD + "&%2F&" + percentEncode(sorted "k=v" pairs joined by "&", every key and value encoded)
  *   Signature    = base64(HMAC-SHA1(AccessKeySecret + "&", StringToSign))
  */
+import { createHmac } from "node:crypto";
 import { canonicalQuery, type QueryPair } from "./canonical-query.js";
 import { base64MatchesDigest } from "./constant-time.js";
-import { type DigestEncoding, hmac } from "./digests.js";
 import { assertKey } from "./key-rules.js";
 import { percentEncode } from "./percent-encode.js";
 import { type RequestVerifyOptions, type SecretLookup, startRequestCheck, windowThenSecret } from "./request-auth.js";
@@ -43,13 +43,13 @@ export function aliyunRpcStringToSign(method: string, params: AliyunRpcParams): 
   return `${method.toUpperCase()}&%2F&${percentEncode(canonicalQuery(signedPairs(params), true))}`;
 }
 
-const digest = (secret: string, stringToSign: string, encoding: DigestEncoding): string =>
-  hmac("sha1", `${secret}&`, encoding, stringToSign);
+const signatureBase64 = (secret: string, stringToSign: string): string =>
+  createHmac("sha1", `${secret}&`).update(stringToSign).digest("base64");
 
 /** Computes the `Signature` parameter (base64; percent-encode it when it goes on the wire). */
 export function signAliyunRpcRequest(input: AliyunRpcSignInput): string {
   assertKey(input.accessKeySecret, "signAliyunRpcRequest", "accessKeySecret");
-  return digest(input.accessKeySecret, aliyunRpcStringToSign(input.method, input.params), "base64");
+  return signatureBase64(input.accessKeySecret, aliyunRpcStringToSign(input.method, input.params));
 }
 
 /**
@@ -81,6 +81,6 @@ export function verifyAliyunRpcRequest(
   const secret = windowThenSecret(check, timestamp, accessKeyId);
   if (typeof secret !== "string") return secret;
 
-  const expected = digest(secret, aliyunRpcStringToSign(method, params), "binary");
+  const expected = signatureBase64(secret, aliyunRpcStringToSign(method, params));
   return base64MatchesDigest(signature, expected) ? { ok: true, accessKeyId, nonce } : requestFailure("bad_signature");
 }

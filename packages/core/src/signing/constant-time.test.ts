@@ -3,14 +3,12 @@ import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { base64MatchesDigest, hexMatchesDigest } from "./constant-time.js";
 
-const digest = createHash("sha256").update("x").digest();
-const binary = digest.toString("latin1");
-const hex = digest.toString("hex");
+const hex = createHash("sha256").update("x").digest("hex");
 
 describe("hexMatchesDigest", () => {
   test("accepts lower- and upper-case hex of the exact length (D7)", () => {
-    expect(hexMatchesDigest(hex, binary)).toBe(true);
-    expect(hexMatchesDigest(hex.toUpperCase(), binary)).toBe(true);
+    expect(hexMatchesDigest(hex, hex)).toBe(true);
+    expect(hexMatchesDigest(hex.toUpperCase(), hex)).toBe(true);
   });
 
   test.each([
@@ -22,21 +20,15 @@ describe("hexMatchesDigest", () => {
     ["empty", ""],
     ["not a string", 42],
   ])("rejects %s", (_label, received) => {
-    expect(hexMatchesDigest(received, binary)).toBe(false);
-  });
-
-  test("a failed decode leaves nothing behind for the next comparison", () => {
-    expect(hexMatchesDigest(hex, binary)).toBe(true);
-    expect(hexMatchesDigest(`${hex.slice(0, 62)}zz`, binary)).toBe(false);
-    expect(hexMatchesDigest(hex, binary)).toBe(true);
+    expect(hexMatchesDigest(received, hex)).toBe(false);
   });
 });
 
 describe("base64MatchesDigest", () => {
-  const sha1 = Buffer.from("cpOJucKu52+9MgUTwl8iwkNBPNs=", "base64").toString("latin1");
+  const sha1 = "cpOJucKu52+9MgUTwl8iwkNBPNs=";
 
   test("accepts canonical base64", () => {
-    expect(base64MatchesDigest("cpOJucKu52+9MgUTwl8iwkNBPNs=", sha1)).toBe(true);
+    expect(base64MatchesDigest(sha1, sha1)).toBe(true);
   });
 
   test.each([
@@ -45,6 +37,7 @@ describe("base64MatchesDigest", () => {
     ["embedded junk", "cpOJucKu52+9MgU!Twl8iwkNBPNs="],
     ["wrong length", "cpOJucKu52+9MgUTwl8iwkNB"],
     ["another digest", "AAOJucKu52+9MgUTwl8iwkNBPNs="],
+    ["not a string", 42],
   ])("rejects %s", (_label, b64) => {
     expect(base64MatchesDigest(b64, sha1)).toBe(false);
   });
@@ -54,12 +47,13 @@ describe("properties", () => {
   test("never throws, and matches only the digest itself", () => {
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 1, maxLength: 64 }), fc.string(), (bytes, junk) => {
-        const buf = Buffer.from(bytes);
-        const expected = buf.toString("latin1");
-        expect(hexMatchesDigest(buf.toString("hex"), expected)).toBe(true);
-        expect(base64MatchesDigest(buf.toString("base64"), expected)).toBe(true);
-        expect(hexMatchesDigest(junk, expected)).toBe(junk.toLowerCase() === buf.toString("hex"));
-        expect(base64MatchesDigest(junk, expected)).toBe(junk === buf.toString("base64"));
+        const hexDigest = Buffer.from(bytes).toString("hex");
+        const base64Digest = Buffer.from(bytes).toString("base64");
+        expect(hexMatchesDigest(hexDigest, hexDigest)).toBe(true);
+        expect(hexMatchesDigest(hexDigest.toUpperCase(), hexDigest)).toBe(true);
+        expect(base64MatchesDigest(base64Digest, base64Digest)).toBe(true);
+        expect(hexMatchesDigest(junk, hexDigest)).toBe(junk.toLowerCase() === hexDigest);
+        expect(base64MatchesDigest(junk, base64Digest)).toBe(junk === base64Digest);
       }),
     );
   });

@@ -5,7 +5,6 @@
  *   Signature     = hex(HMAC-SHA256(SK, StringToSign))
  */
 import { canonicalQuery, type QueryPair } from "./canonical-query.js";
-import { sha256Hex } from "./digests.js";
 import { getHeader } from "./header-lookup.js";
 import { assertKey } from "./key-rules.js";
 import { canonicalPath, reencodedPath } from "./percent-encode.js";
@@ -17,6 +16,7 @@ import {
   type RequestVerifyOptions,
   type SecretLookup,
   type SignedHttpRequest,
+  sha256Hex,
   signCanonicalRequest,
   startRequestCheck,
   stringToSign,

@@ -5,8 +5,8 @@
  *   HMACSHA256: hmac_sha256_hex(key, auth_timestamp + event_type + publish_domain + app + stream
  *                                    + download_url + play_url)      — absent fields are "" (D8)
  */
+import { createHash, createHmac } from "node:crypto";
 import { hexMatchesDigest } from "./constant-time.js";
-import { hash, hmac } from "./digests.js";
 import { assertKey, assertKeyList } from "./key-rules.js";
 import { checkWindow, tolerance, unixSeconds } from "./time-window.js";
 import { type CallbackVerdict, callbackFailure } from "./verdict.js";
@@ -70,15 +70,16 @@ function assertSignType(signType: unknown, caller: string): asserts signType is 
   }
 }
 
+const md5Hex = (text: string): string => createHash("md5").update(text).digest("hex");
+const hmacSha256Hex = (key: string, text: string): string => createHmac("sha256", key).update(text).digest("hex");
+
 function signMessage(
   timestampText: string,
   source: Readonly<Record<string, unknown>>,
   key: string,
   signType: HuaweiLiveSignType,
 ): string {
-  return signType === "MD5"
-    ? hash("md5", key + timestampText, "hex")
-    : hmac("sha256", key, "hex", hmacMessage(timestampText, source));
+  return signType === "MD5" ? md5Hex(key + timestampText) : hmacSha256Hex(key, hmacMessage(timestampText, source));
 }
 
 /** The exact text the HMACSHA256 variant signs; exported for debugging and test vectors. */
@@ -218,13 +219,13 @@ function verifyParsed(
   if (authSign.length === 64 && signTypes.includes("HMACSHA256")) {
     const message = hmacMessage(tsText, body);
     for (let i = 0; i < keys.length; i++) {
-      if (hexMatchesDigest(authSign, hmac("sha256", keys[i] as string, "binary", message))) {
+      if (hexMatchesDigest(authSign, hmacSha256Hex(keys[i] as string, message))) {
         return { ok: true, keyIndex: i, bodyAuthenticated: true };
       }
     }
   } else if (authSign.length === 32 && signTypes.includes("MD5")) {
     for (let i = 0; i < keys.length; i++) {
-      if (hexMatchesDigest(authSign, hash("md5", (keys[i] as string) + tsText, "binary"))) {
+      if (hexMatchesDigest(authSign, md5Hex((keys[i] as string) + tsText))) {
         return { ok: true, keyIndex: i, bodyAuthenticated: false };
       }
     }

@@ -3,8 +3,8 @@
  *   X-Rtc-Rand, X-Rtc-Timestamp, X-Rtc-Signature = hex(HMAC-SHA256(key, rand + timestamp + raw body))
  * The timestamp unit is undocumented; the mock sends seconds and receivers accept seconds or milliseconds (D).
  */
+import { createHmac } from "node:crypto";
 import { hexMatchesDigest } from "./constant-time.js";
-import { type DigestEncoding, hmac } from "./digests.js";
 import { getHeader, type HeaderSource } from "./header-lookup.js";
 import { assertKey, assertKeyList } from "./key-rules.js";
 import { checkWindow, isUnixTimestamp, tolerance, unixSeconds } from "./time-window.js";
@@ -41,15 +41,12 @@ function assertParams(params: HuaweiRtcSignParams, caller: string): void {
   }
 }
 
-/** Hashes rand + timestamp, then the body: the body is never copied into a concatenated string. */
-function digest(
-  key: string,
-  rand: string,
-  timestampText: string,
-  raw: Uint8Array | string,
-  encoding: DigestEncoding,
-): string {
-  return hmac("sha256", key, encoding, rand + timestampText, raw);
+/** HMAC over rand + timestamp, then the body: the body is never copied into a concatenated string. */
+function signatureHex(key: string, rand: string, timestampText: string, raw: Uint8Array | string): string {
+  return createHmac("sha256", key)
+    .update(rand + timestampText)
+    .update(raw)
+    .digest("hex");
 }
 
 /** Computes `X-Rtc-Signature` (lower-case hex) over the exact body bytes that will be sent. */
@@ -57,7 +54,7 @@ export function signHuaweiRtcCallback(raw: Uint8Array | string, key: string, par
   const caller = "signHuaweiRtcCallback";
   assertKey(key, caller);
   assertParams(params, caller);
-  return digest(key, params.rand, String(params.timestamp), raw, "hex");
+  return signatureHex(key, params.rand, String(params.timestamp), raw);
 }
 
 /** The three headers a sender adds. */
@@ -104,7 +101,7 @@ export function verifyHuaweiRtcCallback(
 
   for (let i = 0; i < keys.length; i++) {
     // The header text is signed as received, so "1619600282" and "1619600282000" are different messages.
-    if (hexMatchesDigest(signature, digest(keys[i] as string, rand, timestampText, raw, "binary"))) {
+    if (hexMatchesDigest(signature, signatureHex(keys[i] as string, rand, timestampText, raw))) {
       return { ok: true, keyIndex: i, bodyAuthenticated: true };
     }
   }

@@ -1,9 +1,9 @@
 /**
  * Pieces shared by the three request-signature verifiers (Huawei APIG, Alibaba RPC v1, Alibaba ACS3).
  */
+import { createHash, createHmac } from "node:crypto";
 import { parseQuery, type QueryPair } from "./canonical-query.js";
 import { hexMatchesDigest } from "./constant-time.js";
-import { hmac, sha256Hex } from "./digests.js";
 import { getHeader, getHeaderValues, type HeaderSource } from "./header-lookup.js";
 import { checkWindow, tolerance, unixSeconds } from "./time-window.js";
 import { type RequestFailure, requestFailure } from "./verdict.js";
@@ -233,6 +233,9 @@ export function parseHeaderSignedRequest(
   };
 }
 
+/** Lower-case hex SHA-256: the payload hash of both gateways, and the hash of the canonical request. */
+export const sha256Hex = (data: Uint8Array | string): string => createHash("sha256").update(data).digest("hex");
+
 /** `<prefix>\n<hex sha256 of the canonical request>`; the prefix is the algorithm name (and, for Huawei, the date). */
 export const stringToSign = (prefix: string, canonicalRequest: string): string =>
   `${prefix}\n${sha256Hex(canonicalRequest)}`;
@@ -268,7 +271,7 @@ export function signCanonicalRequest(
   );
   const canonicalRequestHash = sha256Hex(canonicalRequest);
   const toSign = `${prefix}\n${canonicalRequestHash}`;
-  const signature = hmac("sha256", secret, "hex", toSign);
+  const signature = createHmac("sha256", secret).update(toSign).digest("hex");
   return { canonicalRequest, canonicalRequestHash, stringToSign: toSign, signature, signedHeaders };
 }
 
@@ -279,5 +282,6 @@ export function canonicalRequestMatches(
   prefix: string,
   canonicalRequest: string,
 ): boolean {
-  return hexMatchesDigest(receivedHex, hmac("sha256", secret, "binary", stringToSign(prefix, canonicalRequest)));
+  const expected = createHmac("sha256", secret).update(stringToSign(prefix, canonicalRequest)).digest("hex");
+  return hexMatchesDigest(receivedHex, expected);
 }
