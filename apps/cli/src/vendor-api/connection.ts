@@ -42,6 +42,7 @@ export const ALIYUN_CONNECTION_HELP = `Without --endpoint or --region, calls go 
 ALIBABA_CLOUD_ACCESS_KEY_SECRET (required for a real endpoint).
 Exit codes: 0 ok, 2 usage, 3 unreachable, 4 vendor error (printed with its Code).`;
 
+/** What the groups above add to a command's options: the connection functions below read exactly these. */
 export type HuaweiConnectionOptions = OptionsOf<ReturnType<typeof withHuaweiConnection<[], Record<never, never>>>>;
 export type AliyunConnectionOptions = OptionsOf<ReturnType<typeof withAliyunConnection<[], Record<never, never>>>>;
 
