@@ -1,18 +1,20 @@
+import type { CommandUnknownOpts } from "@commander-js/extra-typings";
 import { describe, expect, test } from "vitest";
-import { run } from "../test/cli-harness.js";
-import type { CommandSpec } from "./command-spec.js";
-import { commandTree } from "./commands.js";
+import { run, testContext } from "../test/cli-harness.js";
+import { buildProgram } from "./cli.js";
 import { EXIT } from "./errors.js";
 
-function paths(specs: readonly CommandSpec[], prefix: string[] = []): string[][] {
-  return specs.flatMap((s) => [[...prefix, s.name], ...paths(s.subcommands ?? [], [...prefix, s.name])]);
+const commandTree = buildProgram(testContext().ctx).commands;
+
+function paths(commands: readonly CommandUnknownOpts[], prefix: string[] = []): string[][] {
+  return commands.flatMap((c) => [[...prefix, c.name()], ...paths(c.commands, [...prefix, c.name()])]);
 }
 
 describe("the livehook program", () => {
   test("--help lists every top-level command and the exit codes", async () => {
     const r = await run(["--help"]);
     expect(r.code).toBe(EXIT.ok);
-    for (const spec of commandTree) expect(r.stdout).toContain(spec.name);
+    for (const command of commandTree) expect(r.stdout).toContain(command.name());
     expect(r.stdout).toContain("Exit codes");
   });
 

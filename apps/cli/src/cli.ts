@@ -1,11 +1,22 @@
 /**
- * Builds the commander program from the command tree and runs it. It never exits: it returns the exit code, so tests
- * run whole command lines in-process and `main.ts` stays the only place that ends the process.
+ * Builds the commander program from the commands' declarations and runs it. It never exits: it returns the exit
+ * code, so tests run whole command lines in-process and `main.ts` stays the only place that ends the process.
+ * Each declaration loads its implementation only when it runs, so `livehook --help` imports none of them.
  */
 import { readFileSync } from "node:fs";
-import { Argument, Command, CommanderError, Option } from "commander";
-import type { CommandSpec } from "./command-spec.js";
-import { commandTree } from "./commands.js";
+import { Command, CommanderError, type CommandUnknownOpts } from "@commander-js/extra-typings";
+import { aliyunCommand } from "./commands/aliyun-notify.command.js";
+import { doctorCommand } from "./commands/doctor.command.js";
+import { huaweiCommand } from "./commands/huawei-callbacks.command.js";
+import { reconcileCommand } from "./commands/reconcile.command.js";
+import { rtcCommand } from "./commands/rtc-callback.command.js";
+import { mockCommand, receiveCommand } from "./commands/run-app.command.js";
+import { signCommand } from "./commands/sign.command.js";
+import { simulateCommand } from "./commands/simulate.command.js";
+import { startCommand } from "./commands/start.command.js";
+import { tailCommand } from "./commands/tail.command.js";
+import { triggerCommand } from "./commands/trigger.command.js";
+import { verifyCommand } from "./commands/verify.command.js";
 import type { CliContext } from "./context.js";
 import { debugWanted } from "./env.js";
 import { CliError, EXIT } from "./errors.js";
@@ -16,36 +27,10 @@ function readVersion(): string {
   return typeof pkg === "object" && pkg !== null && "version" in pkg ? String(pkg.version) : "0.0.0";
 }
 
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
-
-function addCommand(parent: Command, spec: CommandSpec, ctx: CliContext): void {
-  const cmd = parent.command(spec.name).description(spec.description);
-  for (const a of spec.arguments ?? []) {
-    const arg = new Argument(a.syntax, a.description);
-    if (a.choices) arg.choices(a.choices);
-    cmd.addArgument(arg);
-  }
-  for (const o of spec.options ?? []) {
-    const opt = new Option(o.flags, o.description);
-    if (o.choices) opt.choices(o.choices);
-    if (o.repeatable) opt.argParser(collect);
-    if (o.default !== undefined) opt.default(o.default);
-    cmd.addOption(opt);
-  }
-  if (spec.helpAfter) cmd.addHelpText("after", `\n${spec.helpAfter}`);
-  for (const sub of spec.subcommands ?? []) addCommand(cmd, sub, ctx);
-  const load = spec.load;
-  if (load) {
-    cmd.action(async (...params: unknown[]) => {
-      // Commander passes the positional arguments, then the options object, then the command.
-      const command = params[params.length - 1] as Command;
-      const args = params.slice(0, -2) as (string | string[] | undefined)[];
-      const run = await load();
-      await run({ args, opts: command.opts() }, ctx);
-    });
-  }
+/** `addCommand`, unlike `command()`, does not pass the program's settings down (exit override, output, help). */
+function inheritSettings(parent: CommandUnknownOpts, cmd: CommandUnknownOpts): void {
+  cmd.copyInheritedSettings(parent);
+  for (const sub of cmd.commands) inheritSettings(cmd, sub);
 }
 
 export function buildProgram(ctx: CliContext): Command {
@@ -59,7 +44,25 @@ export function buildProgram(ctx: CliContext): Command {
       writeErr: ctx.writeErr,
       outputError: (str, write) => write(str),
     });
-  for (const spec of commandTree) addCommand(program, spec, ctx);
+  const commands = [
+    startCommand(ctx),
+    mockCommand(ctx),
+    receiveCommand(ctx),
+    tailCommand(ctx),
+    simulateCommand(ctx),
+    reconcileCommand(ctx),
+    triggerCommand(ctx),
+    doctorCommand(ctx),
+    signCommand(ctx),
+    verifyCommand(ctx),
+    huaweiCommand(ctx),
+    rtcCommand(ctx),
+    aliyunCommand(ctx),
+  ];
+  for (const cmd of commands) {
+    inheritSettings(program, cmd);
+    program.addCommand(cmd);
+  }
   program.addHelpText(
     "after",
     `

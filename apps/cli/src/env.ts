@@ -11,14 +11,14 @@ export const DEFAULT_PORTS = { mock: 4010, receiver: 4020 } as const;
 const trimSlash = (url: string) => url.replace(/\/$/, "");
 
 /** `--mock`, else LIVEHOOK_MOCK_URL, else the mock's default address. */
-export function mockUrl(ctx: CliContext, flag: unknown): string {
-  const given = typeof flag === "string" ? flag : ctx.env.LIVEHOOK_MOCK_URL;
+export function mockUrl(ctx: CliContext, flag: string | undefined): string {
+  const given = flag ?? ctx.env.LIVEHOOK_MOCK_URL;
   return trimSlash(given || `http://127.0.0.1:${DEFAULT_PORTS.mock}`);
 }
 
 /** `--receiver`/`--url`, else LIVEHOOK_RECEIVER_URL, else the receiver's default address. */
-export function receiverUrl(ctx: CliContext, flag: unknown): string {
-  const given = typeof flag === "string" ? flag : ctx.env.LIVEHOOK_RECEIVER_URL;
+export function receiverUrl(ctx: CliContext, flag: string | undefined): string {
+  const given = flag ?? ctx.env.LIVEHOOK_RECEIVER_URL;
   return trimSlash(given || `http://127.0.0.1:${DEFAULT_PORTS.receiver}`);
 }
 

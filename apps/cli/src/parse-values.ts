@@ -14,7 +14,12 @@ export function parseUnixSeconds(value: string, option: string): number {
   return Math.floor(parseInstant(value, option).getTime() / 1000);
 }
 
-export function parseInteger(value: unknown, option: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+export function parseInteger(
+  value: string | number,
+  option: string,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   const n = typeof value === "number" ? value : Number(value);
   if (!Number.isInteger(n) || n < min || n > max) {
     throw new UsageError(`${option}: expected an integer from ${min} to ${max}, got "${String(value)}"`);
@@ -23,20 +28,14 @@ export function parseInteger(value: unknown, option: string, min: number, max = 
 }
 
 /** `--header "Name: value"`, repeatable. */
-export function parseHeaders(values: unknown): Record<string, string> {
+export function parseHeaders(values: readonly string[] = []): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const h of Array.isArray(values) ? values : []) {
-    const at = String(h).indexOf(":");
-    if (at <= 0) throw new UsageError(`--header: expected "Name: value", got "${String(h)}"`);
-    out[String(h).slice(0, at).trim().toLowerCase()] = String(h)
-      .slice(at + 1)
-      .trim();
+  for (const h of values) {
+    const at = h.indexOf(":");
+    if (at <= 0) throw new UsageError(`--header: expected "Name: value", got "${h}"`);
+    out[h.slice(0, at).trim().toLowerCase()] = h.slice(at + 1).trim();
   }
   return out;
-}
-
-export function optionalString(value: unknown): string | undefined {
-  return typeof value === "string" ? value : undefined;
 }
 
 export function unixNow(now: Date): number {

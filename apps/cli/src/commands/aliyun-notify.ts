@@ -1,8 +1,8 @@
 import type { AliyunLiveRecordNotifyConfig } from "@livehook/core";
-import type { CommandRun } from "../command-spec.js";
+import type { CliContext } from "../context.js";
 import { UsageError } from "../errors.js";
 import { createOutput, type Output } from "../output.js";
-import { optionalString, parseInstant, parseInteger } from "../parse-values.js";
+import { parseInstant, parseInteger } from "../parse-values.js";
 import {
   addNotifyConfig,
   deleteNotifyConfig,
@@ -12,23 +12,29 @@ import {
   updateNotifyConfig,
 } from "../vendor-api/aliyun.js";
 import { aliyunConnection } from "../vendor-api/connection.js";
+import type {
+  AddNotifyConfigOptions,
+  DeleteNotifyConfigOptions,
+  GetNotifyConfigOptions,
+  NotifyRecordsOptions,
+  UpdateNotifyConfigOptions,
+} from "./aliyun-notify.command.js";
 
-function domain(opts: Readonly<Record<string, unknown>>): string {
-  const d = optionalString(opts.domain);
-  if (d === undefined) throw new UsageError("--domain <domain> is required");
-  return d;
+function domain(opts: { domain?: string | undefined }): string {
+  if (opts.domain === undefined) throw new UsageError("--domain <domain> is required");
+  return opts.domain;
 }
 
-function configInput(opts: Readonly<Record<string, unknown>>): NotifyConfigInput {
-  const url = optionalString(opts.url);
+function configInput(opts: AddNotifyConfigOptions | UpdateNotifyConfigOptions): NotifyConfigInput {
+  const url = opts.url;
   if (url === undefined) throw new UsageError("--url <url> is required");
   if (!/^https?:\/\//.test(url)) throw new UsageError("--url must start with http:// or https://");
-  const key = optionalString(opts.authKey);
+  const key = opts.authKey;
   return {
     DomainName: domain(opts),
     NotifyUrl: url,
-    ...(opts.statusNotify === undefined ? {} : { NeedStatusNotify: opts.statusNotify === true }),
-    ...(optionalString(opts.onDemandUrl) === undefined ? {} : { OnDemandUrl: String(opts.onDemandUrl) }),
+    ...(opts.statusNotify === undefined ? {} : { NeedStatusNotify: opts.statusNotify }),
+    ...(opts.onDemandUrl === undefined ? {} : { OnDemandUrl: opts.onDemandUrl }),
     // A key turns signing on (§4.2): NotifyReqAuth=true with a non-empty NotifyAuthKey.
     ...(key === undefined ? {} : { NotifyReqAuth: key !== "", NotifyAuthKey: key }),
   };
@@ -56,47 +62,46 @@ function done(out: Output, json: boolean, what: string, requestId: string) {
   else out.line(`${what} (request id ${requestId})`);
 }
 
-export const addConfig: CommandRun = async ({ opts }, ctx) => {
+export async function addConfig(opts: AddNotifyConfigOptions, ctx: CliContext) {
   const input = configInput(opts);
   const r = await addNotifyConfig(ctx, aliyunConnection(opts, ctx), input);
   done(createOutput(ctx), opts.json === true, `added the notify config of ${input.DomainName}`, r.RequestId);
-};
+}
 
-export const updateConfig: CommandRun = async ({ opts }, ctx) => {
+export async function updateConfig(opts: UpdateNotifyConfigOptions, ctx: CliContext) {
   const input = configInput(opts);
   const r = await updateNotifyConfig(ctx, aliyunConnection(opts, ctx), input);
   done(createOutput(ctx), opts.json === true, `updated the notify config of ${input.DomainName}`, r.RequestId);
-};
+}
 
-export const getConfig: CommandRun = async ({ opts }, ctx) => {
+export async function getConfig(opts: GetNotifyConfigOptions, ctx: CliContext) {
   const r = await describeNotifyConfig(ctx, aliyunConnection(opts, ctx), domain(opts));
   printConfig(createOutput(ctx), opts.json === true, r.LiveRecordNotifyConfig);
-};
+}
 
-export const deleteConfig: CommandRun = async ({ opts }, ctx) => {
+export async function deleteConfig(opts: DeleteNotifyConfigOptions, ctx: CliContext) {
   const d = domain(opts);
   const r = await deleteNotifyConfig(ctx, aliyunConnection(opts, ctx), d);
   done(createOutput(ctx), opts.json === true, `deleted the notify config of ${d}`, r.RequestId);
-};
+}
 
 const iso = (d: Date) => `${d.toISOString().slice(0, 19)}Z`;
 const DAY_MS = 24 * 3600 * 1000;
 
-export const listRecords: CommandRun = async ({ opts }, ctx) => {
+export async function listRecords(opts: NotifyRecordsOptions, ctx: CliContext) {
   const now = ctx.now();
   // Only the last 7 days can be queried (§4.4); default to the last day.
-  const start =
-    opts.start === undefined ? new Date(now.getTime() - DAY_MS) : parseInstant(String(opts.start), "--start");
-  const end = opts.end === undefined ? now : parseInstant(String(opts.end), "--end");
+  const start = opts.start === undefined ? new Date(now.getTime() - DAY_MS) : parseInstant(opts.start, "--start");
+  const end = opts.end === undefined ? now : parseInstant(opts.end, "--end");
   const r = await describeNotifyRecords(ctx, aliyunConnection(opts, ctx), {
     DomainName: domain(opts),
     StartTime: iso(start),
     EndTime: iso(end),
     PageSize: opts.pageSize === undefined ? 20 : parseInteger(opts.pageSize, "--page-size", 1, 500),
     PageNumber: opts.page === undefined ? 1 : parseInteger(opts.page, "--page", 1, 100000),
-    ...(optionalString(opts.app) === undefined ? {} : { AppName: String(opts.app) }),
-    ...(optionalString(opts.stream) === undefined ? {} : { StreamName: String(opts.stream) }),
-    ...(optionalString(opts.status) === undefined ? {} : { Status: String(opts.status) }),
+    ...(opts.app === undefined ? {} : { AppName: opts.app }),
+    ...(opts.stream === undefined ? {} : { StreamName: opts.stream }),
+    ...(opts.status === undefined ? {} : { Status: opts.status }),
   });
   const out = createOutput(ctx);
   if (opts.json) {
@@ -115,4 +120,4 @@ export const listRecords: CommandRun = async ({ opts }, ctx) => {
     { header: "DESCRIPTION", value: (x) => x.Description },
   ]);
   out.note(`page ${r.PageNum} of ${r.TotalPage} (${r.TotalNum} records)`);
-};
+}

@@ -1,11 +1,12 @@
-import type { CommandRun } from "../command-spec.js";
+import type { CliContext } from "../context.js";
 import { CheckFailed, UnreachableError, UsageError } from "../errors.js";
 import { callbackKeys } from "../keys.js";
 import { networkCause } from "../network-error.js";
 import { createOutput } from "../output.js";
-import { hostOf, optionalString, parseInteger } from "../parse-values.js";
+import { hostOf, parseInteger } from "../parse-values.js";
 import { buildCallback, type Damage, expectedOutcome, OVERSIZE_BYTES } from "../probe-requests.js";
-import { isVendor, VENDORS, type Vendor } from "../vendors.js";
+import { VENDORS, type Vendor } from "../vendors.js";
+import type { DoctorOptions } from "./doctor.command.js";
 
 const FILE_EVENT: Record<Vendor, string> = {
   "huawei-live": "RECORD_FILE_COMPLETE",
@@ -28,22 +29,21 @@ const PROBES: readonly Probe[] = [
 type Row = { probe: string; expected: string; actual: string; pass: boolean; what: string };
 
 /** The vendor from `--vendor`, else from a `/hooks/<vendor>` path. */
-function vendorOf(url: string, flag: string | undefined): Vendor {
-  const candidate = flag ?? VENDORS.find((v) => new URL(url).pathname.includes(v));
-  if (candidate === undefined) {
+function vendorOf(url: string, flag: Vendor | undefined): Vendor {
+  const vendor = flag ?? VENDORS.find((v) => new URL(url).pathname.includes(v));
+  if (vendor === undefined) {
     throw new UsageError(`cannot tell the vendor from ${url}: pass --vendor (${VENDORS.join(", ")})`);
   }
-  if (!isVendor(candidate)) throw new UsageError(`unknown vendor "${candidate}"`);
-  return candidate;
+  return vendor;
 }
 
 /** `livehook doctor --url URL`: probes a receiver and compares what it did with what it should have done. */
-export const doctorCommand: CommandRun = async ({ opts }, ctx) => {
+export async function runDoctor(opts: DoctorOptions, ctx: CliContext) {
   const out = createOutput(ctx);
-  const url = optionalString(opts.url);
+  const url = opts.url;
   if (url === undefined) throw new UsageError("--url <url> is required");
   hostOf(url, "--url");
-  const vendor = vendorOf(url, optionalString(opts.vendor));
+  const vendor = vendorOf(url, opts.vendor);
   const [key] = callbackKeys(vendor, opts.key, ctx);
   const oversizeBytes =
     opts.maxBody === undefined ? OVERSIZE_BYTES : parseInteger(opts.maxBody, "--max-body", 1) + 1024;
@@ -102,4 +102,4 @@ export const doctorCommand: CommandRun = async ({ opts }, ctx) => {
   if (failed.length > 0) {
     throw new CheckFailed(`${failed.length} of ${rows.length} probes failed: ${failed.map((r) => r.probe).join(", ")}`);
   }
-};
+}

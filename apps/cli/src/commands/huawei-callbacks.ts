@@ -1,10 +1,9 @@
 import { type HuaweiLiveRecordCallbackConfig, HuaweiLiveRecordCallbackConfigRequest } from "@livehook/core";
-import type { CommandInput, CommandRun } from "../command-spec.js";
 import type { CliContext } from "../context.js";
 import { UsageError } from "../errors.js";
 import { createOutput, type Output } from "../output.js";
-import { optionalString, parseInteger } from "../parse-values.js";
-import { huaweiConnection } from "../vendor-api/connection.js";
+import { parseInteger } from "../parse-values.js";
+import { type HuaweiConnectionOptions, huaweiConnection } from "../vendor-api/connection.js";
 import {
   createLiveCallback,
   deleteLiveCallback,
@@ -12,6 +11,13 @@ import {
   listLiveCallbacks,
   updateLiveCallback,
 } from "../vendor-api/huawei.js";
+import type {
+  CreateCallbackOptions,
+  DeleteCallbackOptions,
+  GetCallbackOptions,
+  ListCallbacksOptions,
+  UpdateCallbackOptions,
+} from "./huawei-callbacks.command.js";
 
 function printConfigs(out: Output, json: boolean, configs: readonly HuaweiLiveRecordCallbackConfig[], total?: number) {
   if (json) {
@@ -30,11 +36,10 @@ function printConfigs(out: Output, json: boolean, configs: readonly HuaweiLiveRe
   if (total !== undefined && total > configs.length) out.note(`${configs.length} of ${total}; use --offset/--limit`);
 }
 
-function events(value: unknown): string[] | undefined {
-  const v = optionalString(value);
-  return v === undefined
+function events(value: string | undefined): string[] | undefined {
+  return value === undefined
     ? undefined
-    : v
+    : value
         .split(",")
         .map((e) => e.trim().toUpperCase())
         .filter(Boolean);
@@ -51,20 +56,20 @@ function request(input: Record<string, unknown>): HuaweiLiveRecordCallbackConfig
   return parsed.data;
 }
 
-const conn = (opts: CommandInput["opts"], ctx: CliContext) => huaweiConnection("huawei-live", opts, ctx);
+const conn = (opts: HuaweiConnectionOptions, ctx: CliContext) => huaweiConnection("huawei-live", opts, ctx);
 
-export const listCallbacks: CommandRun = async ({ opts }, ctx) => {
+export async function listCallbacks(opts: ListCallbacksOptions, ctx: CliContext) {
   const filter = {
-    ...(optionalString(opts.publishDomain) === undefined ? {} : { publish_domain: String(opts.publishDomain) }),
-    ...(optionalString(opts.app) === undefined ? {} : { app: String(opts.app) }),
+    ...(opts.publishDomain === undefined ? {} : { publish_domain: opts.publishDomain }),
+    ...(opts.app === undefined ? {} : { app: opts.app }),
     ...(opts.offset === undefined ? {} : { offset: parseInteger(opts.offset, "--offset", 0, 4096) }),
     ...(opts.limit === undefined ? {} : { limit: parseInteger(opts.limit, "--limit", 1, 100) }),
   };
   const reply = await listLiveCallbacks(ctx, conn(opts, ctx), filter);
   printConfigs(createOutput(ctx), opts.json === true, reply.callback_config, reply.total);
-};
+}
 
-export const createCallback: CommandRun = async ({ opts }, ctx) => {
+export async function createCallback(opts: CreateCallbackOptions, ctx: CliContext) {
   const req = request({
     publish_domain: opts.publishDomain,
     app: opts.app,
@@ -75,17 +80,16 @@ export const createCallback: CommandRun = async ({ opts }, ctx) => {
   });
   const created = await createLiveCallback(ctx, conn(opts, ctx), req);
   printConfigs(createOutput(ctx), opts.json === true, [created]);
-};
+}
 
-export const getCallback: CommandRun = async ({ args, opts }, ctx) => {
-  const config = await getLiveCallback(ctx, conn(opts, ctx), String(args[0]));
+export async function getCallback(id: string, opts: GetCallbackOptions, ctx: CliContext) {
+  const config = await getLiveCallback(ctx, conn(opts, ctx), id);
   printConfigs(createOutput(ctx), opts.json === true, [config]);
-};
+}
 
 /** PUT replaces the whole config (§2.8), so unspecified fields are taken from the current one. */
-export const updateCallback: CommandRun = async ({ args, opts }, ctx) => {
+export async function updateCallback(id: string, opts: UpdateCallbackOptions, ctx: CliContext) {
   const c = conn(opts, ctx);
-  const id = String(args[0]);
   const current = await getLiveCallback(ctx, c, id);
   const req = request({
     publish_domain: current.publish_domain,
@@ -99,12 +103,11 @@ export const updateCallback: CommandRun = async ({ args, opts }, ctx) => {
   });
   const updated = await updateLiveCallback(ctx, c, id, req);
   printConfigs(createOutput(ctx), opts.json === true, [updated]);
-};
+}
 
-export const deleteCallback: CommandRun = async ({ args, opts }, ctx) => {
-  const id = String(args[0]);
+export async function deleteCallback(id: string, opts: DeleteCallbackOptions, ctx: CliContext) {
   await deleteLiveCallback(ctx, conn(opts, ctx), id);
   const out = createOutput(ctx);
   if (opts.json) out.json({ deleted: id });
   else out.line(`deleted ${id}`);
-};
+}

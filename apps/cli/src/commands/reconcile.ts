@@ -1,14 +1,13 @@
 import type { MockAdminDelivery } from "@livehook/core";
-import type { CommandRun } from "../command-spec.js";
 import type { CliContext } from "../context.js";
 import { mockUrl, receiverUrl } from "../env.js";
-import { CheckFailed, UsageError } from "../errors.js";
+import { CheckFailed } from "../errors.js";
 import { eventIdentity } from "../event-identity.js";
 import { listAllDeliveries, redeliver } from "../mock-admin.js";
 import { createOutput } from "../output.js";
-import { optionalString, parseInstant, parseInteger } from "../parse-values.js";
+import { parseInstant, parseInteger } from "../parse-values.js";
 import { eventBody, listAllEvents } from "../receiver-client.js";
-import { isVendor } from "../vendors.js";
+import type { ReconcileOptions } from "./reconcile.command.js";
 
 const POLL_MS = 250;
 const DETAIL_CONCURRENCY = 8;
@@ -133,23 +132,22 @@ async function settle(ctx: CliContext, scope: Scope, deadline: number): Promise<
 }
 
 /** `livehook reconcile`: what the mock sent versus what the receiver stored; `--redeliver` fills the gaps. */
-export const reconcileCommand: CommandRun = async ({ opts }, ctx) => {
+export async function runReconcile(opts: ReconcileOptions, ctx: CliContext) {
   const out = createOutput(ctx);
-  const vendor = optionalString(opts.vendor);
-  if (vendor !== undefined && !isVendor(vendor)) throw new UsageError(`--vendor: unknown vendor "${vendor}"`);
+  const vendor = opts.vendor;
   const scope: Scope = {
     mockUrl: mockUrl(ctx, opts.mock),
     receiverUrl: receiverUrl(ctx, opts.receiver),
     ...(vendor === undefined ? {} : { vendor }),
-    ...(optionalString(opts.session) === undefined ? {} : { sessionId: String(opts.session) }),
-    ...(opts.since === undefined ? {} : { since: parseInstant(String(opts.since), "--since") }),
+    ...(opts.session === undefined ? {} : { sessionId: opts.session }),
+    ...(opts.since === undefined ? {} : { since: parseInstant(opts.since, "--since") }),
   };
   const waitMs = parseInteger(opts.wait ?? 60, "--wait", 0, 3600) * 1000;
   const rounds = parseInteger(opts.rounds ?? 3, "--rounds", 1, 100);
   await settle(ctx, scope, Date.now() + waitMs);
   let report = await reconcile(ctx, scope);
   const redelivered: string[] = [];
-  for (let round = 0; opts.redeliver === true && report.missing.length > 0 && round < rounds; round++) {
+  for (let round = 0; opts.redeliver && report.missing.length > 0 && round < rounds; round++) {
     // One delivery per missing event is enough: the receiver stores each event once. Gaps that share a body get
     // different deliveries of it, so each owed event is sent again.
     const used = new Map<string, number>();
@@ -193,4 +191,4 @@ export const reconcileCommand: CommandRun = async ({ opts }, ctx) => {
     const hint = opts.redeliver ? "" : " (run with --redeliver to fill the gaps)";
     throw new CheckFailed(`${report.missing.length} missing, ${report.duplicated.length} duplicated${hint}`);
   }
-};
+}

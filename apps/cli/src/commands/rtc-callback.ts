@@ -1,10 +1,12 @@
 import { type HuaweiRtcAppCallbackUrl, HuaweiRtcAppCallbackUrlReq } from "@livehook/core";
-import type { CommandRun } from "../command-spec.js";
+import type { CliContext } from "../context.js";
 import { UsageError } from "../errors.js";
 import { createOutput, type Output } from "../output.js";
-import { optionalString } from "../parse-values.js";
 import { huaweiConnection } from "../vendor-api/connection.js";
 import { getRtcCallback, setRtcCallback } from "../vendor-api/huawei.js";
+import type { GetRtcCallbackOptions, SetRtcCallbackOptions } from "./rtc-callback.command.js";
+
+type AppOptions = GetRtcCallbackOptions | SetRtcCallbackOptions;
 
 /** SparkRTC returns auth_key in plain text (§3.3); D17 says the CLI masks it unless asked. */
 function mask(key: string | undefined, show: boolean): string | undefined {
@@ -12,12 +14,7 @@ function mask(key: string | undefined, show: boolean): string | undefined {
   return `${key.slice(0, 4)}…(${key.length} chars)`;
 }
 
-function print(
-  out: Output,
-  opts: Readonly<Record<string, unknown>>,
-  appId: string,
-  cb: HuaweiRtcAppCallbackUrl | undefined,
-) {
+function print(out: Output, opts: AppOptions, appId: string, cb: HuaweiRtcAppCallbackUrl | undefined) {
   const show = opts.showSecrets === true;
   if (opts.json) {
     out.json({ app_id: appId, record_callback: cb && { ...cb, auth_key: mask(cb.auth_key, show) } });
@@ -39,18 +36,17 @@ function print(
   );
 }
 
-function appId(opts: Readonly<Record<string, unknown>>): string {
-  const id = optionalString(opts.appId);
-  if (id === undefined) throw new UsageError("--app-id <id> is required");
-  return id;
+function appId(opts: AppOptions): string {
+  if (opts.appId === undefined) throw new UsageError("--app-id <id> is required");
+  return opts.appId;
 }
 
-export const getCallback: CommandRun = async ({ opts }, ctx) => {
+export async function getCallback(opts: GetRtcCallbackOptions, ctx: CliContext) {
   const reply = await getRtcCallback(ctx, huaweiConnection("huawei-rtc", opts, ctx), appId(opts));
   print(createOutput(ctx), opts, reply.app_id, reply.record_callback);
-};
+}
 
-export const setCallback: CommandRun = async ({ opts }, ctx) => {
+export async function setCallback(opts: SetRtcCallbackOptions, ctx: CliContext) {
   const input = { url: opts.url, ...(opts.authKey === undefined ? {} : { auth_key: opts.authKey }) };
   const parsed = HuaweiRtcAppCallbackUrlReq.safeParse(input);
   if (!parsed.success) {
@@ -59,4 +55,4 @@ export const setCallback: CommandRun = async ({ opts }, ctx) => {
   }
   const reply = await setRtcCallback(ctx, huaweiConnection("huawei-rtc", opts, ctx), appId(opts), parsed.data);
   print(createOutput(ctx), opts, reply.app_id, reply.record_callback);
-};
+}

@@ -1,34 +1,32 @@
 import { aliyunLiveCallbackHeaders, type HuaweiLiveSignType, huaweiRtcCallbackHeaders } from "@livehook/core";
 import { readBody } from "../body-input.js";
-import type { CommandRun } from "../command-spec.js";
+import type { CliContext } from "../context.js";
 import { UsageError } from "../errors.js";
 import { callbackKeys } from "../keys.js";
 import { randomRand, signCallback } from "../outgoing-callback.js";
 import { createOutput } from "../output.js";
-import { hostOf, optionalString, parseUnixSeconds } from "../parse-values.js";
-import { isVendor, VENDORS } from "../vendors.js";
+import { hostOf, parseUnixSeconds } from "../parse-values.js";
+import type { Vendor } from "../vendors.js";
+import type { SignOptions } from "./sign.command.js";
 
 /** `livehook sign <scheme> [file]`: signs a body the way the vendor would and prints what it would send. */
-export const signCommand: CommandRun = async ({ args, opts }, ctx) => {
+export async function runSign(scheme: Vendor, file: string | undefined, opts: SignOptions, ctx: CliContext) {
   const out = createOutput(ctx);
-  const scheme = String(args[0]);
-  if (!isVendor(scheme)) throw new UsageError(`unknown scheme "${scheme}"; expected one of ${VENDORS.join(", ")}`);
   const [key] = callbackKeys(scheme, opts.key, ctx);
-  const timestampText = optionalString(opts.timestamp);
-  const timestamp = timestampText === undefined ? undefined : parseUnixSeconds(timestampText, "--timestamp");
-  const url = optionalString(opts.url);
+  const timestamp = opts.timestamp === undefined ? undefined : parseUnixSeconds(opts.timestamp, "--timestamp");
+  const url = opts.url;
   if (scheme === "aliyun-live" && url === undefined && opts.host === undefined) {
     throw new UsageError("aliyun-live signs the callback host: pass --url or --host");
   }
   if (url !== undefined) hostOf(url, "--url");
   // Alibaba does not sign the body, so it is read only when given (never wait on stdin for nothing).
-  const needsBody = scheme !== "aliyun-live" || args[1] !== undefined;
-  const raw = needsBody ? await readBody(optionalString(args[1]), ctx) : Buffer.from("{}");
-  const signType = (optionalString(opts.signType) ?? "HMACSHA256") as HuaweiLiveSignType;
+  const needsBody = scheme !== "aliyun-live" || file !== undefined;
+  const raw = needsBody ? await readBody(file, ctx) : Buffer.from("{}");
+  const signType: HuaweiLiveSignType = opts.signType;
 
   if (scheme === "huawei-rtc") {
     // The exact bytes are signed: no parse and re-serialize round trip.
-    const rand = optionalString(opts.rand) ?? randomRand(ctx.random);
+    const rand = opts.rand ?? randomRand(ctx.random);
     const ts = timestamp ?? Math.floor(ctx.now().getTime() / 1000);
     const headers = huaweiRtcCallbackHeaders(raw, key as string, { rand, timestamp: ts });
     if (opts.json) out.json({ scheme, headers, signedString: rand + String(ts) + raw.toString("utf8") });
@@ -38,7 +36,7 @@ export const signCommand: CommandRun = async ({ args, opts }, ctx) => {
 
   if (scheme === "aliyun-live") {
     // --host is signed exactly as given (to reproduce a sender that signs host:port); --url signs its hostname (D12).
-    const host = optionalString(opts.host) ?? new URL(url as string).hostname;
+    const host = opts.host ?? new URL(url as string).hostname;
     const ts = timestamp ?? Math.floor(ctx.now().getTime() / 1000);
     const headers = aliyunLiveCallbackHeaders({ host, timestamp: ts, key: key as string });
     if (opts.json) out.json({ scheme, headers, signedString: `${host}|${ts}|${key}` });
@@ -68,4 +66,4 @@ export const signCommand: CommandRun = async ({ args, opts }, ctx) => {
     out.json({ scheme, signType, auth_sign: sent.auth_sign, auth_timestamp: sent.auth_timestamp, body: signed.body });
   } else if (opts.signatureOnly) out.line(sent.auth_sign);
   else out.line(signed.body);
-};
+}

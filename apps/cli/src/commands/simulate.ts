@@ -1,5 +1,4 @@
 import type { MockAdminDelivery, MockAdminFaults, MockAdminSession } from "@livehook/core";
-import type { CommandRun } from "../command-spec.js";
 import type { CliContext } from "../context.js";
 import { deliveryStats } from "../delivery-stats.js";
 import { DEMO } from "../demo-setup.js";
@@ -7,19 +6,20 @@ import { mockUrl } from "../env.js";
 import { CheckFailed, CliError, EXIT, UsageError } from "../errors.js";
 import { createSession, listAllDeliveries } from "../mock-admin.js";
 import { createOutput, type Output } from "../output.js";
-import { optionalString, parseInteger } from "../parse-values.js";
+import { parseInteger } from "../parse-values.js";
 import { isVendor, VENDORS, type Vendor } from "../vendors.js";
+import type { SimulateOptions } from "./simulate.command.js";
 
 const POLL_MS = 250;
 
-function rate(value: unknown, option: string): number | undefined {
+function rate(value: string | undefined, option: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!(n >= 0 && n <= 1)) throw new UsageError(`${option}: expected a rate from 0 to 1, got "${String(value)}"`);
+  if (!(n >= 0 && n <= 1)) throw new UsageError(`${option}: expected a rate from 0 to 1, got "${value}"`);
   return n;
 }
 
-export function faultsFrom(opts: Readonly<Record<string, unknown>>): MockAdminFaults {
+function faultsFrom(opts: SimulateOptions): MockAdminFaults {
   const f: MockAdminFaults = {};
   const set = <K extends keyof MockAdminFaults>(k: K, v: MockAdminFaults[K] | undefined) => {
     if (v !== undefined) f[k] = v;
@@ -28,7 +28,7 @@ export function faultsFrom(opts: Readonly<Record<string, unknown>>): MockAdminFa
   set("duplicate_rate", rate(opts.duplicateRate, "--duplicate-rate"));
   set("wrong_signature_rate", rate(opts.wrongSignatureRate, "--wrong-signature-rate"));
   set("expired_timestamp_rate", rate(opts.expiredRate, "--expired-rate"));
-  if (opts.outOfOrder === true) f.out_of_order = true;
+  if (opts.outOfOrder) f.out_of_order = true;
   if (opts.latencyMs !== undefined) f.latency_ms = parseInteger(opts.latencyMs, "--latency-ms", 0, 600_000);
   return f;
 }
@@ -120,22 +120,22 @@ export async function simulate(ctx: CliContext, plan: SimulationPlan, out: Outpu
 }
 
 /** `livehook simulate`: recording sessions on the mock, then a summary of what was delivered. */
-export const simulateCommand: CommandRun = async ({ opts }, ctx) => {
+export async function runSimulate(opts: SimulateOptions, ctx: CliContext) {
   const out = createOutput(ctx);
-  const vendorsOpt = Array.isArray(opts.vendor) ? (opts.vendor as string[]) : [];
-  for (const v of vendorsOpt) if (!isVendor(v)) throw new UsageError(`--vendor: unknown vendor "${v}"`);
+  const vendors = opts.vendor ?? [];
+  for (const v of vendors) if (!isVendor(v)) throw new UsageError(`--vendor: unknown vendor "${v}"`);
   const plan: SimulationPlan = {
     mockUrl: mockUrl(ctx, opts.mock),
-    vendors: vendorsOpt.length > 0 ? (vendorsOpt as Vendor[]) : VENDORS,
+    vendors: vendors.length > 0 ? (vendors as Vendor[]) : VENDORS,
     count: parseInteger(opts.count ?? 3, "--count", 1, 10_000),
     concurrency: parseInteger(opts.concurrency ?? 4, "--concurrency", 1, 256),
     segments: parseInteger(opts.segments ?? 2, "--segments", 1, 1000),
-    outcome: opts.outcome === "failed" ? "failed" : "success",
+    outcome: opts.outcome ?? "success",
     faults: faultsFrom(opts),
     timeoutMs: parseInteger(opts.timeout ?? 120, "--timeout", 1, 86_400) * 1000,
-    runId: optionalString(opts.runId) ?? ctx.now().getTime().toString(36),
-    ...(optionalString(opts.domain) === undefined ? {} : { domain: String(opts.domain) }),
-    ...(optionalString(opts.app) === undefined ? {} : { app: String(opts.app) }),
+    runId: opts.runId ?? ctx.now().getTime().toString(36),
+    ...(opts.domain === undefined ? {} : { domain: opts.domain }),
+    ...(opts.app === undefined ? {} : { app: opts.app }),
   };
   const result = await simulate(ctx, plan, out);
   if (ctx.signal.aborted) throw new CliError("interrupted", EXIT.interrupted);
@@ -163,4 +163,4 @@ export const simulateCommand: CommandRun = async ({ opts }, ctx) => {
     throw new CheckFailed("no deliveries: is a callback configured on the mock? (`livehook start` sets them up)");
   }
   if (stats.failed > 0) throw new CheckFailed(`${stats.failed} deliveries failed`);
-};
+}

@@ -1,28 +1,29 @@
 import { join, resolve } from "node:path";
 import { aborted, type RunningApp, startApp } from "../app-process.js";
-import type { CommandRun } from "../command-spec.js";
+import type { CliContext } from "../context.js";
 import { configureMock, DEMO, demoKeys, receiverKeyEnv } from "../demo-setup.js";
 import { DEFAULT_PORTS } from "../env.js";
 import { CheckFailed, CliError, EXIT } from "../errors.js";
 import { eventLine } from "../event-line.js";
 import { createSession } from "../mock-admin.js";
 import { createOutput } from "../output.js";
-import { optionalString, parseInteger } from "../parse-values.js";
+import { parseInteger } from "../parse-values.js";
 import { followEvents, latestEvents, type ReceivedEvent } from "../receiver-client.js";
 import { VENDORS } from "../vendors.js";
 import { reconcile } from "./reconcile.js";
+import type { StartOptions } from "./start.command.js";
 
 /**
  * `livehook start`, the main job: the mock and the receiver (SQLite) as children, the three callback configs on the
  * mock pointing at the receiver, one demo recording per vendor, then the receiver's events as they arrive.
  * Ctrl-C stops the children cleanly. `--once` stops after the demo's events are in (for CI and smoke tests).
  */
-export const startCommand: CommandRun = async ({ opts }, ctx) => {
+export async function runStart(opts: StartOptions, ctx: CliContext) {
   const out = createOutput(ctx);
   const host = "127.0.0.1";
   const mockPort = parseInteger(opts.mockPort ?? DEFAULT_PORTS.mock, "--mock-port", 1, 65535);
   const receiverPort = parseInteger(opts.receiverPort ?? DEFAULT_PORTS.receiver, "--receiver-port", 1, 65535);
-  const dataDir = resolve(ctx.cwd, optionalString(opts.dataDir) ?? ".livehook");
+  const dataDir = resolve(ctx.cwd, opts.dataDir ?? ".livehook");
   const sessions = parseInteger(opts.sessions ?? 1, "--sessions", 0, 100);
   const segmentSeconds = parseInteger(opts.segmentSeconds ?? 5, "--segment-seconds", 1, 3600);
   const keys = demoKeys(ctx);
@@ -149,4 +150,4 @@ export const startCommand: CommandRun = async ({ opts }, ctx) => {
   } finally {
     await stopAll();
   }
-};
+}

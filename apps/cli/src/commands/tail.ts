@@ -1,17 +1,18 @@
-import type { CommandRun } from "../command-spec.js";
+import type { CliContext } from "../context.js";
 import { receiverUrl } from "../env.js";
 import { type EventFilters, eventLine, matches } from "../event-line.js";
 import { createOutput } from "../output.js";
-import { optionalString, parseInteger } from "../parse-values.js";
+import { parseInteger } from "../parse-values.js";
 import { followEvents, latestEvents, type ReceivedEvent } from "../receiver-client.js";
+import type { TailOptions } from "./tail.command.js";
 
 /** `livehook tail`: follows a receiver's stored events until Ctrl-C (or `--count` events). */
-export const tailCommand: CommandRun = async ({ opts }, ctx) => {
+export async function runTail(opts: TailOptions, ctx: CliContext) {
   const out = createOutput(ctx);
   const base = receiverUrl(ctx, opts.url);
   const filters: EventFilters = {};
   for (const k of ["vendor", "eventType", "domain", "app", "stream"] as const) {
-    const v = optionalString(opts[k]);
+    const v = opts[k];
     if (v !== undefined) filters[k] = v;
   }
   const count = opts.count === undefined ? undefined : parseInteger(opts.count, "--count", 1);
@@ -33,4 +34,4 @@ export const tailCommand: CommandRun = async ({ opts }, ctx) => {
   if (signal.aborted) return;
   if (!opts.json) out.note(out.color.dim(`following ${base}/api/events/stream (Ctrl-C to stop)`));
   await followEvents(ctx, base, { after: newest, signal, onEvent: show });
-};
+}

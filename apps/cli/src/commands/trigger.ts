@@ -1,21 +1,18 @@
-import type { HuaweiLiveSignType } from "@livehook/core";
 import { readBody } from "../body-input.js";
-import type { CommandRun } from "../command-spec.js";
+import type { CliContext } from "../context.js";
 import { CheckFailed, UsageError } from "../errors.js";
 import { callbackKeys } from "../keys.js";
 import { type CallbackResponse, postCallback } from "../outgoing-callback.js";
 import { createOutput } from "../output.js";
-import { hostOf, optionalString } from "../parse-values.js";
+import { hostOf } from "../parse-values.js";
 import { buildCallback, type Damage, expectedOutcome } from "../probe-requests.js";
-import { isVendor, VENDORS } from "../vendors.js";
+import type { Vendor } from "../vendors.js";
+import type { TriggerOptions } from "./trigger.command.js";
 
 /** `livehook trigger <vendor> <event> --to URL`: sends one realistic, signed sample event. */
-export const triggerCommand: CommandRun = async ({ args, opts }, ctx) => {
+export async function runTrigger(vendor: Vendor, event: string, opts: TriggerOptions, ctx: CliContext) {
   const out = createOutput(ctx);
-  const vendor = String(args[0]);
-  if (!isVendor(vendor)) throw new UsageError(`unknown vendor "${vendor}"; expected one of ${VENDORS.join(", ")}`);
-  const event = String(args[1]);
-  const to = optionalString(opts.to);
+  const to = opts.to;
   if (to === undefined) throw new UsageError("--to <url> is required");
   hostOf(to, "--to");
   const [key] = callbackKeys(vendor, opts.key, ctx);
@@ -27,7 +24,7 @@ export const triggerCommand: CommandRun = async ({ args, opts }, ctx) => {
   if (damages.length > 1) throw new UsageError("choose at most one of --tamper, --expire, --wrong-key, --unsigned");
   const damage = damages[0] ?? "none";
   let body: Record<string, unknown> | undefined;
-  const bodyFile = optionalString(opts.body);
+  const bodyFile = opts.body;
   if (bodyFile !== undefined) {
     const text = (await readBody(bodyFile, ctx)).toString("utf8");
     let parsed: unknown;
@@ -49,12 +46,12 @@ export const triggerCommand: CommandRun = async ({ args, opts }, ctx) => {
     event,
     key: key as string,
     url: to,
-    seed: optionalString(opts.seed) ?? `${ctx.now().toISOString()}/${ctx.random()}`,
+    seed: opts.seed ?? `${ctx.now().toISOString()}/${ctx.random()}`,
     damage,
-    signType: (optionalString(opts.signType) ?? "HMACSHA256") as HuaweiLiveSignType,
-    ...(optionalString(opts.domain) === undefined ? {} : { domain: String(opts.domain) }),
-    ...(optionalString(opts.app) === undefined ? {} : { app: String(opts.app) }),
-    ...(optionalString(opts.stream) === undefined ? {} : { stream: String(opts.stream) }),
+    signType: opts.signType ?? "HMACSHA256",
+    ...(opts.domain === undefined ? {} : { domain: opts.domain }),
+    ...(opts.app === undefined ? {} : { app: opts.app }),
+    ...(opts.stream === undefined ? {} : { stream: opts.stream }),
   });
   if (built.note) out.note(`note: ${built.note}`);
   if (opts.dryRun) {
@@ -82,4 +79,4 @@ export const triggerCommand: CommandRun = async ({ args, opts }, ctx) => {
   }
   const wrong = responses.find((r) => !expected.accepts(r.status));
   if (wrong) throw new CheckFailed(`receiver answered ${wrong.status}; a correct receiver answers ${expected.label}`);
-};
+}

@@ -1,30 +1,28 @@
 import { readBody } from "../body-input.js";
-import type { CommandRun } from "../command-spec.js";
+import type { CliContext } from "../context.js";
 import { CheckFailed, UsageError } from "../errors.js";
 import { callbackKeys } from "../keys.js";
 import { createOutput } from "../output.js";
-import { hostOf, optionalString, parseHeaders, parseInstant, parseInteger } from "../parse-values.js";
+import { hostOf, parseHeaders, parseInstant, parseInteger } from "../parse-values.js";
 import { type CheckReport, checkAliyunLive, checkHuaweiLive, checkHuaweiRtc } from "../signature-check.js";
-import { isVendor, VENDORS } from "../vendors.js";
+import type { Vendor } from "../vendors.js";
+import type { VerifyOptions } from "./verify.command.js";
 
 /** `livehook verify <scheme> [file]`: checks a received callback with core; `--explain` shows why it fails. */
-export const verifyCommand: CommandRun = async ({ args, opts }, ctx) => {
+export async function runVerify(scheme: Vendor, file: string | undefined, opts: VerifyOptions, ctx: CliContext) {
   const out = createOutput(ctx);
-  const scheme = String(args[0]);
-  if (!isVendor(scheme)) throw new UsageError(`unknown scheme "${scheme}"; expected one of ${VENDORS.join(", ")}`);
   const keys = callbackKeys(scheme, opts.key, ctx);
-  const now = opts.now === undefined ? ctx.now() : parseInstant(String(opts.now), "--now");
+  const now = opts.now === undefined ? ctx.now() : parseInstant(opts.now, "--now");
   const tolerance = opts.tolerance === undefined ? undefined : parseInteger(opts.tolerance, "--tolerance", 0);
   const headers = parseHeaders(opts.header);
   // Shortcuts for the signature headers, so a value copied from a log can be passed without its header name.
-  const shortcut = (option: string, header: string) => {
-    const v = optionalString(opts[option]);
-    if (v !== undefined) headers[header] = v;
+  const shortcut = (value: string | undefined, header: string) => {
+    if (value !== undefined) headers[header] = value;
   };
 
   let report: CheckReport;
   if (scheme === "huawei-live") {
-    const raw = await readBody(optionalString(args[1]), ctx);
+    const raw = await readBody(file, ctx);
     report = checkHuaweiLive({
       raw,
       keys,
@@ -33,10 +31,10 @@ export const verifyCommand: CommandRun = async ({ args, opts }, ctx) => {
       ...(tolerance === undefined ? {} : { graceSeconds: tolerance }),
     });
   } else if (scheme === "huawei-rtc") {
-    shortcut("signature", "x-rtc-signature");
-    shortcut("timestamp", "x-rtc-timestamp");
-    shortcut("rand", "x-rtc-rand");
-    const raw = await readBody(optionalString(args[1]), ctx);
+    shortcut(opts.signature, "x-rtc-signature");
+    shortcut(opts.timestamp, "x-rtc-timestamp");
+    shortcut(opts.rand, "x-rtc-rand");
+    const raw = await readBody(file, ctx);
     report = checkHuaweiRtc({
       raw,
       keys,
@@ -45,10 +43,10 @@ export const verifyCommand: CommandRun = async ({ args, opts }, ctx) => {
       ...(tolerance === undefined ? {} : { toleranceSeconds: tolerance }),
     });
   } else {
-    shortcut("signature", "ali-live-signature");
-    shortcut("timestamp", "ali-live-timestamp");
-    const url = optionalString(opts.url);
-    const host = optionalString(opts.host) ?? (url === undefined ? undefined : hostOf(url, "--url").host);
+    shortcut(opts.signature, "ali-live-signature");
+    shortcut(opts.timestamp, "ali-live-timestamp");
+    const url = opts.url;
+    const host = opts.host ?? (url === undefined ? undefined : hostOf(url, "--url").host);
     if (host === undefined) throw new UsageError("aliyun-live signs the callback host: pass --url or --host");
     report = checkAliyunLive({
       keys,
@@ -90,4 +88,4 @@ export const verifyCommand: CommandRun = async ({ args, opts }, ctx) => {
     }
   }
   if (!verdict.ok) throw new CheckFailed(`signature rejected: ${verdict.reason}`);
-};
+}

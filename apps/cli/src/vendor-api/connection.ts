@@ -1,11 +1,50 @@
 /**
  * Where management calls go and with which credentials: the local mock by default, or a real vendor endpoint with
- * `--endpoint`/`--region` and the vendors' own environment variables (the names their SDKs and CLIs use).
+ * `--endpoint`/`--region` and the vendors' own environment variables (the names their SDKs and CLIs use). The options
+ * are declared here too, so their names and their meaning have one home; it stays light, as `--help` loads it.
  */
+import { type Command, Option, type OptionValues } from "@commander-js/extra-typings";
+import { jsonOption, type OptionsOf } from "../command-options.js";
 import type { CliContext } from "../context.js";
 import { CREDENTIAL_ENV, envValue, mockUrl } from "../env.js";
 import { UsageError } from "../errors.js";
-import { optionalString } from "../parse-values.js";
+
+const mockOption = () =>
+  new Option(
+    "--mock <url>",
+    "the mock's URL when no endpoint is given (default: LIVEHOOK_MOCK_URL or http://127.0.0.1:4010)",
+  );
+
+/** Adds the Huawei connection options (and `--json`), last, to a Huawei Live or SparkRTC command. */
+export function withHuaweiConnection<Args extends unknown[], Opts extends OptionValues>(cmd: Command<Args, Opts>) {
+  return cmd
+    .option("--endpoint <url>", "a real endpoint, e.g. https://live.cn-north-4.myhuaweicloud.com")
+    .option("--region <region>", "a real region, e.g. cn-north-4 (sets the endpoint)")
+    .option("--project-id <id>", "project id (default: HUAWEICLOUD_SDK_PROJECT_ID)")
+    .addOption(mockOption())
+    .addOption(jsonOption());
+}
+
+/** Adds the Alibaba connection options (and `--json`), last, to an ApsaraVideo Live command. */
+export function withAliyunConnection<Args extends unknown[], Opts extends OptionValues>(cmd: Command<Args, Opts>) {
+  return cmd
+    .option("--endpoint <url>", "a real endpoint, e.g. https://live.aliyuncs.com")
+    .option("--region <region>", "a real region, e.g. cn-shanghai (sets the endpoint)")
+    .addOption(mockOption())
+    .addOption(jsonOption());
+}
+
+export const HUAWEI_CONNECTION_HELP = `Without --endpoint or --region, calls go to the local mock. Credentials: HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK
+(required for a real endpoint), project id: --project-id or HUAWEICLOUD_SDK_PROJECT_ID.
+Exit codes: 0 ok, 2 usage, 3 unreachable, 4 vendor error (printed with its error_code).`;
+
+export const ALIYUN_CONNECTION_HELP = `Without --endpoint or --region, calls go to the local mock. Credentials: ALIBABA_CLOUD_ACCESS_KEY_ID,
+ALIBABA_CLOUD_ACCESS_KEY_SECRET (required for a real endpoint).
+Exit codes: 0 ok, 2 usage, 3 unreachable, 4 vendor error (printed with its Code).`;
+
+/** What the groups above add to a command's options: the connection functions below read exactly these. */
+export type HuaweiConnectionOptions = OptionsOf<ReturnType<typeof withHuaweiConnection<[], Record<never, never>>>>;
+export type AliyunConnectionOptions = OptionsOf<ReturnType<typeof withAliyunConnection<[], Record<never, never>>>>;
 
 /** The mock ignores signatures unless started with `--auth on`; these only make the requests well-formed. */
 const MOCK_AK = "LIVEHOOKMOCKACCESSKEY";
@@ -25,13 +64,8 @@ function regionEndpoint(api: Api, region: string): string {
   return region.startsWith("cn-") ? "https://live.aliyuncs.com" : `https://live.${region}.aliyuncs.com`;
 }
 
-function endpointOf(
-  api: Api,
-  opts: Readonly<Record<string, unknown>>,
-  ctx: CliContext,
-): { url: string; isMock: boolean } {
-  const endpoint = optionalString(opts.endpoint);
-  const region = optionalString(opts.region);
+function endpointOf(api: Api, opts: AliyunConnectionOptions, ctx: CliContext): { url: string; isMock: boolean } {
+  const { endpoint, region } = opts;
   if (endpoint !== undefined && region !== undefined) throw new UsageError("give --endpoint or --region, not both");
   if (region !== undefined) return { url: regionEndpoint(api, region), isMock: false };
   if (endpoint !== undefined) {
@@ -55,22 +89,20 @@ function credential(ctx: CliContext, name: CredentialName, isMock: boolean, fall
 
 export function huaweiConnection(
   api: "huawei-live" | "huawei-rtc",
-  opts: Readonly<Record<string, unknown>>,
+  opts: HuaweiConnectionOptions,
   ctx: CliContext,
 ): HuaweiConnection {
   const { url, isMock } = endpointOf(api, opts, ctx);
   const accessKey = credential(ctx, CREDENTIAL_ENV.huaweiAk, isMock, MOCK_AK);
   const secretKey = credential(ctx, CREDENTIAL_ENV.huaweiSk, isMock, MOCK_SK);
   const projectId =
-    optionalString(opts.projectId) ??
-    envValue(ctx, CREDENTIAL_ENV.huaweiProjectId) ??
-    (isMock ? MOCK_PROJECT : undefined);
+    opts.projectId ?? envValue(ctx, CREDENTIAL_ENV.huaweiProjectId) ?? (isMock ? MOCK_PROJECT : undefined);
   if (projectId === undefined)
     throw new UsageError("no project id: pass --project-id or set HUAWEICLOUD_SDK_PROJECT_ID");
   return { endpoint: url, isMock, projectId, accessKey, secretKey };
 }
 
-export function aliyunConnection(opts: Readonly<Record<string, unknown>>, ctx: CliContext): Connection {
+export function aliyunConnection(opts: AliyunConnectionOptions, ctx: CliContext): Connection {
   const { url, isMock } = endpointOf("aliyun-live", opts, ctx);
   return {
     endpoint: url,

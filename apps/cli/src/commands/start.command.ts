@@ -1,0 +1,29 @@
+/** `livehook start`: its declaration. The implementation is imported only when the command runs. */
+import { Command } from "@commander-js/extra-typings";
+import type { OptionsOf } from "../command-options.js";
+import type { CliContext } from "../context.js";
+
+export function startCommand(ctx: CliContext) {
+  return new Command("start")
+    .description("the main job: run the mock and the receiver, wire them together, run demo recordings, tail events")
+    .option("--mock-port <port>", "mock port (default 4010)")
+    .option("--receiver-port <port>", "receiver port (default 4020)")
+    .option("--data-dir <dir>", "receiver database and logs (default ./.livehook)")
+    .option("--persist", "keep the mock's state in <data-dir>/mock.db too")
+    .option("--sessions <n>", "demo recordings per vendor (default 1; 0 for none)")
+    .option("--segment-seconds <s>", "length of each demo file, in real time (default 5)")
+    .option("--once", "stop once the demo events are stored (exit 1 if they are not)")
+    .option("--timeout <seconds>", "with --once: how long to wait (default 60)")
+    .addHelpText(
+      "after",
+      `
+Ctrl-C stops both apps cleanly. The demo callback keys come from LIVEHOOK_HUAWEI_LIVE_KEY,
+LIVEHOOK_HUAWEI_RTC_KEY and LIVEHOOK_ALIYUN_LIVE_KEY, or built-in development keys.`,
+    )
+    .action(async (opts) => {
+      const { runStart } = await import("./start.js");
+      await runStart(opts, ctx);
+    });
+}
+
+export type StartOptions = OptionsOf<ReturnType<typeof startCommand>>;
