@@ -168,6 +168,9 @@ export function receiveCallback(hook: VendorHook, deps: ReceiverDeps) {
       raw = undefined;
     }
     const reply = await processCallback(hook, deps, { raw, headers: c.req.raw.headers, receivedAt, started });
+    // The rest of an oversized body is never read: node:http ends the connection after this reply instead of
+    // dumping the body for keep-alive (node-hooks.ts does the same on the fast path).
+    if (raw === undefined) reply.headers.connection = "close";
     return c.json(reply.body, reply.status as 200, reply.headers);
   };
 }
