@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import type { Config } from "./config.js";
 import { EventBus } from "./event-bus.js";
 import { GroupCommitter } from "./group-commit.js";
+import { type HostCheck, hostCheck } from "./host-check.js";
 import { Metrics } from "./metrics.js";
 import type { EventStore } from "./store/types.js";
 
@@ -23,6 +24,8 @@ export type ReceiverDeps = {
   metrics: Metrics;
   bus: EventBus;
   committer: GroupCommitter;
+  /** Which Host headers are answered (DNS rebinding guard, host-check.ts). */
+  hostCheck: HostCheck;
   /** Set by main.ts once SIGTERM arrived: /readyz answers 503 so a balancer stops sending. */
   draining?: () => boolean;
 };
@@ -47,5 +50,6 @@ export function createDeps(base: { config: Config; store: EventStore; clock: Clo
     keepRejectionsPerVendor: base.config.rejectedKeepPerVendor,
     onRejectionDropped: (r) => metrics.rejectionDropped(r.vendor),
   });
-  return { ...base, metrics, bus, committer };
+  const { host, allowedHosts, adminToken } = base.config;
+  return { ...base, metrics, bus, committer, hostCheck: hostCheck({ listenHost: host, allowedHosts, adminToken }) };
 }

@@ -26,6 +26,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
     port: 0,
     host: "127.0.0.1",
+    allowedHosts: [],
     storage: { kind: "sqlite", file: ":memory:" },
     keys: {
       "huawei-live": [KEYS.huaweiLive, KEYS.huaweiLiveOld],

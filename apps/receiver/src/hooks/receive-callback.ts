@@ -11,6 +11,7 @@ import type { CallbackVerdict, HeaderSource } from "@livehook/core";
 import type { Context } from "hono";
 import type { ReceiverDeps } from "../deps.js";
 import { headerValue } from "../header-value.js";
+import { HOST_NOT_ALLOWED } from "../host-check.js";
 import { eventDigest, idempotencyKeys } from "../idempotency-key.js";
 import { readBody } from "../read-body.js";
 import type { WriteOutcome } from "../store/types.js";
@@ -77,7 +78,7 @@ export async function processCallback(
     deps.metrics.observe(vendor, (performance.now() - input.started) / 1000);
     return reply;
   };
-  const reject = (status: 400 | 401 | 404 | 413 | 415, reason: string, raw: Uint8Array) => {
+  const reject = (status: 400 | 401 | 403 | 404 | 413 | 415, reason: string, raw: Uint8Array) => {
     deps.metrics.reject(vendor, reason);
     if (deps.config.recordRejected) {
       deps.committer.recordRejection({
@@ -93,6 +94,9 @@ export async function processCallback(
   };
 
   const raw = input.raw;
+  if (!deps.hostCheck.allowsCallback(headerValue(headers, "host"))) {
+    return reject(403, HOST_NOT_ALLOWED, raw ?? new Uint8Array());
+  }
   if (raw === undefined) return reject(413, "body_too_large", new Uint8Array());
   if (!JSON_TYPE.test(headerValue(headers, "content-type") ?? "")) return reject(415, "unsupported_media_type", raw);
   if (keys.length === 0) return reject(404, "vendor_not_configured", raw);
