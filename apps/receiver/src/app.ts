@@ -7,12 +7,12 @@ import { adminAuth } from "./admin-auth.js";
 import { apiRoutes } from "./api/routes.js";
 import type { Config } from "./config.js";
 import type { ReceiverDeps } from "./deps.js";
-import { HOST_NOT_ALLOWED } from "./host-check.js";
 import { aliyunLiveHook } from "./hooks/aliyun-live.js";
 import { huaweiLiveHook } from "./hooks/huawei-live.js";
 import { huaweiRtcHook } from "./hooks/huawei-rtc.js";
 import { receiveCallback } from "./hooks/receive-callback.js";
 import type { VendorHook } from "./hooks/vendor-hook.js";
+import { HOST_NOT_ALLOWED } from "./host-check.js";
 import { INSPECTOR_HEADERS, INSPECTOR_HTML } from "./inspector/page.js";
 
 /** The callback endpoints, by path. main.ts serves the same table on its node:http fast path. */

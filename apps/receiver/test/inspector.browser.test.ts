@@ -93,11 +93,9 @@ test("a posted event appears live and opens with its raw body and timeline", asy
 
   // Everything above ran without a violation; a script injected into the page does not run.
   expect(violations).toEqual([]);
-  await page.evaluate(() => {
-    const script = document.createElement("script");
-    script.textContent = "document.title = 'injected'";
-    document.body.appendChild(script);
-  });
+  await page.evaluate(
+    "const script = document.createElement('script'); script.textContent = \"document.title = 'injected'\"; document.body.appendChild(script);",
+  );
   await expect.poll(() => violations.length, { timeout: 20_000 }).toBe(1);
   expect(await page.title()).toBe("livehook receiver");
   await page.close();
