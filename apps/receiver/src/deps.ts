@@ -8,6 +8,7 @@ import { EventBus } from "./event-bus.js";
 import { GroupCommitter } from "./group-commit.js";
 import { type HostCheck, hostCheck } from "./host-check.js";
 import { Metrics } from "./metrics.js";
+import { REJECTION_RATE } from "./rejected-record.js";
 import type { EventStore } from "./store/types.js";
 
 export interface Clock {
@@ -48,6 +49,7 @@ export function createDeps(base: { config: Config; store: EventStore; clock: Clo
     },
     onError: (err, kind) => base.log.error({ err, kind }, "store write failed"),
     keepRejectionsPerVendor: base.config.rejectedKeepPerVendor,
+    rejectionRate: REJECTION_RATE,
     onRejectionDropped: (r) => metrics.rejectionDropped(r.vendor),
   });
   const { host, allowedHosts, adminToken } = base.config;

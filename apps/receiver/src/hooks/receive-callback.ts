@@ -14,13 +14,12 @@ import { headerValue } from "../header-value.js";
 import { HOST_NOT_ALLOWED } from "../host-check.js";
 import { eventDigest, idempotencyKeys } from "../idempotency-key.js";
 import { readBody } from "../read-body.js";
+import { REJECTED_BODY_BYTES, rejectedHeaders } from "../rejected-record.js";
 import type { WriteOutcome } from "../store/types.js";
 import { validateBody } from "../validate-body.js";
 import type { VendorHook } from "./vendor-hook.js";
 
 const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
-/** Rejected bodies are kept for inspection, but only this much of them. */
-const REJECTED_BODY_BYTES = 4096;
 /** Headers that never reach the store, whatever a sender puts in them. */
 const UNSTORED_HEADERS = new Set(["authorization", "cookie", "proxy-authorization"]);
 const utf8 = new TextDecoder();
@@ -86,7 +85,7 @@ export async function processCallback(
         receivedAt: receivedAt.getTime(),
         reason,
         status,
-        headers: headerRecord(headers),
+        headers: rejectedHeaders(headerRecord(headers)),
         rawBody: raw.subarray(0, REJECTED_BODY_BYTES),
       });
     }
