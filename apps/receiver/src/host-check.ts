@@ -41,6 +41,8 @@ export type HostCheck = {
    * a refused callback is counted and recorded like any other rejected attempt.
    */
   allowsRequest(path: string, host: string | undefined): boolean;
+  /** False by default (only `allowedHosts` turns it on), so the hot path need not even read the Host header. */
+  checksCallbacks: boolean;
   allowsCallback(host: string | undefined): boolean;
 };
 
@@ -66,6 +68,7 @@ export function hostCheck(opts: {
   };
   return {
     allowsRequest: (path, host) => !checksAdmin || HEALTH_PATHS.has(path) || path.startsWith("/hooks/") || known(host),
+    checksCallbacks: checksHooks,
     allowsCallback: checksHooks ? known : () => true,
   };
 }

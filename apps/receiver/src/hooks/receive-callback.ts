@@ -93,7 +93,7 @@ export async function processCallback(
   };
 
   const raw = input.raw;
-  if (!deps.hostCheck.allowsCallback(headerValue(headers, "host"))) {
+  if (deps.hostCheck.checksCallbacks && !deps.hostCheck.allowsCallback(headerValue(headers, "host"))) {
     return reject(403, HOST_NOT_ALLOWED, raw ?? new Uint8Array());
   }
   if (raw === undefined) return reject(413, "body_too_large", new Uint8Array());
