@@ -4,6 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { hostName } from "./host-check.js";
 
 const OnOff = z.enum(["on", "off"]).transform((v) => v === "on");
 
@@ -11,6 +12,10 @@ export const Config = z
   .object({
     port: z.coerce.number().int().min(0).max(65535).default(4010),
     host: z.string().min(1).default("127.0.0.1"),
+    /** Host names answered besides the listening ones (host-check.ts); off loopback, the check is on only with these. */
+    allowedHosts: z
+      .array(z.string().refine((s) => hostName(s) !== undefined, "must be a host name or IP address"))
+      .default([]),
     /** SQLite file; absent means an in-memory database that dies with the process. */
     data: z.string().min(1).optional(),
     auth: OnOff.default(false),
@@ -36,6 +41,9 @@ export const USAGE = `Usage: livehook-mock [options]
 
   --port <n>          listen port (default 4010, or PORT)
   --host <addr>       listen address (default 127.0.0.1, or HOST)
+  --allowed-hosts <h,…>
+                      Host names answered besides the listening ones (or LIVEHOOK_MOCK_ALLOWED_HOSTS); on loopback
+                      any other Host gets 403 (DNS rebinding guard), off loopback only these are checked
   --data <file>       SQLite file that keeps configs, sessions and deliveries across restarts (default: in memory)
   --auth on|off       verify vendor request signatures against LIVEHOOK_MOCK_AK / LIVEHOOK_MOCK_SK (default off);
                       LIVEHOOK_MOCK_TOKENS (comma-separated) lists Huawei X-Auth-Token values to accept
@@ -56,6 +64,7 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
     options: {
       port: { type: "string" },
       host: { type: "string" },
+      "allowed-hosts": { type: "string" },
       data: { type: "string" },
       auth: { type: "string" },
       domain: { type: "string", multiple: true },
@@ -70,6 +79,10 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
   return Config.parse({
     port: values.port ?? env.PORT,
     host: values.host ?? env.HOST,
+    allowedHosts: (values["allowed-hosts"] ?? env.LIVEHOOK_MOCK_ALLOWED_HOSTS ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
     data: values.data ?? env.LIVEHOOK_MOCK_DATA,
     auth: values.auth ?? env.LIVEHOOK_MOCK_AUTH,
     accessKeyId: env.LIVEHOOK_MOCK_AK || undefined,

@@ -9,6 +9,7 @@ import { pino } from "pino";
 import { ZodError, z } from "zod";
 import { createMock } from "./app.js";
 import { loadConfig, USAGE, wantsHelp } from "./config.js";
+import { hostGuard } from "./host-check.js";
 import { nodeFastPath } from "./node-fast-path.js";
 import { cryptoRandom } from "./random.js";
 import { Store } from "./state/store.js";
@@ -64,11 +65,13 @@ const mock = createMock({
 });
 mock.simulator.resumePending();
 
-// Huawei Live list and create are answered on node:http directly (same route logic); the rest goes to Hono.
+// A refused Host is answered first (DNS rebinding guard). Huawei Live list and create are answered on node:http
+// directly (same route logic); the rest goes to Hono.
+const refusedHost = hostGuard({ listenHost: config.host, allowedHosts: config.allowedHosts });
 const fast = nodeFastPath(mock.context);
 const hono = getRequestListener(mock.app.fetch);
 const server = createServer((req, res) => {
-  if (!fast(req, res)) void hono(req, res);
+  if (!refusedHost(req, res) && !fast(req, res)) void hono(req, res);
 });
 server.listen(config.port, config.host, () => {
   const info = server.address() as AddressInfo;

@@ -1,5 +1,6 @@
 /** The entry point as a real process (via tsx): usage errors exit 1, it listens, SIGTERM stops it cleanly. */
 import { type ChildProcess, spawn } from "node:child_process";
+import { request } from "node:http";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 
@@ -62,6 +63,16 @@ describe("main", () => {
     expect(created.status).toBe(201);
     const list = await fetch(`http://127.0.0.1:${port}/v1/p/record/callbacks`);
     expect(((await list.json()) as { total: number }).total).toBe(1);
+    // DNS rebinding guard: a page whose name was re-resolved to 127.0.0.1 still sends its own Host.
+    const rebound = await new Promise<number | undefined>((resolve, reject) => {
+      request({ port, host: "127.0.0.1", path: "/_mock/deliveries", headers: { host: "evil.example" } }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      })
+        .on("error", reject)
+        .end();
+    });
+    expect(rebound).toBe(403);
     p.child.kill("SIGTERM");
     expect(await p.exited).toBe(0);
   });

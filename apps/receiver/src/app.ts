@@ -12,7 +12,8 @@ import { huaweiLiveHook } from "./hooks/huawei-live.js";
 import { huaweiRtcHook } from "./hooks/huawei-rtc.js";
 import { receiveCallback } from "./hooks/receive-callback.js";
 import type { VendorHook } from "./hooks/vendor-hook.js";
-import { INSPECTOR_HTML } from "./inspector/page.js";
+import { HOST_NOT_ALLOWED } from "./host-check.js";
+import { INSPECTOR_HEADERS, INSPECTOR_HTML } from "./inspector/page.js";
 
 /** The callback endpoints, by path. main.ts serves the same table on its node:http fast path. */
 export function vendorHooks(config: Config): Map<string, VendorHook> {
@@ -37,6 +38,21 @@ export function createApp(deps: ReceiverDeps): Hono {
     await next();
     if (deps.draining?.()) c.res.headers.set("connection", "close");
   });
+  // DNS rebinding guard (host-check.ts): first, so a refused Host learns nothing, not even whether a path exists.
+  app.use("*", async (c, next) => {
+    if (!deps.hostCheck.allowsRequest(c.req.path, c.req.header("host"))) {
+      return c.json(
+        {
+          error: HOST_NOT_ALLOWED,
+          message: "the Host header is not a name this receiver listens under; see --allowed-hosts",
+        },
+        403,
+      );
+    }
+    await next();
+    // No reply of the receiver is meant to be sniffed into another type (an event body rendered as HTML).
+    c.res.headers.set("x-content-type-options", "nosniff");
+  });
 
   for (const [path, hook] of vendorHooks(config)) app.post(path, receiveCallback(hook, deps));
 
@@ -56,7 +72,7 @@ export function createApp(deps: ReceiverDeps): Hono {
   app.use("/metrics", admin);
   app.get("/metrics", (c) => c.text(deps.metrics.render(), 200, { "content-type": "text/plain; version=0.0.4" }));
   app.route("/api", apiRoutes(deps));
-  app.get("/", admin, (c) => c.html(INSPECTOR_HTML));
+  app.get("/", admin, (c) => c.html(INSPECTOR_HTML, 200, INSPECTOR_HEADERS));
 
   app.notFound((c) => c.json({ error: "not_found" }, 404));
   // Replaces Hono's default handler, which logs with console.error. Errors are logged by message only: a

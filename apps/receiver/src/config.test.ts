@@ -44,6 +44,23 @@ describe("loadConfig", () => {
     expect(load([], { PORT: "4500" }).port).toBe(4500);
   });
 
+  test("allowed hosts: flag over env over file, none by default, bad names are errors naming the option", () => {
+    expect(load().allowedHosts).toEqual([]);
+    const file = { "livehook.config.json": '{"allowedHosts":["hooks.example.com"]}' };
+    expect(load([], {}, file).allowedHosts).toEqual(["hooks.example.com"]);
+    expect(load([], { LIVEHOOK_ALLOWED_HOSTS: "a.example, b.example:8443" }, file).allowedHosts).toEqual([
+      "a.example",
+      "b.example:8443",
+    ]);
+    expect(load(["--allowed-hosts", "c.example,[::1]"], { LIVEHOOK_ALLOWED_HOSTS: "a.example" }).allowedHosts).toEqual([
+      "c.example",
+      "[::1]",
+    ]);
+    expect(() => load(["--allowed-hosts", "http://x.example/"])).toThrow(/--allowed-hosts/);
+    expect(() => load([], { LIVEHOOK_ALLOWED_HOSTS: "bad host" })).toThrow(/LIVEHOOK_ALLOWED_HOSTS/);
+    expect(() => load([], {}, { "livehook.config.json": '{"allowedHosts":["a b"]}' })).toThrow(/allowedHosts/);
+  });
+
   test("DATABASE_URL selects PostgreSQL", () => {
     expect(load([], { DATABASE_URL: "postgres://postgres@127.0.0.1:5432/test" }).storage).toEqual({
       kind: "postgres",

@@ -6,6 +6,7 @@
 import { parseArgs } from "node:util";
 import { checkHuaweiLiveKey, checkHuaweiRtcKey } from "@livehook/core";
 import { z } from "zod";
+import { hostName } from "./host-check.js";
 import type { Vendor } from "./vendors.js";
 
 const csv = (s: string): string[] =>
@@ -18,11 +19,14 @@ const KeyList = z.array(z.string().min(1, "a key must not be empty"));
 const Url = z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" });
 const SignType = z.enum(["HMACSHA256", "MD5"]);
 const Synchronous = z.enum(["FULL", "NORMAL"]);
+/** A host name or IP literal, optionally with a port (ignored): what a Host header may carry. */
+const HostEntry = z.string().refine((s) => hostName(s) !== undefined, "must be a host name or IP address");
 
 /** The shape of `livehook.config.json`. Strict, so a misspelt option is an error instead of being ignored. */
 export const FileConfig = z.strictObject({
   port: z.number().int().min(0).max(65535).optional(),
   host: z.string().min(1).optional(),
+  allowedHosts: z.array(HostEntry).optional(),
   data: z.string().min(1).optional(),
   databaseUrl: z.string().optional(),
   keys: z
@@ -63,6 +67,7 @@ export const EnvConfig = z.object({
   PORT: optionalInt(0, 65535),
   LIVEHOOK_PORT: optionalInt(0, 65535),
   LIVEHOOK_HOST: z.string().min(1).optional(),
+  LIVEHOOK_ALLOWED_HOSTS: z.string().transform(csv).pipe(z.array(HostEntry)).optional(),
   LIVEHOOK_DATA: z.string().min(1).optional(),
   DATABASE_URL: z.string().optional(),
   LIVEHOOK_CONFIG: z.string().min(1).optional(),
@@ -95,6 +100,11 @@ export type Storage = { kind: "sqlite"; file: string } | { kind: "postgres"; url
 export type Config = {
   port: number;
   host: string;
+  /**
+   * Host names accepted besides the listening ones (host-check.ts). When set, callbacks are checked too, and the
+   * API is checked even with an admin token.
+   */
+  allowedHosts: string[];
   storage: Storage;
   keys: Record<Vendor, string[]>;
   /** MD5 signs only key + timestamp, so it is accepted only when listed here (events are then not body-authenticated). */
@@ -150,6 +160,7 @@ function parseFlags(argv: readonly string[]) {
       options: {
         port: { type: "string" },
         host: { type: "string" },
+        "allowed-hosts": { type: "string" },
         data: { type: "string" },
         "database-url": { type: "string" },
         config: { type: "string" },
@@ -192,6 +203,10 @@ export function loadConfig(sources: ConfigSources): Config {
     "--port",
   );
   const host = flags.host ?? env.LIVEHOOK_HOST ?? file.host ?? DEFAULTS.host;
+  const allowedHosts =
+    flags["allowed-hosts"] === undefined
+      ? (env.LIVEHOOK_ALLOWED_HOSTS ?? file.allowedHosts ?? [])
+      : parseWith(z.array(HostEntry), csv(flags["allowed-hosts"]), "--allowed-hosts");
 
   // An explicit --data wins over DATABASE_URL, so a parent process can force SQLite whatever its env holds.
   const databaseUrl =
@@ -218,6 +233,7 @@ export function loadConfig(sources: ConfigSources): Config {
   return {
     port,
     host,
+    allowedHosts,
     storage,
     keys: {
       "huawei-live": env.LIVEHOOK_HUAWEI_LIVE_KEYS ?? file.keys?.["huawei-live"] ?? [],

@@ -6,7 +6,9 @@ import type { Logger } from "pino";
 import type { Config } from "./config.js";
 import { EventBus } from "./event-bus.js";
 import { GroupCommitter } from "./group-commit.js";
+import { type HostCheck, hostCheck } from "./host-check.js";
 import { Metrics } from "./metrics.js";
+import { REJECTION_RATE } from "./rejected-record.js";
 import type { EventStore } from "./store/types.js";
 
 export interface Clock {
@@ -23,6 +25,8 @@ export type ReceiverDeps = {
   metrics: Metrics;
   bus: EventBus;
   committer: GroupCommitter;
+  /** Which Host headers are answered (DNS rebinding guard, host-check.ts). */
+  hostCheck: HostCheck;
   /** Set by main.ts once SIGTERM arrived: /readyz answers 503 so a balancer stops sending. */
   draining?: () => boolean;
 };
@@ -45,7 +49,9 @@ export function createDeps(base: { config: Config; store: EventStore; clock: Clo
     },
     onError: (err, kind) => base.log.error({ err, kind }, "store write failed"),
     keepRejectionsPerVendor: base.config.rejectedKeepPerVendor,
+    rejectionRate: REJECTION_RATE,
     onRejectionDropped: (r) => metrics.rejectionDropped(r.vendor),
   });
-  return { ...base, metrics, bus, committer };
+  const { host, allowedHosts, adminToken } = base.config;
+  return { ...base, metrics, bus, committer, hostCheck: hostCheck({ listenHost: host, allowedHosts, adminToken }) };
 }

@@ -138,6 +138,38 @@ test("rejections waiting for a slow store are capped; the excess is reported, ne
   expect((await base.listRejections({ limit: 5000 })).length).toBe(MAX_QUEUED_REJECTIONS + 1);
 });
 
+test("rejected attempts are recorded at a bounded rate per vendor; the excess is reported, never queued", async () => {
+  const store = await openSqliteStore({ file: ":memory:", synchronous: "NORMAL" });
+  const dropped: string[] = [];
+  const committer = new GroupCommitter(store, {
+    rejectionRate: { perSecond: 10, burst: 5 },
+    onRejectionDropped: (r) => dropped.push(`${r.vendor}@${r.receivedAt}`),
+  });
+  const rejection = (vendor: "huawei-rtc" | "aliyun-live", receivedAt: number) => ({
+    vendor,
+    receivedAt,
+    reason: "missing_signature",
+    status: 401,
+    headers: {},
+    rawBody: new Uint8Array(),
+  });
+  // A burst of 8 at t=0: 5 recorded. Another vendor has a bucket of its own.
+  for (let i = 0; i < 8; i++) committer.recordRejection(rejection("huawei-rtc", 1_000_000));
+  committer.recordRejection(rejection("aliyun-live", 1_000_000));
+  // 350 ms later, 3 tokens have come back (10 per second), whatever is sent.
+  for (let i = 0; i < 6; i++) committer.recordRejection(rejection("huawei-rtc", 1_000_350));
+  // A clock stepping back mints nothing.
+  committer.recordRejection(rejection("huawei-rtc", 999_000));
+  await committer.drain();
+  expect((await store.listRejections({ vendor: "huawei-rtc", limit: 100 })).length).toBe(8);
+  expect((await store.listRejections({ vendor: "aliyun-live", limit: 100 })).length).toBe(1);
+  expect(dropped).toEqual([
+    ...Array(3).fill("huawei-rtc@1000000"),
+    ...Array(3).fill("huawei-rtc@1000350"),
+    "huawei-rtc@999000",
+  ]);
+});
+
 test("a store with a pipeline depth gets that many batches at once, and they settle in order", async () => {
   const base = await openSqliteStore({ file: ":memory:", synchronous: "NORMAL" });
   let outstanding = 0;

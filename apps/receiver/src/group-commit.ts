@@ -9,6 +9,7 @@
  * transaction on its own connection, so one batch is written while another waits for its commit.
  */
 import type { EventStore, NewEvent, NewRejection, WriteOutcome } from "./store/types.js";
+import type { Vendor } from "./vendors.js";
 
 const MAX_TRANSACTION_EVENTS = 1000;
 
@@ -25,7 +26,12 @@ export type GroupCommitHooks = {
   onError?: (err: unknown, kind: "events" | "rejections") => void;
   /** Rejected attempts kept per vendor; older ones are deleted as new ones are recorded. Default 1000. */
   keepRejectionsPerVendor?: number;
-  /** Called when a rejected attempt is not recorded because too many already wait for the store. */
+  /**
+   * Per vendor, at most `burst` rejected attempts at once and `perSecond` after that are recorded (a token bucket
+   * on their `receivedAt`); unlimited when absent.
+   */
+  rejectionRate?: { perSecond: number; burst: number };
+  /** Called when a rejected attempt is not recorded: over the rate, or too many already wait for the store. */
   onRejectionDropped?: (rejection: NewRejection) => void;
 };
 
@@ -41,6 +47,7 @@ export class GroupCommitter {
   private scheduled = false;
   private readonly writing = new Set<Promise<void>>();
   private readonly depth: number;
+  private readonly rejectionTokens = new Map<Vendor, { tokens: number; at: number }>();
 
   constructor(
     private readonly store: EventStore,
@@ -65,12 +72,30 @@ export class GroupCommitter {
 
   /** Best effort: a rejected attempt is recorded for inspection, but its reply never waits for the store. */
   recordRejection(rejection: NewRejection): void {
-    if (this.rejections.length >= MAX_QUEUED_REJECTIONS) {
+    if (this.rejections.length >= MAX_QUEUED_REJECTIONS || !this.takeRejectionToken(rejection)) {
       this.hooks.onRejectionDropped?.(rejection);
       return;
     }
     this.rejections.push(rejection);
     this.schedule();
+  }
+
+  private takeRejectionToken(rejection: NewRejection): boolean {
+    const rate = this.hooks.rejectionRate;
+    if (rate === undefined) return true;
+    const at = rejection.receivedAt;
+    let bucket = this.rejectionTokens.get(rejection.vendor);
+    if (bucket === undefined) {
+      bucket = { tokens: rate.burst, at };
+      this.rejectionTokens.set(rejection.vendor, bucket);
+    } else if (at > bucket.at) {
+      // Only time moving forward refills, so a clock stepping back cannot mint tokens.
+      bucket.tokens = Math.min(rate.burst, bucket.tokens + ((at - bucket.at) * rate.perSecond) / 1000);
+      bucket.at = at;
+    }
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
   }
 
   /** Resolves once everything submitted so far has been written. */

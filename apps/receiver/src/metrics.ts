@@ -35,7 +35,7 @@ export class Metrics {
   reject(vendor: Vendor, reason: string): void {
     Metrics.bump(this.rejected, `${vendor}\u0000${reason}`);
   }
-  /** A rejected attempt that was counted but not recorded, because the recording queue was full. */
+  /** A rejected attempt that was counted but not recorded: over the recording rate, or the queue was full. */
   rejectionDropped(vendor: Vendor): void {
     Metrics.bump(this.rejectionsDropped, vendor);
   }
@@ -69,7 +69,7 @@ export class Metrics {
     counter("livehook_unknown_fields_total", "Fields not in the vendor schema, kept as received.", this.unknownFields);
     counter(
       "livehook_rejections_dropped_total",
-      "Rejected attempts counted but not recorded (recording queue full).",
+      "Rejected attempts counted but not recorded (over the recording rate, or recording queue full).",
       this.rejectionsDropped,
     );
     lines.push(

@@ -1,9 +1,9 @@
 /** The node:http fast path gives the same answers as the Hono route (receive-callback.test.ts covers the rules). */
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, connect } from "node:net";
 import { getRequestListener } from "@hono/node-server";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { huaweiLiveEvent, KEYS, makeReceiver, signedHuaweiLive } from "../test/helpers.js";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { huaweiLiveEvent, KEYS, makeReceiver, openTestStore, STORE_KINDS, signedHuaweiLive } from "../test/helpers.js";
 import { vendorHooks } from "./app.js";
 import { nodeHookHandler } from "./node-hooks.js";
 
@@ -124,4 +124,148 @@ test("a bug in the checks answers 500 and the server keeps serving", async () =>
     other.closeAllConnections();
     await new Promise((resolve) => other.close(resolve));
   }
+});
+
+/** What a sender that never stops saw: the reply, how much it managed to send, and when the server cut it off. */
+type Flood = { reply: string; sentBytes: number; replyAfterLimitMs: number | undefined; closedBy: "server" | "sender" };
+
+/**
+ * Sends the request head, then body bytes as fast as the socket takes them, until the server closes the connection
+ * or `maxBytes` have been written (then the sender gives up: the server never cut it off).
+ */
+function floodBody(
+  server: Server,
+  path: string,
+  framing: "chunked" | { contentLength: number },
+  limit: number,
+  maxBytes = 20 * 1024 * 1024,
+): Promise<Flood> {
+  const { port } = server.address() as AddressInfo;
+  const piece = Buffer.alloc(16 * 1024, "z");
+  const frame =
+    framing === "chunked"
+      ? Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from("\r\n")])
+      : piece;
+  const head =
+    `POST ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n` +
+    (framing === "chunked" ? "transfer-encoding: chunked\r\n\r\n" : `content-length: ${framing.contentLength}\r\n\r\n`);
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    let sentBytes = 0;
+    let reply = "";
+    let limitCrossedAt: number | undefined;
+    let replyAt: number | undefined;
+    let stopped = false;
+    const pump = () => {
+      while (!stopped && !socket.destroyed) {
+        if (sentBytes >= maxBytes) {
+          stopped = true;
+          socket.destroy();
+          return;
+        }
+        sentBytes += piece.length;
+        if (limitCrossedAt === undefined && sentBytes > limit) limitCrossedAt = performance.now();
+        if (!socket.write(frame)) {
+          socket.once("drain", pump);
+          return;
+        }
+      }
+    };
+    socket.on("connect", () => {
+      socket.write(head);
+      pump();
+    });
+    socket.on("data", (d: Buffer) => {
+      replyAt ??= performance.now();
+      reply += d.toString();
+    });
+    // EPIPE / ECONNRESET on a write after the server closed: expected, the close is what is tested.
+    socket.on("error", () => {});
+    socket.on("close", () => {
+      resolve({
+        reply,
+        sentBytes,
+        replyAfterLimitMs:
+          replyAt === undefined ? undefined : replyAt - (limitCrossedAt === undefined ? replyAt : limitCrossedAt),
+        closedBy: stopped ? "sender" : "server",
+      });
+    });
+  });
+}
+
+/** The receiver served as main.ts serves it (hooks on the fast path), or with every request on Hono. */
+async function serve(r: Awaited<ReturnType<typeof makeReceiver>>, path: "fast" | "hono"): Promise<Server> {
+  const hono = getRequestListener(r.app.fetch);
+  const hooks = nodeHookHandler(r.deps, vendorHooks(r.deps.config));
+  const s = createServer(
+    path === "hono"
+      ? hono
+      : (req, res) => {
+          if (!hooks(req, res)) void hono(req, res);
+        },
+  );
+  await new Promise<void>((resolve) => s.listen(0, "127.0.0.1", resolve));
+  return s;
+}
+
+describe.each(STORE_KINDS)("a body over the limit, %s store (issue 15 item 5)", (kind) => {
+  const LIMIT = 2048;
+  let r: Awaited<ReturnType<typeof makeReceiver>>;
+  let cleanup: () => Promise<void>;
+  const servers = new Map<"fast" | "hono", Server>();
+  beforeAll(async () => {
+    const opened = await openTestStore(kind);
+    cleanup = opened.cleanup;
+    r = await makeReceiver({ store: opened.store, config: { bodyLimitBytes: LIMIT } });
+    for (const path of ["fast", "hono"] as const) servers.set(path, await serve(r, path));
+  });
+  afterAll(async () => {
+    for (const s of servers.values()) {
+      s.closeAllConnections();
+      await new Promise((resolve) => s.close(resolve));
+    }
+    await r.deps.committer.drain();
+    await cleanup();
+  });
+
+  const expect413 = (flood: Flood) => {
+    expect(flood.reply).toMatch(/^HTTP\/1\.1 413 /);
+    expect(flood.reply.toLowerCase()).toContain("connection: close");
+    expect(flood.reply.endsWith('{"error":"body_too_large"}')).toBe(true);
+    expect(flood.closedBy).toBe("server");
+    // Kernel buffers take a few MB before the sender blocks; without the close it would reach the 20 MB cap.
+    expect(flood.sentBytes).toBeLessThan(16 * 1024 * 1024);
+  };
+
+  describe.each([
+    ["node:http fast path", "fast"],
+    ["Hono route", "hono"],
+  ] as const)("on the %s", (_name, path) => {
+    test("a chunked body that keeps streaming is answered 413 once it crosses the limit, and the socket is closed", async () => {
+      const before = (await r.store.listRejections({ vendor: "huawei-rtc", limit: 1000 })).length;
+      const flood = await floodBody(servers.get(path) as Server, "/hooks/huawei-rtc", "chunked", LIMIT);
+      expect413(flood);
+      // Generous for a loaded 2-core machine; reading the body to its end took seconds per hundred MB before.
+      expect(flood.replyAfterLimitMs).toBeLessThan(2000);
+      await r.deps.committer.drain();
+      const rejections = await r.store.listRejections({ vendor: "huawei-rtc", limit: 1000 });
+      expect(rejections.length).toBe(before + 1);
+      expect(rejections[0]).toMatchObject({ reason: "body_too_large", status: 413 });
+    });
+
+    test("a declared Content-Length over the limit is answered 413 before the body is read, and the socket is closed", async () => {
+      const before = (await r.store.listRejections({ vendor: "aliyun-live", limit: 1000 })).length;
+      const flood = await floodBody(
+        servers.get(path) as Server,
+        "/hooks/aliyun-live",
+        { contentLength: 100 * 1024 * 1024 },
+        0,
+      );
+      expect413(flood);
+      await r.deps.committer.drain();
+      const rejections = await r.store.listRejections({ vendor: "aliyun-live", limit: 1000 });
+      expect(rejections.length).toBe(before + 1);
+      expect(rejections[0]).toMatchObject({ reason: "body_too_large", status: 413 });
+    });
+  });
 });

@@ -10,36 +10,49 @@ import { processCallback } from "./hooks/receive-callback.js";
 import type { VendorHook } from "./hooks/vendor-hook.js";
 
 /**
- * Reads at most `limit` bytes and calls `done` with them, or with undefined (having stopped keeping the bytes) when
- * the body is larger. A sender that disconnects mid-body gets no call: no reply and nothing stored. Callbacks, not
- * a promise: this runs for every callback request, and each promise hop costs the event loop.
+ * Reads at most `limit` bytes and calls `done` with them, or with undefined as soon as the body is known to be
+ * larger: at once for a declared Content-Length over the limit, or when the chunk that crosses it arrives, so a
+ * chunked sender is answered without its body being read to the end (issue 15 item 5). The request is then
+ * paused: what the sender keeps streaming waits in the socket buffers until the 413 reply closes the connection
+ * (see `closeAfterReply`). A sender that disconnects mid-body gets no call: no reply and nothing stored.
+ * Callbacks, not a promise: this runs for every callback request, and each promise hop costs the event loop.
  */
 function readLimited(req: IncomingMessage, limit: number, done: (raw: Uint8Array | undefined) => void): void {
   const declared = req.headers["content-length"];
   if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) > limit) {
-    req.resume();
     done(undefined);
     return;
   }
   let first: Buffer | undefined;
   let chunks: Buffer[] | undefined;
   let size = 0;
-  let over = false;
-  req.on("data", (chunk: Buffer) => {
-    if (over) return;
+  const onData = (chunk: Buffer) => {
     size += chunk.length;
     if (size > limit) {
-      over = true;
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.pause();
       first = undefined;
       chunks = undefined;
+      done(undefined);
     } else if (first === undefined) first = chunk;
     else if (chunks === undefined) chunks = [first, chunk];
     else chunks.push(chunk);
-  });
-  req.on("end", () => {
-    if (over) done(undefined);
-    else done(chunks !== undefined ? Buffer.concat(chunks) : (first ?? Buffer.alloc(0)));
-  });
+  };
+  const onEnd = () => done(chunks !== undefined ? Buffer.concat(chunks) : (first ?? Buffer.alloc(0)));
+  req.on("data", onData);
+  req.on("end", onEnd);
+}
+
+/**
+ * A body over the limit is answered 413 with `Connection: close`, and the socket is destroyed once the reply is
+ * flushed. Without the close, node:http keeps the connection alive and reads (dumps) the rest of the unread body
+ * before the next request, so a sender could stream for as long as it liked; with it, node ends the socket after
+ * the reply, and destroying it stops reading for good, whatever the sender still has queued.
+ */
+function closeAfterReply(req: IncomingMessage, res: ServerResponse, headers: Record<string, string | number>): void {
+  headers.connection = "close";
+  res.once("finish", () => req.socket.destroy());
 }
 
 /** Every accepted event is answered with its hook's constant ack: its JSON text is made once. */
@@ -71,7 +84,8 @@ export function nodeHookHandler(deps: ReceiverDeps, hooks: ReadonlyMap<string, V
           const headers: Record<string, string | number> = reply.headers;
           headers["content-type"] = "application/json";
           headers["content-length"] = Buffer.byteLength(text);
-          if (deps.draining?.()) headers.connection = "close";
+          if (raw === undefined) closeAfterReply(req, res, headers);
+          else if (deps.draining?.()) headers.connection = "close";
           res.writeHead(reply.status, headers);
           res.end(text);
         },

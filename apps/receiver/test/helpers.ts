@@ -2,11 +2,13 @@
  * Shared test fixtures: a receiver over an in-memory SQLite store with a fixed clock, and signers from
  * @livehook/core so every test event is signed exactly as a vendor (or the mock) would sign it.
  */
+import { randomBytes } from "node:crypto";
 import { aliyunLiveCallbackHeaders, huaweiRtcCallbackHeaders, signHuaweiLiveCallbackBody } from "@livehook/core";
 import { pino } from "pino";
 import { createApp } from "../src/app.js";
 import { type Config, DEFAULTS } from "../src/config.js";
 import { type Clock, createDeps, type ReceiverDeps } from "../src/deps.js";
+import { dropPostgresSchema, openPostgresStore } from "../src/store/postgres-store.js";
 import { openSqliteStore } from "../src/store/sqlite-store.js";
 import type { EventStore } from "../src/store/types.js";
 
@@ -24,6 +26,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
     port: 0,
     host: "127.0.0.1",
+    allowedHosts: [],
     storage: { kind: "sqlite", file: ":memory:" },
     keys: {
       "huawei-live": [KEYS.huaweiLive, KEYS.huaweiLiveOld],
@@ -155,4 +158,27 @@ export function post(
   headers: Record<string, string> = { "content-type": "application/json" },
 ) {
   return app.request(path, { method: "POST", body, headers });
+}
+
+/** The real PostgreSQL of CI (never skipped: a missing server fails the tests that need it). */
+export const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+export const STORE_KINDS = ["sqlite", "postgres"] as const;
+
+/** An in-memory SQLite store, or a PostgreSQL store in a schema of its own that `cleanup` drops. */
+export async function openTestStore(
+  kind: (typeof STORE_KINDS)[number],
+): Promise<{ store: EventStore; cleanup: () => Promise<void> }> {
+  if (kind === "sqlite") {
+    const store = await openSqliteStore({ file: ":memory:", synchronous: "NORMAL" });
+    return { store, cleanup: () => store.close() };
+  }
+  const schema = `livehook_test_${process.pid}_${randomBytes(4).toString("hex")}`;
+  const store = await openPostgresStore({ url: DATABASE_URL, schema });
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      await dropPostgresSchema(DATABASE_URL, schema);
+    },
+  };
 }

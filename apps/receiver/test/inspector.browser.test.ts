@@ -41,7 +41,13 @@ afterAll(async () => {
 
 test("a posted event appears live and opens with its raw body and timeline", async () => {
   const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-  await page.goto(base);
+  // The page runs under its CSP (issue 15 item 7): every violation is reported to the console.
+  const violations: string[] = [];
+  page.on("console", (m) => {
+    if (m.text().includes("Content Security Policy")) violations.push(m.text());
+  });
+  const opened = await page.goto(base);
+  expect(opened?.headers()["content-security-policy"]).toContain("script-src 'sha256-");
   await page.getByText("live", { exact: true }).waitFor({ timeout: 20_000 });
   expect(await page.getByTestId("event-row").count()).toBe(0);
 
@@ -84,5 +90,13 @@ test("a posted event appears live and opens with its raw body and timeline", asy
   // Filters narrow the list.
   await page.selectOption("select[name=vendor]", "aliyun-live");
   await expect.poll(() => page.getByTestId("event-row").count(), { timeout: 20_000 }).toBe(0);
+
+  // Everything above ran without a violation; a script injected into the page does not run.
+  expect(violations).toEqual([]);
+  await page.evaluate(
+    "const script = document.createElement('script'); script.textContent = \"document.title = 'injected'\"; document.body.appendChild(script);",
+  );
+  await expect.poll(() => violations.length, { timeout: 20_000 }).toBe(1);
+  expect(await page.title()).toBe("livehook receiver");
   await page.close();
 });

@@ -146,6 +146,21 @@ describe("admin token", () => {
     expect((await app.request("/healthz")).status).toBe(200);
     expect((await post(app, "/hooks/huawei-live", signedHuaweiLive(huaweiLiveEvent()))).status).toBe(200);
   });
+
+  test("the Bearer scheme is case-insensitive; the token itself is not (issue 15 item 7)", async () => {
+    const token = "0123456789abcdef-token";
+    const { app } = await makeReceiver({ config: { adminToken: token, host: "0.0.0.0" } });
+    const withAuthorization = async (value: string) =>
+      (await app.request("/api/events", { headers: { authorization: value } })).status;
+    for (const scheme of ["Bearer", "bearer", "BEARER", "bEaReR"]) {
+      expect(await withAuthorization(`${scheme} ${token}`)).toBe(200);
+    }
+    expect(await withAuthorization(`bearer  ${token}`)).toBe(200);
+    expect(await withAuthorization(`bearer ${token.toUpperCase()}`)).toBe(401);
+    expect(await withAuthorization(`Basic ${token}`)).toBe(401);
+    expect(await withAuthorization(`bearer${token}`)).toBe(401);
+    expect(await withAuthorization("bearer ")).toBe(401);
+  });
 });
 
 describe("GET /api/events/stream", () => {

@@ -11,15 +11,15 @@ import type { CallbackVerdict, HeaderSource } from "@livehook/core";
 import type { Context } from "hono";
 import type { ReceiverDeps } from "../deps.js";
 import { headerValue } from "../header-value.js";
+import { HOST_NOT_ALLOWED } from "../host-check.js";
 import { eventDigest, idempotencyKeys } from "../idempotency-key.js";
 import { readBody } from "../read-body.js";
+import { REJECTED_BODY_BYTES, rejectedHeaders } from "../rejected-record.js";
 import type { WriteOutcome } from "../store/types.js";
 import { validateBody } from "../validate-body.js";
 import type { VendorHook } from "./vendor-hook.js";
 
 const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
-/** Rejected bodies are kept for inspection, but only this much of them. */
-const REJECTED_BODY_BYTES = 4096;
 /** Headers that never reach the store, whatever a sender puts in them. */
 const UNSTORED_HEADERS = new Set(["authorization", "cookie", "proxy-authorization"]);
 const utf8 = new TextDecoder();
@@ -77,7 +77,7 @@ export async function processCallback(
     deps.metrics.observe(vendor, (performance.now() - input.started) / 1000);
     return reply;
   };
-  const reject = (status: 400 | 401 | 404 | 413 | 415, reason: string, raw: Uint8Array) => {
+  const reject = (status: 400 | 401 | 403 | 404 | 413 | 415, reason: string, raw: Uint8Array) => {
     deps.metrics.reject(vendor, reason);
     if (deps.config.recordRejected) {
       deps.committer.recordRejection({
@@ -85,7 +85,7 @@ export async function processCallback(
         receivedAt: receivedAt.getTime(),
         reason,
         status,
-        headers: headerRecord(headers),
+        headers: rejectedHeaders(headerRecord(headers)),
         rawBody: raw.subarray(0, REJECTED_BODY_BYTES),
       });
     }
@@ -93,6 +93,9 @@ export async function processCallback(
   };
 
   const raw = input.raw;
+  if (deps.hostCheck.checksCallbacks && !deps.hostCheck.allowsCallback(headerValue(headers, "host"))) {
+    return reject(403, HOST_NOT_ALLOWED, raw ?? new Uint8Array());
+  }
   if (raw === undefined) return reject(413, "body_too_large", new Uint8Array());
   if (!JSON_TYPE.test(headerValue(headers, "content-type") ?? "")) return reject(415, "unsupported_media_type", raw);
   if (keys.length === 0) return reject(404, "vendor_not_configured", raw);
@@ -168,6 +171,9 @@ export function receiveCallback(hook: VendorHook, deps: ReceiverDeps) {
       raw = undefined;
     }
     const reply = await processCallback(hook, deps, { raw, headers: c.req.raw.headers, receivedAt, started });
+    // The rest of an oversized body is never read: node:http ends the connection after this reply instead of
+    // dumping the body for keep-alive (node-hooks.ts does the same on the fast path).
+    if (raw === undefined) reply.headers.connection = "close";
     return c.json(reply.body, reply.status as 200, reply.headers);
   };
 }

@@ -3,6 +3,8 @@
  * /api/events/stream. Every value from an event is inserted with textContent, never as HTML, because event
  * bodies come from the outside world.
  */
+import { createHash } from "node:crypto";
+
 export const INSPECTOR_HTML = `<!doctype html>
 <html lang="en">
 <head>
@@ -212,3 +214,30 @@ export const INSPECTOR_HTML = `<!doctype html>
 </body>
 </html>
 `;
+
+/** A CSP source for the one inline element of this tag, by the SHA-256 of its text, so nothing else may run. */
+function inlineHash(tag: "script" | "style"): string {
+  const text = new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`).exec(INSPECTOR_HTML)?.[1];
+  if (text === undefined) throw new Error(`inspector page has no <${tag}>`);
+  return `'sha256-${createHash("sha256").update(text).digest("base64")}'`;
+}
+
+/**
+ * Headers of the page (issue 15 item 7). The CSP allows only the page's own inline script and style (by hash: an
+ * injected element or event attribute would not run), requests to this origin only (the API and its event
+ * stream), and no framing, so another site cannot overlay the page. The token may sit in the page's URL, so no
+ * Referer is sent.
+ */
+export const INSPECTOR_HEADERS: Readonly<Record<string, string>> = {
+  "content-security-policy": [
+    "default-src 'self'",
+    `script-src ${inlineHash("script")}`,
+    `style-src ${inlineHash("style")}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join("; "),
+  "x-frame-options": "DENY",
+  "referrer-policy": "no-referrer",
+};

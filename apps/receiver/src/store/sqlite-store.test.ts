@@ -1,8 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import BetterSqlite3 from "better-sqlite3";
 import { expect, test } from "vitest";
 import { openSqliteStore } from "./sqlite-store.js";
+import { openSqliteConnection, WAL_SIZE_LIMIT_BYTES } from "./sqlite-writer.js";
 import { newEvent, storeSuite } from "./store.suite.js";
 
 storeSuite("SQLite (:memory:)", async () => ({
@@ -88,6 +90,29 @@ test("pollWrites settles a committed batch without the event loop delivering the
     expect(outcomes).toEqual([{ status: "stored", id: 1 }]);
   } finally {
     await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the WAL is cut back to WAL_SIZE_LIMIT_BYTES when it starts over, however far it grew (issue 15 item 8)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "livehook-sqlite-"));
+  const file = join(dir, "wal-limit.db");
+  const sqlite = openSqliteConnection(BetterSqlite3, file, "NORMAL");
+  try {
+    sqlite.pragma("wal_autocheckpoint = 0");
+    sqlite.exec("CREATE TABLE filler (data BLOB)");
+    const insert = sqlite.prepare("INSERT INTO filler (data) VALUES (?)");
+    const chunk = Buffer.alloc(64 * 1024, 1);
+    sqlite.transaction(() => {
+      for (let i = 0; i < (WAL_SIZE_LIMIT_BYTES * 1.5) / chunk.length; i++) insert.run(chunk);
+    })();
+    expect(statSync(`${file}-wal`).size).toBeGreaterThan(WAL_SIZE_LIMIT_BYTES);
+    // A complete checkpoint, then the next write starts the WAL over: that is when the limit applies.
+    sqlite.pragma("wal_checkpoint(PASSIVE)");
+    insert.run(Buffer.from([1]));
+    expect(statSync(`${file}-wal`).size).toBeLessThanOrEqual(WAL_SIZE_LIMIT_BYTES);
+  } finally {
+    sqlite.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });
