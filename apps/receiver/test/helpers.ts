@@ -2,11 +2,13 @@
  * Shared test fixtures: a receiver over an in-memory SQLite store with a fixed clock, and signers from
  * @livehook/core so every test event is signed exactly as a vendor (or the mock) would sign it.
  */
+import { randomBytes } from "node:crypto";
 import { aliyunLiveCallbackHeaders, huaweiRtcCallbackHeaders, signHuaweiLiveCallbackBody } from "@livehook/core";
 import { pino } from "pino";
 import { createApp } from "../src/app.js";
 import { type Config, DEFAULTS } from "../src/config.js";
 import { type Clock, createDeps, type ReceiverDeps } from "../src/deps.js";
+import { dropPostgresSchema, openPostgresStore } from "../src/store/postgres-store.js";
 import { openSqliteStore } from "../src/store/sqlite-store.js";
 import type { EventStore } from "../src/store/types.js";
 
@@ -156,3 +158,32 @@ export function post(
 ) {
   return app.request(path, { method: "POST", body, headers });
 }
+
+export const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+
+/** A schema of its own for each PostgreSQL store a test opens, so parallel runs cannot collide. */
+export const testSchemaName = () => `livehook_test_${process.pid}_${randomBytes(4).toString("hex")}`;
+
+/**
+ * Both stores, for tests that must give the same answers on each: in-memory SQLite, and the real PostgreSQL
+ * (never skipped: a missing server is a failure) in a schema that `cleanup` drops.
+ */
+export const STORE_KINDS = [
+  {
+    kind: "sqlite" as const,
+    open: async () => ({
+      store: await openSqliteStore({ file: ":memory:", synchronous: "NORMAL" }),
+      cleanup: async () => {},
+    }),
+  },
+  {
+    kind: "postgres" as const,
+    open: async () => {
+      const schema = testSchemaName();
+      return {
+        store: await openPostgresStore({ url: DATABASE_URL, schema }),
+        cleanup: () => dropPostgresSchema(DATABASE_URL, schema),
+      };
+    },
+  },
+];
