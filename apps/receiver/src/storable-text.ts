@@ -17,3 +17,41 @@ export const isUnstorable = (text: string): boolean => text.includes("\u0000") |
 
 /** `text` with each NUL and lone surrogate replaced by U+FFFD, the replacement character. */
 export const storableText = (text: string): string => text.replace(UNSTORABLE, "\ufffd");
+
+/** The derived text columns of an event (hooks' EventFacts), by the name the API gives them. */
+const TEXT_FACTS = ["eventType", "domain", "app", "stream", "sessionKey", "fileKey"] as const;
+type TextFacts = { [K in (typeof TEXT_FACTS)[number]]: string | null } & {
+  fileSequence?: { scope: string; role: "start" | "complete" } | undefined;
+};
+
+/** The issue that flags an event whose derived text had to be altered to be stored. */
+export type TextAlteredIssue = { path: string[]; code: "text_altered"; message: string };
+
+/**
+ * `facts` with every derived text made storable, and one `text_altered` issue per value that changed. Almost
+ * every event needs nothing, and then gets `facts` itself back and no issues.
+ */
+export function storableFacts<F extends TextFacts>(facts: F): { facts: F; altered: TextAlteredIssue[] } {
+  const altered: TextAlteredIssue[] = [];
+  let out = facts;
+  for (const name of TEXT_FACTS) {
+    const value = facts[name];
+    if (value === null || !isUnstorable(value)) continue;
+    if (out === facts) out = { ...facts };
+    out[name] = storableText(value) as F[typeof name];
+    altered.push(textAltered(name));
+  }
+  const seq = facts.fileSequence;
+  // The scope is made from the job id and format, so an altered job id alters it too; no issue of its own.
+  if (seq !== undefined && isUnstorable(seq.scope)) {
+    if (out === facts) out = { ...facts };
+    out.fileSequence = { ...seq, scope: storableText(seq.scope) };
+  }
+  return { facts: out, altered };
+}
+
+const textAltered = (name: string): TextAlteredIssue => ({
+  path: [name],
+  code: "text_altered",
+  message: `${name} held a NUL or a lone surrogate, stored as U+FFFD; rawBody holds the bytes as received`,
+});
