@@ -46,6 +46,7 @@ export function createDeps(base: { config: Config; store: EventStore; clock: Clo
     onError: (err, kind) => base.log.error({ err, kind }, "store write failed"),
     keepRejectionsPerVendor: base.config.rejectedKeepPerVendor,
     onRejectionDropped: (r) => metrics.rejectionDropped(r.vendor),
+    storeWaitMs: base.config.storeWaitMs,
   });
   return { ...base, metrics, bus, committer };
 }

@@ -44,6 +44,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     forwardRetryMs: [10, 20],
     sqliteSynchronous: "NORMAL",
     sqliteWriter: "inline",
+    storeWaitMs: DEFAULTS.storeWaitMs,
     logLevel: "silent",
     ...overrides,
   };

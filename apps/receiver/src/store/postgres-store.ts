@@ -8,7 +8,7 @@ import pg from "pg";
 import { migrationProvider } from "./migrations.js";
 import { kyselyQueries } from "./queries.js";
 import type { Database } from "./schema.js";
-import { type EventStore, type NewEvent, sequencedKeys, type WriteOutcome } from "./types.js";
+import { type EventStore, type NewEvent, StoreBlocked, sequencedKeys, type WriteOutcome } from "./types.js";
 
 export type PostgresStoreOptions = {
   url: string;
@@ -319,10 +319,17 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Eve
     // A write probe: `SELECT 1` passes while a table is locked and every write waits. This takes, briefly and
     // then rolls back, the lock each insert takes; it conflicts only with table locks such as LOCK TABLE or DDL.
     ping: async () => {
-      await db.transaction().execute(async (trx) => {
-        await sql`SET LOCAL lock_timeout = ${sql.lit(`${Math.min(PROBE_LOCK_WAIT_MS, storeWaitMs)}ms`)}`.execute(trx);
-        await sql`LOCK TABLE events, event_keys IN ROW EXCLUSIVE MODE`.execute(trx);
-      });
+      await db
+        .transaction()
+        .execute(async (trx) => {
+          await sql`SET LOCAL lock_timeout = ${sql.lit(`${Math.min(PROBE_LOCK_WAIT_MS, storeWaitMs)}ms`)}`.execute(trx);
+          await sql`LOCK TABLE events, event_keys IN ROW EXCLUSIVE MODE`.execute(trx);
+        })
+        .catch((err: unknown) => {
+          // 55P03 lock_not_available: the server answers, but a write would wait.
+          if ((err as { code?: unknown }).code === "55P03") throw new StoreBlocked("a write lock is held elsewhere");
+          throw err;
+        });
     },
     close: async () => {
       await writeDb.destroy();

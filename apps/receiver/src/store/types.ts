@@ -63,6 +63,11 @@ export type NewRejection = {
   rawBody: Uint8Array;
 };
 
+/** The store answers but takes no write: a table lock held elsewhere (readiness probe, /readyz). */
+export class StoreBlocked extends Error {
+  override name = "StoreBlocked";
+}
+
 export type ForwardState = "pending" | "delivered" | "dead";
 
 /** What the API lists: the event's own columns, without its body and keys, plus what the store learned since. */
@@ -176,6 +181,7 @@ export interface EventStore {
       | { state: "pending"; nextAt: number; error: string }
       | { state: "dead"; error: string },
   ): Promise<void>;
+  /** Throws when the store is unreachable, and StoreBlocked when it answers but would not take a write now. */
   ping(): Promise<void>;
   close(): Promise<void>;
 }
