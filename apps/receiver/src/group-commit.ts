@@ -73,9 +73,13 @@ export class GroupCommitter {
     this.depth = Math.max(1, store.pipelineDepth ?? 1);
   }
 
-  submit(event: NewEvent): Promise<WriteOutcome> {
+  /**
+   * `since`: performance.now() when the event's wait began, from which the store wait bound counts; a request
+   * handler passes the request's start (it has read the clock already, and that is the wait the vendor sees).
+   */
+  submit(event: NewEvent, since = performance.now()): Promise<WriteOutcome> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ event, resolve, reject, submittedAt: performance.now(), settled: false });
+      this.queue.push({ event, resolve, reject, submittedAt: since, settled: false });
       if (this.watchdog === undefined) this.armWatchdog();
       if (this.queue.length >= (this.hooks.maxBatch ?? Number.POSITIVE_INFINITY) && this.writing.size < this.depth) {
         void this.flush();

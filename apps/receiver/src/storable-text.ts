@@ -12,11 +12,32 @@ export const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\u
 // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is one of the two things to replace.
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
-/** True when `text` holds a NUL or a lone surrogate. */
-export const isUnstorable = (text: string): boolean => text.includes("\u0000") || LONE_SURROGATE.test(text);
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is what it looks for.
+const NUL_OR_SURROGATE = /[\u0000\ud800-\udfff]/;
+
+/**
+ * True when `text` holds a NUL or a lone surrogate. Runs for every derived value of every event: the first test
+ * has no lookaround and fails at once for the usual ASCII identifier; only a NUL or a surrogate (an emoji's pair
+ * is one) gets the second.
+ */
+export const isUnstorable = (text: string): boolean =>
+  NUL_OR_SURROGATE.test(text) && (text.includes("\u0000") || LONE_SURROGATE.test(text));
 
 /** `text` with each NUL and lone surrogate replaced by U+FFFD, the replacement character. */
 export const storableText = (text: string): string => text.replace(UNSTORABLE, "\ufffd");
+
+/** Made once: a string needle would be encoded again on every call. */
+const UNICODE_ESCAPE = Buffer.from("\\u");
+
+/**
+ * False when no string parsed from this JSON text can hold a NUL or a lone surrogate: JSON forbids a raw control
+ * character inside a string, and UTF-8 decoding never yields a surrogate half (it gives U+FFFD), so both can only
+ * come from a `\u` escape. Almost every body has none, and one byte search is cheaper than testing each value.
+ */
+export function mayHoldUnstorableText(json: Uint8Array): boolean {
+  const bytes = Buffer.isBuffer(json) ? json : Buffer.from(json.buffer, json.byteOffset, json.byteLength);
+  return bytes.includes(UNICODE_ESCAPE);
+}
 
 /** The derived text columns of an event (hooks' EventFacts), by the name the API gives them. */
 const TEXT_FACTS = ["eventType", "domain", "app", "stream", "sessionKey", "fileKey"] as const;
@@ -31,14 +52,15 @@ export type TextAlteredIssue = { path: string[]; code: "text_altered"; message: 
  * `facts` with every derived text made storable, and one `text_altered` issue per value that changed. Almost
  * every event needs nothing, and then gets `facts` itself back and no issues.
  */
-export function storableFacts<F extends TextFacts>(facts: F): { facts: F; altered: TextAlteredIssue[] } {
-  const altered: TextAlteredIssue[] = [];
+export function storableFacts<F extends TextFacts>(facts: F): { facts: F; altered: readonly TextAlteredIssue[] } {
+  let altered: TextAlteredIssue[] | undefined;
   let out = facts;
   for (const name of TEXT_FACTS) {
     const value = facts[name];
     if (value === null || !isUnstorable(value)) continue;
     if (out === facts) out = { ...facts };
     out[name] = storableText(value) as F[typeof name];
+    altered ??= [];
     altered.push(textAltered(name));
   }
   const seq = facts.fileSequence;
@@ -47,8 +69,10 @@ export function storableFacts<F extends TextFacts>(facts: F): { facts: F; altere
     if (out === facts) out = { ...facts };
     out.fileSequence = { ...seq, scope: storableText(seq.scope) };
   }
-  return { facts: out, altered };
+  return { facts: out, altered: altered ?? NOTHING_ALTERED };
 }
+
+const NOTHING_ALTERED: readonly TextAlteredIssue[] = Object.freeze([]);
 
 const textAltered = (name: string): TextAlteredIssue => ({
   path: [name],

@@ -13,7 +13,7 @@ import type { ReceiverDeps } from "../deps.js";
 import { headerValue } from "../header-value.js";
 import { eventDigest, idempotencyKeys } from "../idempotency-key.js";
 import { readBody } from "../read-body.js";
-import { storableFacts } from "../storable-text.js";
+import { mayHoldUnstorableText, storableFacts } from "../storable-text.js";
 import type { WriteOutcome } from "../store/types.js";
 import { validateBody } from "../validate-body.js";
 import type { VendorHook } from "./vendor-hook.js";
@@ -113,37 +113,42 @@ export async function processCallback(
   const validation = validateBody(hook.schemaFor(body), body);
   // PostgreSQL refuses NUL in text, and neither store keeps a lone surrogate: such derived values are replaced,
   // the event flagged, and its raw body (bytes) keeps what was received (issue 15, item 1).
-  const { facts, altered } = storableFacts(hook.facts(body, (name) => headerValue(headers, name)));
+  // Text facts come from the body alone (headers give only times).
+  const derived = hook.facts(body, (name) => headerValue(headers, name));
+  const { facts, altered } = mayHoldUnstorableText(raw) ? storableFacts(derived) : { facts: derived, altered: [] };
   let outcome: WriteOutcome;
   try {
-    outcome = await deps.committer.submit({
-      vendor,
-      receivedAt: receivedAt.getTime(),
-      idemKeys: idempotencyKeys(
+    outcome = await deps.committer.submit(
+      {
         vendor,
-        eventDigest(body, hook.authFields),
-        facts.identityless,
-        receivedAt.getTime(),
-        deps.config.dedupeWindowSeconds,
-        facts.keyTime,
-      ),
-      eventType: facts.eventType,
-      domain: facts.domain,
-      app: facts.app,
-      stream: facts.stream,
-      sessionKey: facts.sessionKey,
-      fileKey: facts.fileKey,
-      eventTime: facts.eventTime,
-      bodyAuthenticated: verdict.bodyAuthenticated,
-      keyIndex: verdict.keyIndex,
-      valid: validation.valid,
-      issues: altered.length === 0 ? validation.issues : [...validation.issues, ...altered],
-      unknownFields: validation.unknownFields,
-      headers: headerRecord(headers),
-      rawBody: raw,
-      forward: deps.config.forward[vendor] !== undefined,
-      fileSequence: facts.fileSequence,
-    });
+        receivedAt: receivedAt.getTime(),
+        idemKeys: idempotencyKeys(
+          vendor,
+          eventDigest(body, hook.authFields),
+          facts.identityless,
+          receivedAt.getTime(),
+          deps.config.dedupeWindowSeconds,
+          facts.keyTime,
+        ),
+        eventType: facts.eventType,
+        domain: facts.domain,
+        app: facts.app,
+        stream: facts.stream,
+        sessionKey: facts.sessionKey,
+        fileKey: facts.fileKey,
+        eventTime: facts.eventTime,
+        bodyAuthenticated: verdict.bodyAuthenticated,
+        keyIndex: verdict.keyIndex,
+        valid: validation.valid,
+        issues: altered.length === 0 ? validation.issues : [...validation.issues, ...altered],
+        unknownFields: validation.unknownFields,
+        headers: headerRecord(headers),
+        rawBody: raw,
+        forward: deps.config.forward[vendor] !== undefined,
+        fileSequence: facts.fileSequence,
+      },
+      input.started,
+    );
   } catch (err) {
     // Not acknowledged, so the vendor retries; the committer already logged the cause.
     deps.metrics.storeFailure();
