@@ -94,23 +94,27 @@ test("PostgreSQL: a table locked elsewhere answers deliveries 503 within the bou
   }
 });
 
-test("SQLite: a write lock held by another connection answers 503 within the bound and /readyz not ready", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "livehook-blocked-"));
-  const file = join(dir, "receiver.db");
-  const store = await openSqliteStore({ file, synchronous: "NORMAL", writer: "worker", busyTimeoutMs: STORE_WAIT_MS });
-  const locker = new BetterSqlite3(file);
-  try {
-    await blockedStoreScenario(store, {
-      take: async () => {
-        locker.exec("BEGIN IMMEDIATE");
-      },
-      release: async () => {
-        locker.exec("ROLLBACK");
-      },
-    });
-  } finally {
-    locker.close();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+// Inline, the wait blocks the event loop itself, so only busy_timeout (the bound) ends it.
+test.each(["worker", "inline"] as const)(
+  "SQLite, %s writer: a write lock held by another connection answers 503 within the bound and /readyz not ready",
+  async (writer) => {
+    const dir = mkdtempSync(join(tmpdir(), "livehook-blocked-"));
+    const file = join(dir, "receiver.db");
+    const store = await openSqliteStore({ file, synchronous: "NORMAL", writer, busyTimeoutMs: STORE_WAIT_MS });
+    const locker = new BetterSqlite3(file);
+    try {
+      await blockedStoreScenario(store, {
+        take: async () => {
+          locker.exec("BEGIN IMMEDIATE");
+        },
+        release: async () => {
+          locker.exec("ROLLBACK");
+        },
+      });
+    } finally {
+      locker.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
