@@ -26,11 +26,12 @@ export const IdParameter = z
   .regex(/^\d{1,15}$/, { error: "not_an_id" })
   .transform(Number);
 
+const IsoTime = z.iso.datetime({ offset: true });
 /** Epoch milliseconds or ISO 8601 with an offset. */
 const TimeParameter = z
   .string()
   .max(64, { error: "too_long" })
-  .refine((s) => /^\d{1,15}$/.test(s) || z.iso.datetime({ offset: true }).safeParse(s).success, {
+  .refine((s) => /^\d{1,15}$/.test(s) || IsoTime.safeParse(s).success, {
     error: "not_a_time",
   })
   .transform((s) => (/^\d+$/.test(s) ? Number(s) : Date.parse(s)));
