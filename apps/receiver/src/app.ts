@@ -14,6 +14,7 @@ import { receiveCallback } from "./hooks/receive-callback.js";
 import type { VendorHook } from "./hooks/vendor-hook.js";
 import { HOST_NOT_ALLOWED } from "./host-check.js";
 import { INSPECTOR_HEADERS, INSPECTOR_HTML } from "./inspector/page.js";
+import { StoreBlocked } from "./store/types.js";
 
 /** The callback endpoints, by path. main.ts serves the same table on its node:http fast path. */
 export function vendorHooks(config: Config): Map<string, VendorHook> {
@@ -59,11 +60,20 @@ export function createApp(deps: ReceiverDeps): Hono {
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.get("/readyz", async (c) => {
     if (deps.draining?.()) return c.json({ status: "draining" }, 503);
+    // A write running longer than the bound: deliveries are being answered 503 (issue 15, item 6).
+    if (deps.committer.stalledMs() > config.storeWaitMs) return c.json({ status: "store_blocked" }, 503);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), config.storeWaitMs);
+    });
     try {
-      await deps.store.ping();
+      const answer = await Promise.race([deps.store.ping(), timeout]);
+      if (answer === "timeout") return c.json({ status: "store_blocked" }, 503);
       return c.json({ status: "ready", store: deps.store.kind });
-    } catch {
-      return c.json({ status: "store_unreachable" }, 503);
+    } catch (err) {
+      return c.json({ status: err instanceof StoreBlocked ? "store_blocked" : "store_unreachable" }, 503);
+    } finally {
+      clearTimeout(timer);
     }
   });
 

@@ -29,6 +29,14 @@ describe("loadConfig", () => {
     expect(() => load([], { LIVEHOOK_REJECTED_KEEP: "0" })).toThrow(ConfigError);
   });
 
+  test("the store wait bound: 3000 ms by default, configurable, and kept below Alibaba's 5 s delivery timeout", () => {
+    expect(load().storeWaitMs).toBe(3000);
+    expect(load([], { LIVEHOOK_STORE_WAIT_MS: "1500" }).storeWaitMs).toBe(1500);
+    expect(load([], {}, { "livehook.config.json": '{"storeWaitMs":2000}' }).storeWaitMs).toBe(2000);
+    expect(() => load([], { LIVEHOOK_STORE_WAIT_MS: "5000" })).toThrow(/LIVEHOOK_STORE_WAIT_MS/);
+    expect(() => load([], { LIVEHOOK_STORE_WAIT_MS: "50" })).toThrow(ConfigError);
+  });
+
   test("comma-separated keys for rotation, PORT, flags over env", () => {
     const c = load(["--port", "5000", "--data", ":memory:"], {
       PORT: "4500",

@@ -55,6 +55,7 @@ export const FileConfig = z.strictObject({
   forwardRetryMs: z.array(z.number().int().min(0)).max(20).optional(),
   sqliteSynchronous: Synchronous.optional(),
   sqliteWriter: z.enum(["worker", "inline"]).optional(),
+  storeWaitMs: z.number().int().min(100).max(4500).optional(),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
 });
 export type FileConfig = z.infer<typeof FileConfig>;
@@ -92,6 +93,7 @@ export const EnvConfig = z.object({
     .optional(),
   LIVEHOOK_SQLITE_SYNCHRONOUS: Synchronous.optional(),
   LIVEHOOK_SQLITE_WRITER: z.enum(["worker", "inline"]).optional(),
+  LIVEHOOK_STORE_WAIT_MS: optionalInt(100, 4500),
   LIVEHOOK_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
 });
 
@@ -125,6 +127,11 @@ export type Config = {
   sqliteSynchronous: "FULL" | "NORMAL";
   /** Commit in a worker thread (the fsync does not block the event loop) or on the main thread. */
   sqliteWriter: "worker" | "inline";
+  /**
+   * Longest a delivery waits for the store (lock, connection, commit), in ms; then 503 and the vendor retries.
+   * At most 4500: below the shortest vendor delivery timeout (Alibaba, 5 s), with room for the rest of the reply.
+   */
+  storeWaitMs: number;
   logLevel: string;
 };
 
@@ -137,6 +144,7 @@ export const DEFAULTS = {
   dedupeWindowSeconds: 60,
   rejectedKeepPerVendor: 1000,
   forwardRetryMs: [1000, 5000, 30_000, 120_000, 600_000],
+  storeWaitMs: 3000,
 } as const;
 
 export class ConfigError extends Error {
@@ -252,6 +260,7 @@ export function loadConfig(sources: ConfigSources): Config {
     forwardRetryMs: env.LIVEHOOK_FORWARD_RETRY_MS ?? file.forwardRetryMs ?? [...DEFAULTS.forwardRetryMs],
     sqliteSynchronous: env.LIVEHOOK_SQLITE_SYNCHRONOUS ?? file.sqliteSynchronous ?? "FULL",
     sqliteWriter: env.LIVEHOOK_SQLITE_WRITER ?? file.sqliteWriter ?? "worker",
+    storeWaitMs: env.LIVEHOOK_STORE_WAIT_MS ?? file.storeWaitMs ?? DEFAULTS.storeWaitMs,
     logLevel: env.LIVEHOOK_LOG_LEVEL ?? file.logLevel ?? "info",
   };
 }

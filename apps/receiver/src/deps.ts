@@ -51,6 +51,7 @@ export function createDeps(base: { config: Config; store: EventStore; clock: Clo
     keepRejectionsPerVendor: base.config.rejectedKeepPerVendor,
     rejectionRate: REJECTION_RATE,
     onRejectionDropped: (r) => metrics.rejectionDropped(r.vendor),
+    storeWaitMs: base.config.storeWaitMs,
   });
   const { host, allowedHosts, adminToken } = base.config;
   return { ...base, metrics, bus, committer, hostCheck: hostCheck({ listenHost: host, allowedHosts, adminToken }) };

@@ -1,6 +1,6 @@
 import { expect, test } from "vitest";
 import { huaweiLiveEvent, makeReceiver, post, signedHuaweiLive } from "../test/helpers.js";
-import { GroupCommitter, MAX_QUEUED_REJECTIONS } from "./group-commit.js";
+import { GroupCommitter, MAX_QUEUED_REJECTIONS, StoreWaitExceeded } from "./group-commit.js";
 import { openSqliteStore } from "./store/sqlite-store.js";
 import { newEvent } from "./store/store.suite.js";
 import type { EventStore } from "./store/types.js";
@@ -231,4 +231,60 @@ test("pollWrites asks the store for finished writes only while a batch is out", 
   await committer.drain();
   committer.pollWrites();
   expect(polls).toBe(1);
+});
+
+test("a store slower than the bound: submitters get StoreWaitExceeded in time, and a late commit is still stored", async () => {
+  const base = await openSqliteStore({ file: ":memory:", synchronous: "NORMAL" });
+  let release: () => void = () => {};
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const blocked: EventStore = {
+    ...base,
+    // One transaction at a time, like the inline SQLite writer, so later events queue behind the blocked one.
+    writeBatch: async (events) => {
+      await gate;
+      return base.writeBatch(events);
+    },
+  };
+  const committer = new GroupCommitter(blocked, { storeWaitMs: 200 });
+  const started = performance.now();
+  const first = committer.submit(newEvent({ idemKeys: ["late-1"] }));
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  // Queued behind the blocked write: never handed to the store before its deadline.
+  const queued = committer.submit(newEvent({ idemKeys: ["queued-1"] }));
+  await expect(first).rejects.toThrow(StoreWaitExceeded);
+  const firstAnswered = performance.now() - started;
+  await expect(queued).rejects.toThrow(StoreWaitExceeded);
+  const queuedAnswered = performance.now() - started;
+  expect(firstAnswered).toBeGreaterThanOrEqual(195);
+  expect(firstAnswered).toBeLessThan(600);
+  expect(queuedAnswered).toBeLessThan(650);
+  expect(committer.stalledMs()).toBeGreaterThanOrEqual(200);
+
+  release();
+  await committer.drain();
+  expect(committer.stalledMs()).toBe(0);
+  // The blocked write committed after its deadline: stored, unacknowledged, and the retry is its duplicate.
+  expect(await base.countEvents()).toBe(1);
+  expect((await committer.submit(newEvent({ idemKeys: ["late-1"] }))).status).toBe("duplicate");
+  // The queued event was dropped before any write, so its retry is new.
+  expect((await committer.submit(newEvent({ idemKeys: ["queued-1"] }))).status).toBe("stored");
+});
+
+test("the bound arms itself again for events that arrive while every pipeline slot holds an expired write", async () => {
+  const base = await openSqliteStore({ file: ":memory:", synchronous: "NORMAL" });
+  let release: () => void = () => {};
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const blocked: EventStore = { ...base, writeBatch: async (events) => gate.then(() => base.writeBatch(events)) };
+  const committer = new GroupCommitter(blocked, { storeWaitMs: 100 });
+  await expect(committer.submit(newEvent())).rejects.toThrow(StoreWaitExceeded);
+  const started = performance.now();
+  await expect(committer.submit(newEvent())).rejects.toThrow(StoreWaitExceeded);
+  expect(performance.now() - started).toBeLessThan(400);
+  release();
+  await committer.drain();
+  expect(await base.countEvents()).toBe(1);
 });

@@ -13,7 +13,23 @@ import type { Vendor } from "./vendors.js";
 
 const MAX_TRANSACTION_EVENTS = 1000;
 
-type Pending = { event: NewEvent; resolve: (o: WriteOutcome) => void; reject: (e: unknown) => void };
+type Pending = {
+  event: NewEvent;
+  resolve: (o: WriteOutcome) => void;
+  reject: (e: unknown) => void;
+  /** performance.now() at submit: the store wait bound counts from here. */
+  submittedAt: number;
+  /** Answered already: by the store, or with StoreWaitExceeded. */
+  settled: boolean;
+};
+
+/**
+ * The store did not commit within the bound. The event is not acknowledged (the vendor gets a 503 and retries);
+ * its write may still commit later, and the retry is then a duplicate of it, so nothing acknowledged is lost.
+ */
+export class StoreWaitExceeded extends Error {
+  override name = "StoreWaitExceeded";
+}
 
 export type GroupCommitHooks = {
   /**
@@ -33,6 +49,11 @@ export type GroupCommitHooks = {
   rejectionRate?: { perSecond: number; burst: number };
   /** Called when a rejected attempt is not recorded: over the rate, or too many already wait for the store. */
   onRejectionDropped?: (rejection: NewRejection) => void;
+  /**
+   * Longest an event waits for its commit, from submit (ms). Past it, the submitter gets StoreWaitExceeded, so a
+   * blocked store answers deliveries within the vendors' timeouts (Alibaba's is 5 s) instead of hanging them.
+   */
+  storeWaitMs?: number;
 };
 
 /**
@@ -46,8 +67,11 @@ export class GroupCommitter {
   private rejections: NewRejection[] = [];
   private scheduled = false;
   private readonly writing = new Set<Promise<void>>();
+  /** The batches being written and when each was handed to the store, for the bound and for `stalledMs`. */
+  private readonly inFlight = new Set<{ batch: Pending[]; startedAt: number }>();
   private readonly depth: number;
   private readonly rejectionTokens = new Map<Vendor, { tokens: number; at: number }>();
+  private watchdog: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly store: EventStore,
@@ -56,9 +80,14 @@ export class GroupCommitter {
     this.depth = Math.max(1, store.pipelineDepth ?? 1);
   }
 
-  submit(event: NewEvent): Promise<WriteOutcome> {
+  /**
+   * `since`: performance.now() when the event's wait began, from which the store wait bound counts; a request
+   * handler passes the request's start (it has read the clock already, and that is the wait the vendor sees).
+   */
+  submit(event: NewEvent, since = performance.now()): Promise<WriteOutcome> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ event, resolve, reject });
+      this.queue.push({ event, resolve, reject, submittedAt: since, settled: false });
+      if (this.watchdog === undefined) this.armWatchdog();
       if (this.queue.length >= (this.hooks.maxBatch ?? Number.POSITIVE_INFINITY) && this.writing.size < this.depth) {
         void this.flush();
       } else this.schedule();
@@ -68,6 +97,17 @@ export class GroupCommitter {
   /** See EventStore.pollWrites. */
   pollWrites(): void {
     if (this.writing.size > 0) this.store.pollWrites?.();
+  }
+
+  /**
+   * How long the oldest write still running has been in the store's hands (ms), 0 when none is. Longer than the
+   * store wait bound means the store is blocked (a locked table answers a `SELECT 1` ping but takes no write), so
+   * /readyz reports it.
+   */
+  stalledMs(): number {
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const f of this.inFlight) oldest = Math.min(oldest, f.startedAt);
+    return oldest === Number.POSITIVE_INFINITY ? 0 : performance.now() - oldest;
   }
 
   /** Best effort: a rejected attempt is recorded for inspection, but its reply never waits for the store. */
@@ -131,27 +171,97 @@ export class GroupCommitter {
   }
 
   private async write(batch: Pending[], rejections: NewRejection[]): Promise<void> {
-    if (batch.length > 0) {
-      const events = batch.map((p) => p.event);
-      let outcomes: WriteOutcome[];
-      try {
-        outcomes = await this.store.writeBatch(events);
-      } catch (err) {
-        this.hooks.onError?.(err, "events");
-        for (const p of batch) p.reject(err);
-        outcomes = [];
-      }
-      if (outcomes.length === batch.length) {
-        for (let i = 0; i < batch.length; i++) batch[i]?.resolve(outcomes[i] as WriteOutcome);
-        this.hooks.onCommit?.(events, outcomes);
-      }
+    const flight = { batch, startedAt: performance.now() };
+    this.inFlight.add(flight);
+    try {
+      if (batch.length > 0) await this.writeEvents(batch);
+    } finally {
+      this.inFlight.delete(flight);
     }
     if (rejections.length > 0) {
+      const flight = { batch: [], startedAt: performance.now() };
+      this.inFlight.add(flight);
       try {
         await this.store.recordRejections(rejections, this.hooks.keepRejectionsPerVendor ?? 1000);
       } catch (err) {
         this.hooks.onError?.(err, "rejections");
+      } finally {
+        this.inFlight.delete(flight);
       }
     }
+  }
+
+  private async writeEvents(batch: Pending[]): Promise<void> {
+    const events = batch.map((p) => p.event);
+    let outcomes: WriteOutcome[];
+    try {
+      outcomes = await this.store.writeBatch(events);
+    } catch (err) {
+      this.hooks.onError?.(err, "events");
+      for (const p of batch) {
+        p.settled = true;
+        p.reject(err);
+      }
+      return;
+    }
+    if (outcomes.length !== batch.length) {
+      const err = new Error(`store answered ${outcomes.length} outcomes for ${batch.length} events`);
+      this.hooks.onError?.(err, "events");
+      for (const p of batch) {
+        p.settled = true;
+        p.reject(err);
+      }
+      return;
+    }
+    // Submitters already answered StoreWaitExceeded keep that answer (a promise settles once): their events are
+    // committed now, unacknowledged, and the vendor's retry will be a duplicate of them.
+    for (let i = 0; i < batch.length; i++) {
+      const p = batch[i] as Pending;
+      p.settled = true;
+      p.resolve(outcomes[i] as WriteOutcome);
+    }
+    this.hooks.onCommit?.(events, outcomes);
+  }
+
+  /** One timer at a time, for the earliest deadline of an event not yet answered. */
+  private armWatchdog(): void {
+    const bound = this.hooks.storeWaitMs;
+    if (bound === undefined || this.watchdog !== undefined) return;
+    let earliest = Number.POSITIVE_INFINITY;
+    const first = this.queue[0];
+    if (first !== undefined) earliest = first.submittedAt;
+    for (const f of this.inFlight)
+      for (const p of f.batch) if (!p.settled) earliest = Math.min(earliest, p.submittedAt);
+    if (earliest === Number.POSITIVE_INFINITY) return;
+    this.watchdog = setTimeout(() => this.expire(bound), Math.max(0, earliest + bound - performance.now()));
+    // Never what keeps a process alive: the store's own sockets and timeouts do that while a write runs.
+    this.watchdog.unref();
+  }
+
+  /** Answers every event older than the bound with StoreWaitExceeded; queued ones are dropped, never written. */
+  private expire(bound: number): void {
+    this.watchdog = undefined;
+    const late = performance.now() - bound;
+    const err = new StoreWaitExceeded(`the store did not commit within ${bound} ms`);
+    const first = this.queue[0];
+    if (first !== undefined && first.submittedAt <= late) {
+      const kept: Pending[] = [];
+      for (const p of this.queue) {
+        if (p.submittedAt <= late) {
+          p.settled = true;
+          p.reject(err);
+        } else kept.push(p);
+      }
+      this.queue = kept;
+    }
+    for (const f of this.inFlight) {
+      for (const p of f.batch) {
+        if (!p.settled && p.submittedAt <= late) {
+          p.settled = true;
+          p.reject(err);
+        }
+      }
+    }
+    this.armWatchdog();
   }
 }

@@ -123,7 +123,7 @@ function rawRequest(server: Server, request: string): Promise<{ status: number; 
   });
 }
 
-describe.each(STORE_KINDS)("DNS rebinding over a real socket, %s store", (kind) => {
+describe.each(STORE_KINDS)("DNS rebinding over a real socket, $kind store", ({ kind }) => {
   let cleanup: () => Promise<void>;
   const servers: Server[] = [];
   let loopback: Server;

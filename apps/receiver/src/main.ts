@@ -42,8 +42,9 @@ async function main(): Promise<void> {
           file: config.storage.file,
           synchronous: config.sqliteSynchronous,
           writer: config.sqliteWriter,
+          busyTimeoutMs: config.storeWaitMs,
         })
-      : await openPostgresStore({ url: config.storage.url });
+      : await openPostgresStore({ url: config.storage.url, storeWaitMs: config.storeWaitMs });
 
   let draining = false;
   const deps = { ...createDeps({ config, store, clock: systemClock, log }), draining: () => draining };

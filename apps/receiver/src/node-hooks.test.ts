@@ -208,7 +208,7 @@ async function serve(r: Awaited<ReturnType<typeof makeReceiver>>, path: "fast" |
   return s;
 }
 
-describe.each(STORE_KINDS)("a body over the limit, %s store (issue 15 item 5)", (kind) => {
+describe.each(STORE_KINDS)("a body over the limit, $kind store (issue 15 item 5)", ({ kind }) => {
   const LIMIT = 2048;
   let r: Awaited<ReturnType<typeof makeReceiver>>;
   let cleanup: () => Promise<void>;

@@ -45,6 +45,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     forwardRetryMs: [10, 20],
     sqliteSynchronous: "NORMAL",
     sqliteWriter: "inline",
+    storeWaitMs: DEFAULTS.storeWaitMs,
     logLevel: "silent",
     ...overrides,
   };
@@ -160,19 +161,44 @@ export function post(
   return app.request(path, { method: "POST", body, headers });
 }
 
-/** The real PostgreSQL of CI (never skipped: a missing server fails the tests that need it). */
 export const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-export const STORE_KINDS = ["sqlite", "postgres"] as const;
 
-/** An in-memory SQLite store, or a PostgreSQL store in a schema of its own that `cleanup` drops. */
+/** A schema of its own for each PostgreSQL store a test opens, so parallel runs cannot collide. */
+export const testSchemaName = () => `livehook_test_${process.pid}_${randomBytes(4).toString("hex")}`;
+
+/**
+ * Both stores, for tests that must give the same answers on each: in-memory SQLite, and the real PostgreSQL
+ * (never skipped: a missing server is a failure) in a schema that `cleanup` drops.
+ */
+export const STORE_KINDS = [
+  {
+    kind: "sqlite" as const,
+    open: async () => ({
+      store: await openSqliteStore({ file: ":memory:", synchronous: "NORMAL" }),
+      cleanup: async () => {},
+    }),
+  },
+  {
+    kind: "postgres" as const,
+    open: async () => {
+      const schema = testSchemaName();
+      return {
+        store: await openPostgresStore({ url: DATABASE_URL, schema }),
+        cleanup: () => dropPostgresSchema(DATABASE_URL, schema),
+      };
+    },
+  },
+];
+
+/** An in-memory SQLite store, or a PostgreSQL store in a schema of its own; `cleanup` closes it (and drops that schema). */
 export async function openTestStore(
-  kind: (typeof STORE_KINDS)[number],
+  kind: (typeof STORE_KINDS)[number]["kind"],
 ): Promise<{ store: EventStore; cleanup: () => Promise<void> }> {
   if (kind === "sqlite") {
     const store = await openSqliteStore({ file: ":memory:", synchronous: "NORMAL" });
     return { store, cleanup: () => store.close() };
   }
-  const schema = `livehook_test_${process.pid}_${randomBytes(4).toString("hex")}`;
+  const schema = testSchemaName();
   const store = await openPostgresStore({ url: DATABASE_URL, schema });
   return {
     store,

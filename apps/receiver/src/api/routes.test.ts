@@ -90,7 +90,8 @@ describe("GET /api/events/:id", () => {
     expect(session.anomalies.map((a) => a.kind).sort()).toEqual(["event_after_end", "file_start_without_complete"]);
     expect(JSON.stringify(detail)).not.toContain(KEYS.huaweiLive);
     expect((await app.request("/api/events/999")).status).toBe(404);
-    expect((await app.request("/api/events/abc")).status).toBe(404);
+    // A malformed id is a client mistake (400 naming the parameter), not a missing event.
+    expect((await app.request("/api/events/abc")).status).toBe(400);
   });
 });
 

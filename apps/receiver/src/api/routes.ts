@@ -4,48 +4,18 @@
  */
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
-import { z } from "zod";
 import type { ReceiverDeps } from "../deps.js";
 import { buildSessions } from "../sessions.js";
-import { VERDICT_FILTERS } from "../store/types.js";
-import { VENDORS } from "../vendors.js";
 import { detailJson, rejectionJson, summaryJson } from "./event-json.js";
-
-const Time = z.union([
-  z
-    .string()
-    .regex(/^\d{1,16}$/)
-    .transform(Number),
-  z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)),
-]);
-const Cursor = z
-  .string()
-  .regex(/^\d{1,16}$/)
-  .transform(Number);
-
-export const EventsQuery = z.object({
-  vendor: z.enum(VENDORS).optional(),
-  eventType: z.string().min(1).optional(),
-  domain: z.string().min(1).optional(),
-  app: z.string().min(1).optional(),
-  stream: z.string().min(1).optional(),
-  session: z.string().min(1).optional(),
-  since: Time.optional(),
-  until: Time.optional(),
-  verdict: z.enum(VERDICT_FILTERS).optional(),
-  cursor: Cursor.optional(),
-  after: Cursor.optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-});
-
-const SessionsQuery = z.object({
-  vendor: z.enum(VENDORS).optional(),
-  since: Time.optional(),
-  until: Time.optional(),
-  session: z.string().min(1).optional(),
-  /** How many of the latest events to group. */
-  scan: z.coerce.number().int().min(1).max(20_000).default(2000),
-});
+import {
+  EventsQuery,
+  IdParameter,
+  parameterProblem,
+  parseQuery,
+  RejectionsQuery,
+  SessionsQuery,
+  StreamQuery,
+} from "./query-params.js";
 
 /** Bounded waits: the stream re-reads the store at least this often even without a local commit. */
 const STREAM_POLL_MS = 1000;
@@ -55,8 +25,8 @@ export function apiRoutes(deps: ReceiverDeps): Hono {
   const api = new Hono();
 
   api.get("/events", async (c) => {
-    const parsed = EventsQuery.safeParse(c.req.query());
-    if (!parsed.success) return c.json({ error: "invalid_query", issues: parsed.error.issues }, 400);
+    const parsed = parseQuery(EventsQuery, c.req.queries());
+    if (!parsed.ok) return c.json(parsed.problem, 400);
     const q = parsed.data;
     const events = await deps.store.listEvents({
       vendor: q.vendor,
@@ -79,13 +49,19 @@ export function apiRoutes(deps: ReceiverDeps): Hono {
   });
 
   api.get("/events/stream", (c) => {
-    const afterParam = c.req.query("after") ?? c.req.header("last-event-id");
+    const parsed = parseQuery(StreamQuery, c.req.queries());
+    if (!parsed.ok) return c.json(parsed.problem, 400);
+    // EventSource sends back the last `id:` it saw, which this stream wrote: anything else is not a resumption.
+    const lastEventId = c.req.header("last-event-id");
+    const resume = lastEventId === undefined ? undefined : IdParameter.safeParse(lastEventId);
+    if (resume !== undefined && !resume.success) {
+      return c.json({ ...parameterProblem(resume.error), parameter: "Last-Event-ID" }, 400);
+    }
+    const after = parsed.data.after ?? resume?.data;
     return streamSSE(
       c,
       async (stream) => {
-        let lastId: number;
-        if (afterParam !== undefined && /^\d{1,16}$/.test(afterParam)) lastId = Number(afterParam);
-        else lastId = (await deps.store.listEvents({ limit: 1 }))[0]?.id ?? 0;
+        let lastId = after ?? (await deps.store.listEvents({ limit: 1 }))[0]?.id ?? 0;
         let wake: (() => void) | undefined;
         const unsubscribe = deps.bus.subscribe(() => wake?.());
         stream.onAbort(() => {
@@ -125,9 +101,9 @@ export function apiRoutes(deps: ReceiverDeps): Hono {
   });
 
   api.get("/events/:id", async (c) => {
-    const id = c.req.param("id");
-    if (!/^\d{1,16}$/.test(id)) return c.json({ error: "not_found" }, 404);
-    const event = await deps.store.getEvent(Number(id));
+    const id = IdParameter.safeParse(c.req.param("id"));
+    if (!id.success) return c.json({ ...parameterProblem(id.error), parameter: "id" }, 400);
+    const event = await deps.store.getEvent(id.data);
     if (event === undefined) return c.json({ error: "not_found" }, 404);
     let session = null;
     if (event.sessionKey !== null) {
@@ -139,8 +115,8 @@ export function apiRoutes(deps: ReceiverDeps): Hono {
   });
 
   api.get("/sessions", async (c) => {
-    const parsed = SessionsQuery.safeParse(c.req.query());
-    if (!parsed.success) return c.json({ error: "invalid_query", issues: parsed.error.issues }, 400);
+    const parsed = parseQuery(SessionsQuery, c.req.queries());
+    if (!parsed.ok) return c.json(parsed.problem, 400);
     const q = parsed.data;
     const events = await deps.store.listEvents({
       vendor: q.vendor,
@@ -158,10 +134,13 @@ export function apiRoutes(deps: ReceiverDeps): Hono {
   });
 
   api.get("/rejections", async (c) => {
-    const vendor = z.enum(VENDORS).optional().safeParse(c.req.query("vendor"));
-    const cursor = Cursor.optional().safeParse(c.req.query("cursor"));
-    if (!vendor.success || !cursor.success) return c.json({ error: "invalid_query" }, 400);
-    const rows = await deps.store.listRejections({ vendor: vendor.data, before: cursor.data, limit: 100 });
+    const parsed = parseQuery(RejectionsQuery, c.req.queries());
+    if (!parsed.ok) return c.json(parsed.problem, 400);
+    const rows = await deps.store.listRejections({
+      vendor: parsed.data.vendor,
+      before: parsed.data.cursor,
+      limit: 100,
+    });
     return c.json({ rejections: rows.map(rejectionJson) });
   });
 

@@ -15,6 +15,7 @@ import { HOST_NOT_ALLOWED } from "../host-check.js";
 import { eventDigest, idempotencyKeys } from "../idempotency-key.js";
 import { readBody } from "../read-body.js";
 import { REJECTED_BODY_BYTES, rejectedHeaders } from "../rejected-record.js";
+import { mayHoldUnstorableText, storableFacts } from "../storable-text.js";
 import type { WriteOutcome } from "../store/types.js";
 import { validateBody } from "../validate-body.js";
 import type { VendorHook } from "./vendor-hook.js";
@@ -77,7 +78,7 @@ export async function processCallback(
     deps.metrics.observe(vendor, (performance.now() - input.started) / 1000);
     return reply;
   };
-  const reject = (status: 400 | 401 | 403 | 404 | 413 | 415, reason: string, raw: Uint8Array) => {
+  const reject = (status: 400 | 401 | 403 | 404 | 413 | 415 | 422, reason: string, raw: Uint8Array) => {
     deps.metrics.reject(vendor, reason);
     if (deps.config.recordRejected) {
       deps.committer.recordRejection({
@@ -113,37 +114,44 @@ export async function processCallback(
   if (body === undefined) return reject(400, "invalid_json", raw);
 
   const validation = validateBody(hook.schemaFor(body), body);
-  const facts = hook.facts(body, (name) => headerValue(headers, name));
+  // PostgreSQL refuses NUL in text, and neither store keeps a lone surrogate: such derived values are replaced,
+  // the event flagged, and its raw body (bytes) keeps what was received (issue 15, item 1).
+  // Text facts come from the body alone (headers give only times).
+  const derived = hook.facts(body, (name) => headerValue(headers, name));
+  const { facts, altered } = mayHoldUnstorableText(raw) ? storableFacts(derived) : { facts: derived, altered: [] };
   let outcome: WriteOutcome;
   try {
-    outcome = await deps.committer.submit({
-      vendor,
-      receivedAt: receivedAt.getTime(),
-      idemKeys: idempotencyKeys(
+    outcome = await deps.committer.submit(
+      {
         vendor,
-        eventDigest(body, hook.authFields),
-        facts.identityless,
-        receivedAt.getTime(),
-        deps.config.dedupeWindowSeconds,
-        facts.keyTime,
-      ),
-      eventType: facts.eventType,
-      domain: facts.domain,
-      app: facts.app,
-      stream: facts.stream,
-      sessionKey: facts.sessionKey,
-      fileKey: facts.fileKey,
-      eventTime: facts.eventTime,
-      bodyAuthenticated: verdict.bodyAuthenticated,
-      keyIndex: verdict.keyIndex,
-      valid: validation.valid,
-      issues: validation.issues,
-      unknownFields: validation.unknownFields,
-      headers: headerRecord(headers),
-      rawBody: raw,
-      forward: deps.config.forward[vendor] !== undefined,
-      fileSequence: facts.fileSequence,
-    });
+        receivedAt: receivedAt.getTime(),
+        idemKeys: idempotencyKeys(
+          vendor,
+          eventDigest(body, hook.authFields),
+          facts.identityless,
+          receivedAt.getTime(),
+          deps.config.dedupeWindowSeconds,
+          facts.keyTime,
+        ),
+        eventType: facts.eventType,
+        domain: facts.domain,
+        app: facts.app,
+        stream: facts.stream,
+        sessionKey: facts.sessionKey,
+        fileKey: facts.fileKey,
+        eventTime: facts.eventTime,
+        bodyAuthenticated: verdict.bodyAuthenticated,
+        keyIndex: verdict.keyIndex,
+        valid: validation.valid,
+        issues: altered.length === 0 ? validation.issues : [...validation.issues, ...altered],
+        unknownFields: validation.unknownFields,
+        headers: headerRecord(headers),
+        rawBody: raw,
+        forward: deps.config.forward[vendor] !== undefined,
+        fileSequence: facts.fileSequence,
+      },
+      input.started,
+    );
   } catch (err) {
     // Not acknowledged, so the vendor retries; the committer already logged the cause.
     deps.metrics.storeFailure();
@@ -151,6 +159,8 @@ export async function processCallback(
     return done({ status: 503, body: { error: "store_unavailable" }, headers: {} });
   }
 
+  // The database refuses this row whatever the moment: a retry would be refused again, so no 503.
+  if (outcome.status === "refused") return reject(422, "unstorable_event", raw);
   if (outcome.status === "duplicate") deps.metrics.duplicate(vendor);
   else deps.metrics.accept(vendor, { valid: validation.valid, unknownFields: validation.unknownFields.length });
   const replyHeaders: Record<string, string> = { "x-livehook-duplicate": outcome.status === "duplicate" ? "1" : "0" };

@@ -124,3 +124,30 @@ test("migrates its own schema even when another schema already has Kysely's migr
     await dropPostgresSchema(DATABASE_URL, second);
   }
 });
+
+test("a row PostgreSQL refuses is refused alone: its batch-mates are stored, and the next batch is unaffected", async () => {
+  const schema = schemaName();
+  const store = await openPostgresStore({ url: DATABASE_URL, schema });
+  try {
+    // Straight to the store, past the receiver's own clean-up of derived text: text columns refuse NUL.
+    const outcomes = await store.writeBatch([
+      newEvent({ idemKeys: ["mate-1"] }),
+      newEvent({ idemKeys: ["poison"], sessionKey: "t\u0000" }),
+      newEvent({ idemKeys: ["mate-1"] }),
+      newEvent({ idemKeys: ["mate-2"], fileSequence: { scope: "job:HLS", role: "complete" } }),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(["stored", "refused", "duplicate", "stored"]);
+    expect(outcomes[1]).toEqual({ status: "refused", id: null, reason: "sqlstate 22021" });
+    expect(outcomes[2]?.id).toBe(outcomes[0]?.id);
+    expect(await store.countEvents()).toBe(2);
+    // The refused event's key was rolled back with it, so a clean retry of it is stored.
+    expect((await store.writeBatch([newEvent({ idemKeys: ["poison"] })]))[0]?.status).toBe("stored");
+    // The completion counted once despite the detour through savepoints.
+    const start = newEvent({ idemKeys: ["st:w0"], fileSequence: { scope: "job:HLS", role: "start" } });
+    const [s] = await store.writeBatch([start]);
+    expect((await store.getEvent(s?.id ?? 0))?.idemKey).toBe("st:w0:c1");
+  } finally {
+    await store.close();
+    await dropPostgresSchema(DATABASE_URL, schema);
+  }
+});

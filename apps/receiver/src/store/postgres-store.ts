@@ -8,14 +8,34 @@ import pg from "pg";
 import { migrationProvider } from "./migrations.js";
 import { kyselyQueries } from "./queries.js";
 import type { Database } from "./schema.js";
-import { type EventStore, type NewEvent, sequencedKeys, type WriteOutcome } from "./types.js";
+import { type EventStore, type NewEvent, StoreBlocked, sequencedKeys, type WriteOutcome } from "./types.js";
 
 export type PostgresStoreOptions = {
   url: string;
   /** A schema to create and use (tests give each run its own); default: the connection's search_path. */
   schema?: string | undefined;
   poolSize?: number | undefined;
+  /**
+   * Longest wait of any one write statement, lock or connection (ms, default 3000). The group committer bounds a
+   * whole write the same way; this makes the database give up too, so a blocked write frees its connection.
+   */
+  storeWaitMs?: number | undefined;
 };
+
+export const DEFAULT_STORE_WAIT_MS = 3000;
+/** How long the readiness probe waits for the lock every write needs. */
+const PROBE_LOCK_WAIT_MS = 500;
+
+/**
+ * SQLSTATE classes that refuse a row for what it holds, whatever the moment: 22 data exception (a NUL in text,
+ * a value out of range), 23 integrity constraint violation, 54 program limit exceeded. Retrying such a row
+ * fails again; anything else (connection, timeout, deadlock, shutdown) may pass on a retry.
+ */
+const REFUSED_ROW = /^(22|23|54)/;
+const isRefusedRow = (err: unknown): boolean =>
+  typeof err === "object" && err !== null && typeof (err as { code?: unknown }).code === "string"
+    ? REFUSED_ROW.test((err as { code: string }).code)
+    : false;
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 /**
@@ -31,14 +51,30 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Eve
     throw new TypeError(`openPostgresStore: invalid schema name ${JSON.stringify(opts.schema)}`);
   }
   const poolSize = opts.poolSize ?? 8;
-  const pool = new pg.Pool({
+  const storeWaitMs = opts.storeWaitMs ?? DEFAULT_STORE_WAIT_MS;
+  if (!Number.isSafeInteger(storeWaitMs) || storeWaitMs < 1) {
+    throw new TypeError(`openPostgresStore: invalid storeWaitMs ${storeWaitMs}`);
+  }
+  const searchPath = opts.schema === undefined ? {} : { options: `-c search_path=${opts.schema}` };
+  // Reads, migrations and the forwarder: no statement bound, since a long scan or migration is legitimate.
+  const pool = new pg.Pool({ connectionString: opts.url, max: poolSize, ...searchPath });
+  const pipelineDepth = Math.max(1, Math.min(PIPELINE_DEPTH, poolSize - 1));
+  // Event and rejection writes: a locked table or a stalled server must not hold a delivery past the vendor's
+  // timeout (issue 15, item 6), so every statement, every lock and every connection wait is bounded. One more
+  // connection than the pipeline takes, for the rejections.
+  const writePool = new pg.Pool({
     connectionString: opts.url,
-    max: poolSize,
-    ...(opts.schema === undefined ? {} : { options: `-c search_path=${opts.schema}` }),
+    max: pipelineDepth + 1,
+    ...searchPath,
+    statement_timeout: storeWaitMs,
+    lock_timeout: storeWaitMs,
+    connectionTimeoutMillis: storeWaitMs,
   });
   // Without a listener an idle client's network error would crash the process; queries still report theirs.
   pool.on("error", () => {});
+  writePool.on("error", () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const writeDb = new Kysely<Database>({ dialect: new PostgresDialect({ pool: writePool }) });
   try {
     if (opts.schema !== undefined) await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(opts.schema)}`.execute(db);
     // Kysely looks for its migration tables in every schema unless told which one; another app's (or another
@@ -53,6 +89,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Eve
     if (error !== undefined) throw error;
   } catch (err) {
     await db.destroy();
+    await writeDb.destroy();
     throw err;
   }
 
@@ -219,17 +256,44 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Eve
     return outcomes;
   }
 
+  /**
+   * The batch again, each event behind a savepoint: a row the database refuses is rolled back alone and answered
+   * `refused`, and its batch-mates are stored and acknowledged (issue 15, item 1: one event used to fail its whole
+   * batch). Only after a refusal, so the common path keeps its few statements per batch. Events go one by one
+   * here, so their keys are not locked in one sorted order; a deadlock with another instance is reported like
+   * any other (503, and the vendor retries), never stored wrong.
+   */
+  async function writeIsolated(trx: Kysely<Database>, events: readonly NewEvent[]): Promise<WriteOutcome[]> {
+    const outcomes: WriteOutcome[] = [];
+    for (const event of events) {
+      await sql`SAVEPOINT livehook_event`.execute(trx);
+      try {
+        outcomes.push(...(await writeAll(trx, [event])));
+        await sql`RELEASE SAVEPOINT livehook_event`.execute(trx);
+      } catch (err) {
+        if (!isRefusedRow(err)) throw err;
+        await sql`ROLLBACK TO SAVEPOINT livehook_event`.execute(trx);
+        outcomes.push({ status: "refused", id: null, reason: `sqlstate ${(err as { code: string }).code}` });
+      }
+    }
+    return outcomes;
+  }
+
   return {
     kind: "postgres",
-    // One connection stays free for the API and the forwarder.
-    pipelineDepth: Math.max(1, Math.min(PIPELINE_DEPTH, poolSize - 1)),
+    pipelineDepth,
     writeBatch: async (events) => {
       if (events.length === 0) return [];
-      return db.transaction().execute((trx) => writeAll(trx, events));
+      try {
+        return await writeDb.transaction().execute((trx) => writeAll(trx, events));
+      } catch (err) {
+        if (!isRefusedRow(err)) throw err;
+        return writeDb.transaction().execute((trx) => writeIsolated(trx, events));
+      }
     },
     recordRejections: async (rejections, keepPerVendor) => {
       if (rejections.length === 0) return;
-      await db.transaction().execute(async (trx) => {
+      await writeDb.transaction().execute(async (trx) => {
         await trx
           .insertInto("rejections")
           .values(
@@ -252,10 +316,23 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Eve
       });
     },
     ...kyselyQueries(db),
+    // A write probe: `SELECT 1` passes while a table is locked and every write waits. This takes, briefly and
+    // then rolls back, the lock each insert takes; it conflicts only with table locks such as LOCK TABLE or DDL.
     ping: async () => {
-      await sql`SELECT 1`.execute(db);
+      await db
+        .transaction()
+        .execute(async (trx) => {
+          await sql`SET LOCAL lock_timeout = ${sql.lit(`${Math.min(PROBE_LOCK_WAIT_MS, storeWaitMs)}ms`)}`.execute(trx);
+          await sql`LOCK TABLE events, event_keys IN ROW EXCLUSIVE MODE`.execute(trx);
+        })
+        .catch((err: unknown) => {
+          // 55P03 lock_not_available: the server answers, but a write would wait.
+          if ((err as { code?: unknown }).code === "55P03") throw new StoreBlocked("a write lock is held elsewhere");
+          throw err;
+        });
     },
     close: async () => {
+      await writeDb.destroy();
       await db.destroy();
     },
   };

@@ -17,8 +17,14 @@ import { migrationProvider } from "./migrations.js";
 import { kyselyQueries } from "./queries.js";
 import type { Database } from "./schema.js";
 import type { WorkerCommand, WorkerData, WorkerReply } from "./sqlite-worker.js";
-import { createSqliteWriter, openSqliteConnection, SAFETY_AUTOCHECKPOINT_PAGES, toEventRow } from "./sqlite-writer.js";
-import type { EventStore, NewEvent, NewRejection, WriteOutcome } from "./types.js";
+import {
+  createSqliteWriter,
+  DEFAULT_BUSY_TIMEOUT_MS,
+  openSqliteConnection,
+  SAFETY_AUTOCHECKPOINT_PAGES,
+  toEventRow,
+} from "./sqlite-writer.js";
+import { type EventStore, type NewEvent, type NewRejection, StoreBlocked, type WriteOutcome } from "./types.js";
 import { catchUpCheckpoint, newCheckpointFlag } from "./wal-checkpoint.js";
 
 export type SqliteStoreOptions = {
@@ -31,6 +37,8 @@ export type SqliteStoreOptions = {
   synchronous: "FULL" | "NORMAL";
   /** "worker" (default for files) or "inline" (always for ":memory:"). */
   writer?: "worker" | "inline";
+  /** How long a write waits for a lock another connection holds on the file (ms); the store wait bound. */
+  busyTimeoutMs?: number;
 };
 
 /**
@@ -127,9 +135,39 @@ async function startWorker(data: Omit<WorkerData, "port">): Promise<WorkerHandle
   };
 }
 
+/** How long the readiness probe looks for a moment when the write lock is free. */
+const PROBE_LOCK_WAIT_MS = 500;
+const PROBE_INTERVAL_MS = 10;
+
+/**
+ * Readiness: can a write start? `SELECT 1` passes while another connection holds the file's write lock (a
+ * `BEGIN IMMEDIATE` elsewhere) and every commit waits. The probe takes that lock without waiting (busy_timeout 0,
+ * so the event loop never blocks) and gives it back at once; the writer thread holds it for a few milliseconds
+ * per commit, so only a lock held for the whole `waitMs` counts as blocked.
+ */
+async function probeWriteLock(sqlite: BetterSqlite3.Database, waitMs: number): Promise<void> {
+  const busyTimeout = sqlite.pragma("busy_timeout", { simple: true }) as number;
+  const until = performance.now() + waitMs;
+  for (;;) {
+    sqlite.pragma("busy_timeout = 0");
+    try {
+      sqlite.exec("BEGIN IMMEDIATE");
+      sqlite.exec("ROLLBACK");
+      return;
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== "SQLITE_BUSY") throw err;
+    } finally {
+      sqlite.pragma(`busy_timeout = ${busyTimeout}`);
+    }
+    if (performance.now() >= until) throw new StoreBlocked("the write lock is held elsewhere");
+    await new Promise((resolve) => setTimeout(resolve, PROBE_INTERVAL_MS));
+  }
+}
+
 export async function openSqliteStore(opts: SqliteStoreOptions): Promise<EventStore> {
   if (opts.file !== ":memory:") mkdirSync(dirname(opts.file), { recursive: true });
-  const sqlite = openSqliteConnection(BetterSqlite3, opts.file, opts.synchronous);
+  const busyTimeoutMs = opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+  const sqlite = openSqliteConnection(BetterSqlite3, opts.file, opts.synchronous, busyTimeoutMs);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   const { error } = await new Migrator({ db, provider: migrationProvider("sqlite") }).migrateToLatest();
   if (error !== undefined) {
@@ -146,7 +184,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<EventSt
       // neither the event loop nor the writer stalls behind one; the writer's autocheckpoint stays as a
       // safety net should that thread ever stop.
       const checkpointFlag = newCheckpointFlag();
-      const shared = { file: opts.file, synchronous: opts.synchronous, checkpointFlag };
+      const shared = { file: opts.file, synchronous: opts.synchronous, checkpointFlag, busyTimeoutMs };
       checkpointer = await startWorker({ role: "checkpointer", ...shared });
       if (opts.writer === "worker") {
         const w = await startWorker({ role: "writer", ...shared });
@@ -182,6 +220,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<EventSt
     ...kyselyQueries(db),
     ping: async () => {
       sqlite.prepare("SELECT 1").get();
+      if (opts.file !== ":memory:") await probeWriteLock(sqlite, Math.min(PROBE_LOCK_WAIT_MS, busyTimeoutMs));
     },
     close: async () => {
       await writer.close();

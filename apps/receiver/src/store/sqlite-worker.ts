@@ -34,14 +34,15 @@ export type WorkerData = {
   port: MessagePort;
   /** Shared by both roles: raised by the checkpointer after a bulk pass, for the writer (wal-checkpoint.ts). */
   checkpointFlag: Int32Array;
+  busyTimeoutMs: number;
 };
 
 const CHECKPOINT_INTERVAL_MS = 200;
-const { role, file, synchronous, port, checkpointFlag } = workerData as WorkerData;
+const { role, file, synchronous, port, checkpointFlag, busyTimeoutMs } = workerData as WorkerData;
 const sqlite =
   role === "writer"
-    ? openWriterConnection(BetterSqlite3, file, synchronous)
-    : openSqliteConnection(BetterSqlite3, file, synchronous);
+    ? openWriterConnection(BetterSqlite3, file, synchronous, busyTimeoutMs)
+    : openSqliteConnection(BetterSqlite3, file, synchronous, busyTimeoutMs);
 const writer = role === "writer" ? createSqliteWriter(sqlite) : undefined;
 const timer =
   role === "checkpointer"

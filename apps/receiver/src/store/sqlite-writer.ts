@@ -49,15 +49,23 @@ export type SqliteWriter = {
   rejectAll(rejections: readonly NewRejection[], keepPerVendor: number): void;
 };
 
+/**
+ * How long a connection waits for another one's lock before its statement fails with SQLITE_BUSY (ms). The
+ * store passes its store wait bound (issue 15, item 6), so a lock held elsewhere on the file cannot hold the
+ * writer past the vendors' timeouts.
+ */
+export const DEFAULT_BUSY_TIMEOUT_MS = 3000;
+
 export function openSqliteConnection(
   BetterSqlite: typeof BetterSqlite3,
   file: string,
   synchronous: "FULL" | "NORMAL",
+  busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS,
 ): BetterSqlite3.Database {
   const sqlite = new BetterSqlite(file);
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma(`synchronous = ${synchronous}`);
-  sqlite.pragma("busy_timeout = 5000");
+  sqlite.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
   // SQLite reuses the WAL file from its start but never shrinks it: without a limit it stays as large as the
   // largest stretch between two checkpoints ever was (41 MB after a flood, issue 15 item 8). With it, the
   // connection that starts the WAL over cuts the file back to this size.
@@ -83,8 +91,9 @@ export function openWriterConnection(
   BetterSqlite: typeof BetterSqlite3,
   file: string,
   synchronous: "FULL" | "NORMAL",
+  busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS,
 ): BetterSqlite3.Database {
-  const sqlite = openSqliteConnection(BetterSqlite, file, synchronous);
+  const sqlite = openSqliteConnection(BetterSqlite, file, synchronous, busyTimeoutMs);
   sqlite.pragma(`wal_autocheckpoint = ${SAFETY_AUTOCHECKPOINT_PAGES}`);
   sqlite.pragma(`cache_size = -${WRITER_CACHE_KIB}`);
   return sqlite;

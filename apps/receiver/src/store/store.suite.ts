@@ -68,6 +68,17 @@ export function storeSuite(name: string, open: () => Promise<{ store: EventStore
       expect(await store.getEvent(9999)).toBeUndefined();
     });
 
+    test("JSON columns keep NUL and lone surrogates exactly (JSON escapes them), and so does the raw body", async () => {
+      const odd = "a\u0000b\ud800c\udc00";
+      const raw = new TextEncoder().encode(JSON.stringify({ odd }));
+      const [outcome] = await store.writeBatch([
+        newEvent({ rawBody: raw, issues: [{ message: odd }], unknownFields: [odd], headers: { [odd]: odd } }),
+      ]);
+      const stored = await store.getEvent(outcome?.id ?? -1);
+      expect(stored).toMatchObject({ issues: [{ message: odd }], unknownFields: [odd], headers: { [odd]: odd } });
+      expect(Buffer.from(stored?.rawBody ?? []).equals(Buffer.from(raw))).toBe(true);
+    });
+
     test("a key already claimed is a duplicate, within a batch and across batches", async () => {
       const outcomes = await store.writeBatch([newEvent({ idemKeys: ["k1"] }), newEvent({ idemKeys: ["k1"] })]);
       expect(outcomes.map((o) => o.status)).toEqual(["stored", "duplicate"]);

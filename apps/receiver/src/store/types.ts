@@ -44,7 +44,15 @@ export type FileSequence = { scope: string; role: "start" | "complete" };
 export const sequencedKeys = (keys: readonly string[], completes: number): string[] =>
   keys.map((k) => `${k}:c${completes}`);
 
-export type WriteOutcome = { status: "stored"; id: number } | { status: "duplicate"; id: number | null };
+/**
+ * `refused`: the database would not take this event's row, whatever the moment (a data error, such as a byte a
+ * column type cannot hold). Its batch-mates are written without it; the event is answered deterministically
+ * (receive-callback.ts), never with a 503 the vendor would retry forever.
+ */
+export type WriteOutcome =
+  | { status: "stored"; id: number }
+  | { status: "duplicate"; id: number | null }
+  | { status: "refused"; id: null; reason: string };
 
 export type NewRejection = {
   vendor: Vendor;
@@ -54,6 +62,11 @@ export type NewRejection = {
   headers: Record<string, string>;
   rawBody: Uint8Array;
 };
+
+/** The store answers but takes no write: a table lock held elsewhere (readiness probe, /readyz). */
+export class StoreBlocked extends Error {
+  override name = "StoreBlocked";
+}
 
 export type ForwardState = "pending" | "delivered" | "dead";
 
@@ -168,6 +181,7 @@ export interface EventStore {
       | { state: "pending"; nextAt: number; error: string }
       | { state: "dead"; error: string },
   ): Promise<void>;
+  /** Throws when the store is unreachable, and StoreBlocked when it answers but would not take a write now. */
   ping(): Promise<void>;
   close(): Promise<void>;
 }
