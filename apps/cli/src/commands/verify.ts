@@ -1,3 +1,4 @@
+import type { Authenticated } from "@livehook/core";
 import { readBody } from "../body-input.js";
 import type { CommandRun } from "../command-spec.js";
 import { CheckFailed, UsageError } from "../errors.js";
@@ -6,6 +7,15 @@ import { createOutput } from "../output.js";
 import { hostOf, optionalString, parseHeaders, parseInstant, parseInteger } from "../parse-values.js";
 import { type CheckReport, checkAliyunLive, checkHuaweiLive, checkHuaweiRtc } from "../signature-check.js";
 import { isVendor, VENDORS } from "../vendors.js";
+
+/** What the matching signature vouches for, in words (core's `authenticated`). */
+export function coverage(authenticated: Authenticated): string {
+  if (authenticated.scope === "body") return "whole body authenticated";
+  if (authenticated.scope === "fields") {
+    return `only these fields authenticated: ${authenticated.fields.join(", ")}; any other field may have been changed`;
+  }
+  return "body NOT covered by this scheme";
+}
 
 /** `livehook verify <scheme> [file]`: checks a received callback with core; `--explain` shows why it fails. */
 export const verifyCommand: CommandRun = async ({ args, opts }, ctx) => {
@@ -74,8 +84,9 @@ export const verifyCommand: CommandRun = async ({ args, opts }, ctx) => {
       out.line(`${out.color.bold("received")}  ${report.received ?? "(none)"}`);
     }
     if (verdict.ok) {
-      const body = verdict.bodyAuthenticated ? "body authenticated" : "body NOT covered by this scheme";
-      out.line(`${out.color.ok("ok")}: signature matches key #${verdict.keyIndex} (${body})`);
+      out.line(
+        `${out.color.ok("ok")}: signature matches key #${verdict.keyIndex} (${coverage(verdict.authenticated)})`,
+      );
     } else {
       out.line(`${out.color.bad("rejected")}: ${verdict.reason}`);
     }
