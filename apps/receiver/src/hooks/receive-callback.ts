@@ -1,7 +1,12 @@
 /**
  * The one place where the check order lives (issue 5, item 2):
  * body size (413) -> content type (415) -> signature and timestamp on the raw bytes (401) -> JSON parse (400)
- * -> schema validation (never a rejection once verified) -> dedupe + durable write (503 on failure) -> reply.
+ * -> nesting depth (400) -> schema validation (never a rejection once verified) -> dedupe + durable write (503 on
+ * failure) -> reply. Huawei Live signs inside the body, so its body is parsed and depth-checked first.
+ *
+ * 503 tells the vendor to retry, so it answers only a store write that failed, which a retry may get through
+ * (issue 15, item 2). Everything before the write depends on the body alone and would fail the same way on every
+ * retry: such a failure is a 4xx with a reason, recorded as a rejected attempt.
  *
  * `processCallback` is framework-free: the Hono route (below, used by app.request() tests and any embedding)
  * and the node:http fast path of main.ts (node-hooks.ts) both read the body under the size limit and hand the
@@ -12,8 +17,9 @@ import type { Context } from "hono";
 import type { ReceiverDeps } from "../deps.js";
 import { headerValue } from "../header-value.js";
 import { eventDigest, idempotencyKeys } from "../idempotency-key.js";
+import { MAX_BODY_DEPTH, nestsDeeperThan } from "../json-depth.js";
 import { readBody } from "../read-body.js";
-import type { WriteOutcome } from "../store/types.js";
+import type { NewEvent, WriteOutcome } from "../store/types.js";
 import { validateBody } from "../validate-body.js";
 import type { VendorHook } from "./vendor-hook.js";
 
@@ -77,7 +83,7 @@ export async function processCallback(
     deps.metrics.observe(vendor, (performance.now() - input.started) / 1000);
     return reply;
   };
-  const reject = (status: 400 | 401 | 404 | 413 | 415, reason: string, raw: Uint8Array) => {
+  const reject = (status: 400 | 401 | 404 | 413 | 415 | 422, reason: string, raw: Uint8Array) => {
     deps.metrics.reject(vendor, reason);
     if (deps.config.recordRejected) {
       deps.committer.recordRejection({
@@ -102,45 +108,32 @@ export async function processCallback(
   let verdict: CallbackVerdict;
   if (hook.verifyParsed !== undefined) {
     body = parseJson(raw);
+    if (nestsDeeperThan(body, MAX_BODY_DEPTH)) return reject(400, "too_deeply_nested", raw);
     verdict = hook.verifyParsed(body, verifyInput);
   } else verdict = hook.verify(verifyInput);
   if (!verdict.ok) return reject(401, verdict.reason, raw);
 
-  if (body === undefined) body = parseJson(raw);
-  if (body === undefined) return reject(400, "invalid_json", raw);
+  if (body === undefined) {
+    body = parseJson(raw);
+    if (body === undefined) return reject(400, "invalid_json", raw);
+    if (nestsDeeperThan(body, MAX_BODY_DEPTH)) return reject(400, "too_deeply_nested", raw);
+  }
 
-  const validation = validateBody(hook.schemaFor(body), body);
-  const facts = hook.facts(body, (name) => headerValue(headers, name));
+  let event: NewEvent;
+  try {
+    event = describeEvent(hook, deps, input, raw, body, verdict);
+  } catch (err) {
+    // A bug met by this body: it would throw again on every retry, so the vendor is told to stop (4xx), not to
+    // retry (503), and the attempt is kept for inspection. The message only, never the body.
+    deps.log.error(
+      { vendor, err: { name: (err as Error).name, message: (err as Error).message } },
+      "body not processed",
+    );
+    return reject(422, "unprocessable_body", raw);
+  }
   let outcome: WriteOutcome;
   try {
-    outcome = await deps.committer.submit({
-      vendor,
-      receivedAt: receivedAt.getTime(),
-      idemKeys: idempotencyKeys(
-        vendor,
-        eventDigest(body, hook.authFields),
-        facts.identityless,
-        receivedAt.getTime(),
-        deps.config.dedupeWindowSeconds,
-        facts.keyTime,
-      ),
-      eventType: facts.eventType,
-      domain: facts.domain,
-      app: facts.app,
-      stream: facts.stream,
-      sessionKey: facts.sessionKey,
-      fileKey: facts.fileKey,
-      eventTime: facts.eventTime,
-      bodyAuthenticated: verdict.bodyAuthenticated,
-      keyIndex: verdict.keyIndex,
-      valid: validation.valid,
-      issues: validation.issues,
-      unknownFields: validation.unknownFields,
-      headers: headerRecord(headers),
-      rawBody: raw,
-      forward: deps.config.forward[vendor] !== undefined,
-      fileSequence: facts.fileSequence,
-    });
+    outcome = await deps.committer.submit(event);
   } catch (err) {
     // Not acknowledged, so the vendor retries; the committer already logged the cause.
     deps.metrics.storeFailure();
@@ -149,10 +142,53 @@ export async function processCallback(
   }
 
   if (outcome.status === "duplicate") deps.metrics.duplicate(vendor);
-  else deps.metrics.accept(vendor, { valid: validation.valid, unknownFields: validation.unknownFields.length });
+  else deps.metrics.accept(vendor, { valid: event.valid, unknownFields: event.unknownFields.length });
   const replyHeaders: Record<string, string> = { "x-livehook-duplicate": outcome.status === "duplicate" ? "1" : "0" };
   if (outcome.id !== null) replyHeaders["x-livehook-event-id"] = String(outcome.id);
   return done({ status: 200, body: hook.ack, headers: replyHeaders });
+}
+
+/** The event to store for a verified body: its schema verdict, facts and idempotency keys. */
+function describeEvent(
+  hook: VendorHook,
+  deps: ReceiverDeps,
+  input: CallbackInput,
+  raw: Uint8Array,
+  body: unknown,
+  verdict: Extract<CallbackVerdict, { ok: true }>,
+): NewEvent {
+  const { vendor } = hook;
+  const { headers, receivedAt } = input;
+  const validation = validateBody(hook.schemaFor(body), body);
+  const facts = hook.facts(body, (name) => headerValue(headers, name));
+  return {
+    vendor,
+    receivedAt: receivedAt.getTime(),
+    idemKeys: idempotencyKeys(
+      vendor,
+      eventDigest(body, hook.authFields),
+      facts.identityless,
+      receivedAt.getTime(),
+      deps.config.dedupeWindowSeconds,
+      facts.keyTime,
+    ),
+    eventType: facts.eventType,
+    domain: facts.domain,
+    app: facts.app,
+    stream: facts.stream,
+    sessionKey: facts.sessionKey,
+    fileKey: facts.fileKey,
+    eventTime: facts.eventTime,
+    bodyAuthenticated: verdict.bodyAuthenticated,
+    keyIndex: verdict.keyIndex,
+    valid: validation.valid,
+    issues: validation.issues,
+    unknownFields: validation.unknownFields,
+    headers: headerRecord(headers),
+    rawBody: raw,
+    forward: deps.config.forward[vendor] !== undefined,
+    fileSequence: facts.fileSequence,
+  };
 }
 
 /** The Hono route for one vendor. */
