@@ -142,7 +142,16 @@ export async function processCallback(
   }
 
   if (outcome.status === "duplicate") deps.metrics.duplicate(vendor);
-  else deps.metrics.accept(vendor, { valid: event.valid, unknownFields: event.unknownFields.length });
+  else {
+    deps.metrics.accept(vendor, { valid: event.valid, unknownFields: event.unknownFields.length });
+    if (outcome.forgedVariantOf !== undefined) {
+      deps.metrics.forgedVariant(vendor);
+      deps.log.warn(
+        { vendor, eventId: outcome.id, variantOf: outcome.forgedVariantOf },
+        "stored a forged variant: same signature and signed fields as another event, other unsigned fields",
+      );
+    }
+  }
   const replyHeaders: Record<string, string> = { "x-livehook-duplicate": outcome.status === "duplicate" ? "1" : "0" };
   if (outcome.id !== null) replyHeaders["x-livehook-event-id"] = String(outcome.id);
   return done({ status: 200, body: hook.ack, headers: replyHeaders });
@@ -179,7 +188,8 @@ function describeEvent(
     sessionKey: facts.sessionKey,
     fileKey: facts.fileKey,
     eventTime: facts.eventTime,
-    bodyAuthenticated: verdict.bodyAuthenticated,
+    authScope: verdict.authenticated.scope,
+    signatureKey: verdict.authenticated.scope === "fields" ? (hook.signatureKey?.(body) ?? null) : null,
     keyIndex: verdict.keyIndex,
     valid: validation.valid,
     issues: validation.issues,
