@@ -94,6 +94,15 @@ describe.each(STORE_KINDS)("what the signature authenticated (%s)", (kind) => {
       anomaly: null,
       verdict: "verified_fields",
     });
+    // File starts carry no download_url: two genuine ones of one stream in one second share their signature,
+    // so they are not checked (README "Forged variants").
+    for (const job of ["start-hls", "start-mp4"]) {
+      const start = huaweiLiveEvent({ job_id: job, event_type: "RECORD_NEW_FILE_START", download_url: undefined });
+      const res = await post(app, "/hooks/huawei-live", signedHuaweiLive(start));
+      expect(res.headers.get("x-livehook-duplicate")).toBe("0");
+      const detail = await json(app.request(`/api/events/${res.headers.get("x-livehook-event-id")}`));
+      expect(detail).toMatchObject({ authenticated: { scope: "fields" }, anomaly: null });
+    }
     // The session view lists the anomaly too.
     const sessions = await json(app.request("/api/sessions"));
     const kinds = (sessions.sessions as { anomalies: { kind: string }[] }[]).flatMap((s) =>

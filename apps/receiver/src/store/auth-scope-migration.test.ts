@@ -22,16 +22,20 @@ const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:
 const TS = 1772323200;
 const SIGN = "ab".repeat(32);
 const OTHER_SIGN = "cd".repeat(32);
+const URL = "https://obs.example.com/live/a.m3u8";
 
 /** Rows as receivers before 0005 stored them: vendor, body_authenticated, body. */
 const ROWS: [vendor: string, bodyAuthenticated: 0 | 1, body: Record<string, unknown>][] = [
   ["huawei-rtc", 1, { job_id: "rtc" }],
-  ["huawei-live", 1, { job_id: "a", auth_sign: SIGN, auth_timestamp: TS }],
+  ["huawei-live", 1, { job_id: "a", download_url: URL, auth_sign: SIGN, auth_timestamp: TS }],
   // The same signature over other unsigned fields: a forged variant of the row before.
-  ["huawei-live", 1, { job_id: "b", auth_sign: SIGN.toUpperCase(), auth_timestamp: String(TS) }],
-  ["huawei-live", 0, { job_id: "md5", auth_sign: "ef".repeat(16), auth_timestamp: TS }],
+  ["huawei-live", 1, { job_id: "b", download_url: URL, auth_sign: SIGN.toUpperCase(), auth_timestamp: String(TS) }],
+  ["huawei-live", 0, { job_id: "md5", download_url: URL, auth_sign: "ef".repeat(16), auth_timestamp: TS }],
   ["aliyun-live", 0, { uri: "x" }],
-  ["huawei-live", 1, { job_id: "c", auth_sign: OTHER_SIGN, auth_timestamp: TS }],
+  ["huawei-live", 1, { job_id: "c", download_url: URL, auth_sign: OTHER_SIGN, auth_timestamp: TS }],
+  // File starts have no download_url: two genuine ones can share a signature, so they are not checked.
+  ["huawei-live", 1, { job_id: "s1", auth_sign: OTHER_SIGN, auth_timestamp: TS + 1 }],
+  ["huawei-live", 1, { job_id: "s2", auth_sign: OTHER_SIGN, auth_timestamp: TS + 1 }],
 ];
 
 async function seedAt0004(db: Kysely<unknown>, dialect: Dialect, migrationTableSchema?: string) {
@@ -50,8 +54,17 @@ async function expectScopesAndVariants(db: Kysely<unknown>, store: EventStore) {
   type Row = { auth_scope: string; body_authenticated: number; anomaly: string | null; anomaly_event_id: unknown };
   const { rows } = await sql<Row>`SELECT auth_scope, body_authenticated, anomaly, anomaly_event_id FROM events
     WHERE id <= ${ROWS.length} ORDER BY id`.execute(db);
-  expect(rows.map((r) => r.auth_scope)).toEqual(["body", "fields", "fields", "none", "none", "fields"]);
-  expect(rows.map((r) => Number(r.body_authenticated))).toEqual([1, 0, 0, 0, 0, 0]);
+  expect(rows.map((r) => r.auth_scope)).toEqual([
+    "body",
+    "fields",
+    "fields",
+    "none",
+    "none",
+    "fields",
+    "fields",
+    "fields",
+  ]);
+  expect(rows.map((r) => Number(r.body_authenticated))).toEqual([1, 0, 0, 0, 0, 0, 0, 0]);
   expect(rows.map((r) => [r.anomaly, r.anomaly_event_id === null ? null : Number(r.anomaly_event_id)])).toEqual([
     [null, null],
     ["forged_variant", 3],
@@ -59,10 +72,13 @@ async function expectScopesAndVariants(db: Kysely<unknown>, store: EventStore) {
     [null, null],
     [null, null],
     [null, null],
+    [null, null],
+    [null, null],
   ]);
   // The key 0005 claimed for event 2 is the one the live hook makes, so a new variant of it is caught.
   const signatureKey = huaweiLiveHook({ signTypes: ["HMACSHA256"], graceSeconds: 300 }).signatureKey?.({
     job_id: "d",
+    download_url: URL,
     auth_sign: SIGN,
     auth_timestamp: TS,
   });

@@ -177,7 +177,8 @@ function shortDigests(dialect: Dialect): Migration {
 const SIGNATURE_KEY_TIME_DIGITS = 7;
 function signatureKey0005(body: unknown): string | null {
   if (typeof body !== "object" || body === null || Array.isArray(body)) return null;
-  const { auth_sign: sign, auth_timestamp: stamp } = body as Record<string, unknown>;
+  const { auth_sign: sign, auth_timestamp: stamp, download_url: url } = body as Record<string, unknown>;
+  if (typeof url !== "string" || url === "") return null;
   const seconds = typeof stamp === "string" && /^\d{1,15}$/.test(stamp) ? Number(stamp) : stamp;
   if (typeof sign !== "string" || sign.length !== 64 || typeof seconds !== "number") return null;
   if (!Number.isSafeInteger(seconds) || seconds < 0 || seconds >= 36 ** SIGNATURE_KEY_TIME_DIGITS) return null;
@@ -188,7 +189,8 @@ function signatureKey0005(body: unknown): string | null {
  * What a signature authenticated (issue 15, item 4), and forged variants. `auth_scope` is `body` (SparkRTC),
  * `fields` (Huawei Live HMACSHA256, the only Huawei Live events stored with body_authenticated = 1 before) or
  * `none` (Huawei Live MD5, Alibaba); body_authenticated becomes 1 exactly for `body`. `event_signatures` holds
- * the first event stored with each signature key of a `fields` event; a later event with the same key is a forged
+ * the first event stored with each signature key of a `fields` event with a download_url (the only ones whose
+ * signed fields single out one event); a later event with the same key is a forged
  * variant, and both get `anomaly` = 'forged_variant' with the other's id. Events stored before are claimed here
  * in id order, so a variant among them is flagged and a new variant of one of them is caught.
  */
