@@ -136,6 +136,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Eve
       flags.set(c.id, original);
       if (!flags.has(original)) flags.set(original, c.id);
     }
+    if (flags.size === 0) return variantOf;
     const values = [...flags].sort(([a], [b]) => a - b).map(([id, other]) => sql`(${id}::bigint, ${other}::bigint)`);
     await sql`UPDATE events SET anomaly = 'forged_variant', anomaly_event_id = coalesce(events.anomaly_event_id, v.other)
       FROM (VALUES ${sql.join(values)}) AS v(id, other) WHERE events.id = v.id`.execute(trx);
