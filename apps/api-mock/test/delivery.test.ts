@@ -85,7 +85,7 @@ describe("recording simulator and delivery engine", () => {
     expect(receiver.received).toHaveLength(7);
     const bodies = receiver.received.map((r) => {
       expect(r.headers["content-type"]).toBe("application/json");
-      expect(liveVerify(r)).toEqual({ ok: true, keyIndex: 0, bodyAuthenticated: true });
+      expect(liveVerify(r)).toMatchObject({ ok: true, keyIndex: 0, authenticated: { scope: "fields" } });
       return HuaweiLiveRecordCallback.parse(JSON.parse(r.raw.toString("utf8")));
     });
     // The first event was tried three times (500, 500, 200), each attempt signed afresh.
@@ -150,7 +150,7 @@ describe("recording simulator and delivery engine", () => {
       "RECORD_FILE_COMPLETE",
       "RECORD_FAILED",
     ]);
-    for (const r of exact) expect(liveVerify(r)).toMatchObject({ ok: true, bodyAuthenticated: false });
+    for (const r of exact) expect(liveVerify(r)).toMatchObject({ ok: true, authenticated: { scope: "none" } });
     const wildcard = receiver.received.filter((r) => r.path === "/wildcard");
     expect(wildcard.map((r) => JSON.parse(r.raw.toString()).event_type)).toEqual(["RECORD_OVER"]);
   });

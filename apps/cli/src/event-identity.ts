@@ -12,6 +12,25 @@ const AUTH_FIELDS: Record<string, readonly string[]> = {
   "aliyun-live": [],
 };
 
+/**
+ * The receiver refuses bodies nested deeper than 32 levels (400 `too_deeply_nested`: its README), so it never
+ * stores one. Bodies from the mock's delivery records can be anything; `canonical` and JSON.stringify recurse, and
+ * a deep enough body would overflow the stack, so such a body gets one shared identity that no stored event has.
+ */
+const MAX_DEPTH = 32;
+
+function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const pending: { node: unknown; depth: number }[] = [{ node: value, depth: 0 }];
+  while (pending.length > 0) {
+    const { node, depth } = pending.pop() as { node: unknown; depth: number };
+    if (typeof node !== "object" || node === null) continue;
+    if (depth + 1 > limit) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node))
+      pending.push({ node: child, depth: depth + 1 });
+  }
+  return false;
+}
+
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (typeof value === "object" && value !== null) {
@@ -23,6 +42,7 @@ function canonical(value: unknown): unknown {
 }
 
 export function eventIdentity(vendor: string, body: unknown): string {
+  if (nestsDeeperThan(body, MAX_DEPTH)) return `${vendor}:too_deeply_nested`;
   let event = body;
   if (typeof body === "object" && body !== null && !Array.isArray(body)) {
     const copy = { ...(body as Record<string, unknown>) };

@@ -5,10 +5,14 @@ import type { ReceivedEvent } from "./receiver-client.js";
 export function eventLine(out: Output, e: ReceivedEvent): string {
   const time = e.receivedAt.slice(11, 19);
   const where = [e.domain, e.app, e.stream].filter((x) => x !== null && x !== "").join("/");
+  // Only a signature over the whole body is plain "verified"; named fields or none are worth a second look.
   const verdict = e.verdict === "verified" ? out.color.ok(e.verdict) : out.color.warn(e.verdict);
   const dup = e.duplicates > 0 ? out.color.dim(` (+${e.duplicates} duplicate${e.duplicates > 1 ? "s" : ""})`) : "";
   const invalid = e.valid ? "" : ` ${out.color.bad("schema-invalid")}`;
-  return `${out.color.dim(time)} ${e.vendor.padEnd(11)} ${(e.eventType ?? "?").padEnd(24)} ${where} ${verdict}${invalid}${dup} ${out.color.dim(`#${e.id}`)}`;
+  const anomaly = e.anomaly
+    ? ` ${out.color.bad(`${e.anomaly.kind.replaceAll("_", "-")} of #${e.anomaly.otherEventId}`)}`
+    : "";
+  return `${out.color.dim(time)} ${e.vendor.padEnd(11)} ${(e.eventType ?? "?").padEnd(24)} ${where} ${verdict}${invalid}${anomaly}${dup} ${out.color.dim(`#${e.id}`)}`;
 }
 
 export type EventFilters = { vendor?: string; eventType?: string; domain?: string; app?: string; stream?: string };

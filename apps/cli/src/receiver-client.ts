@@ -16,9 +16,12 @@ export const ReceivedEvent = z.looseObject({
   app: z.string().nullable(),
   stream: z.string().nullable(),
   sessionKey: z.string().nullable(),
+  /** `verified` (whole body signed), `verified_fields` (named fields only), `verified_signature_only` (none). */
   verdict: z.string(),
   valid: z.boolean(),
   duplicates: z.number(),
+  /** Absent from receivers before migration 0005. */
+  anomaly: z.object({ kind: z.string(), otherEventId: z.number() }).nullable().optional(),
 });
 export type ReceivedEvent = z.infer<typeof ReceivedEvent>;
 

@@ -4,7 +4,9 @@
  * (svix-style `retryScheduleInMs`); when the schedule is exhausted the event is dead-lettered (forward_state =
  * dead plus a dead_letters row). The queue lives in the database, so a restart resumes where it stopped.
  */
+
 import type { Logger } from "pino";
+import { authenticatedOf } from "./api/event-json.js";
 import type { Clock } from "./deps.js";
 import type { EventStore, ForwardTask } from "./store/types.js";
 import type { Vendor } from "./vendors.js";
@@ -32,7 +34,9 @@ export function forwardPayload(task: ForwardTask): Record<string, unknown> {
     vendor: s.vendor,
     receivedAt: new Date(s.receivedAt).toISOString(),
     eventType: s.eventType,
-    bodyAuthenticated: s.bodyAuthenticated,
+    authenticated: authenticatedOf(s),
+    bodyAuthenticated: s.authScope === "body",
+    anomaly: s.anomaly,
     valid: s.valid,
     body,
   };

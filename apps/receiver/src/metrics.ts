@@ -13,6 +13,7 @@ export class Metrics {
   private readonly duplicates = new Map<Vendor, number>();
   private readonly invalid = new Map<Vendor, number>();
   private readonly unknownFields = new Map<Vendor, number>();
+  private readonly forgedVariants = new Map<Vendor, number>();
   private readonly rejected = new Map<string, number>();
   private readonly rejectionsDropped = new Map<Vendor, number>();
   private storeFailures = 0;
@@ -28,6 +29,10 @@ export class Metrics {
     Metrics.bump(this.accepted, vendor);
     if (!opts.valid) Metrics.bump(this.invalid, vendor);
     if (opts.unknownFields > 0) Metrics.bump(this.unknownFields, vendor, opts.unknownFields);
+  }
+  /** A stored event that shares its signature and signed fields with another but not its other fields. */
+  forgedVariant(vendor: Vendor): void {
+    Metrics.bump(this.forgedVariants, vendor);
   }
   duplicate(vendor: Vendor): void {
     Metrics.bump(this.duplicates, vendor);
@@ -67,6 +72,11 @@ export class Metrics {
     counter("livehook_events_duplicate_total", "Verified redeliveries acknowledged without storing.", this.duplicates);
     counter("livehook_events_invalid_total", "Verified events stored although they failed the schema.", this.invalid);
     counter("livehook_unknown_fields_total", "Fields not in the vendor schema, kept as received.", this.unknownFields);
+    counter(
+      "livehook_events_forged_variant_total",
+      "Events stored and flagged: same signature and signed fields as another event, other unsigned fields.",
+      this.forgedVariants,
+    );
     counter(
       "livehook_rejections_dropped_total",
       "Rejected attempts counted but not recorded (over the recording rate, or recording queue full).",

@@ -17,12 +17,13 @@ function rtc(eventType: string): EventSummary {
     sessionKey: "job-1",
     fileKey: null,
     eventTime: id * 1000,
-    bodyAuthenticated: true,
+    authScope: "body",
     keyIndex: 0,
     valid: true,
     unknownFields: [],
     duplicates: 0,
     forwardState: null,
+    anomaly: null,
   };
 }
 

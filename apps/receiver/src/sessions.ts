@@ -1,13 +1,13 @@
 /**
  * Groups events per recording job or stream (the event's session key) and flags what looks wrong:
  * a file start without its completion once the session ended, events after the end, complete before start,
- * and vendor send times that go backwards in arrival order.
+ * vendor send times that go backwards in arrival order, and forged variants the store flagged.
  */
 import type { HuaweiLiveCallbackEventType, HuaweiRtcCallbackEventType } from "@livehook/core";
 import type { EventSummary } from "./store/types.js";
 
 export type Anomaly = {
-  kind: "file_start_without_complete" | "event_after_end" | "out_of_order";
+  kind: "file_start_without_complete" | "event_after_end" | "out_of_order" | "forged_variant";
   eventId: number;
   detail: string;
 };
@@ -61,6 +61,13 @@ export function buildSessions(events: readonly EventSummary[]): Session[] {
     let earlyCompletes = 0;
     const completedFiles = new Set<string>();
     for (const e of list) {
+      if (e.anomaly?.kind === "forged_variant") {
+        anomalies.push({
+          kind: "forged_variant",
+          eventId: e.id,
+          detail: `same signature and signed fields as #${e.anomaly.otherEventId}, other unsigned fields`,
+        });
+      }
       if (endedBy !== undefined) {
         anomalies.push({
           kind: "event_after_end",

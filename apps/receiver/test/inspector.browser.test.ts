@@ -100,3 +100,39 @@ test("a posted event appears live and opens with its raw body and timeline", asy
   expect(await page.title()).toBe("livehook receiver");
   await page.close();
 });
+
+test("a forged variant shows its badge, what was signed and the event it copies the signature of", async () => {
+  const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  await page.goto(base);
+  await page.getByText("live", { exact: true }).waitFor({ timeout: 20_000 });
+  const signed = signedHuaweiLive(huaweiLiveEvent({ job_id: "genuine-job", stream: "variant-stream" }));
+  const send = (body: string) =>
+    fetch(`${base}/hooks/huawei-live`, { method: "POST", headers: { "content-type": "application/json" }, body });
+  const genuine = await send(signed);
+  const forged = await send(JSON.stringify({ ...JSON.parse(signed), job_id: "forged-job", file_size: 1 }));
+  expect([genuine.status, forged.status]).toEqual([200, 200]);
+  const genuineId = genuine.headers.get("x-livehook-event-id");
+  const forgedId = forged.headers.get("x-livehook-event-id");
+
+  const row = page.locator(`tr[data-id="${forgedId}"]`);
+  await row.waitFor({ timeout: 20_000 });
+  expect(await row.getByTestId("anomaly-badge").textContent()).toBe("forged variant");
+  expect(await row.textContent()).toContain("fields signed");
+  await row.click();
+  await page
+    .getByTestId("detail-title")
+    .filter({ hasText: `Event #${forgedId}` })
+    .waitFor({ timeout: 20_000 });
+  expect(await page.getByTestId("anomaly").textContent()).toContain(
+    `same signature and signed fields as event #${genuineId}`,
+  );
+  const detail = await page.locator("#detail").textContent();
+  expect(detail).toContain(
+    "only these fields: auth_timestamp, event_type, publish_domain, app, stream, download_url, play_url",
+  );
+
+  // The filter lists both events of the pair and nothing else.
+  await page.selectOption("select[name=verdict]", "forged_variant");
+  await expect.poll(() => page.getByTestId("event-row").count(), { timeout: 20_000 }).toBe(2);
+  await page.close();
+});

@@ -22,6 +22,7 @@ describe("verify against core's vectors", () => {
     const r = await run(args, { stdin: v.body });
     expect(r.code).toBe(v.expected.ok ? EXIT.ok : EXIT.failure);
     if (!v.expected.ok) expect(r.stdout).toContain((v.expected as { reason: string }).reason);
+    else expect(r.stdout).toContain(coverageText(v.expected as { authenticated: { scope: string } }));
   });
 
   test.each(vectors.huaweiRtc.verify)("huawei-rtc: $name", async (v) => {
@@ -39,6 +40,7 @@ describe("verify against core's vectors", () => {
     ];
     const r = await run(args, { stdin: v.body });
     expect(r.code).toBe(v.expected.ok ? EXIT.ok : EXIT.failure);
+    if (v.expected.ok) expect(r.stdout).toContain("(whole body authenticated)");
   });
 
   test.each(vectors.aliyunLive.verify)("aliyun-live: $name", async (v) => {
@@ -55,8 +57,17 @@ describe("verify against core's vectors", () => {
     ];
     const r = await run(args);
     expect(r.code).toBe(v.expected.ok ? EXIT.ok : EXIT.failure);
+    if (v.expected.ok) expect(r.stdout).toContain("(body NOT covered by this scheme)");
   });
 });
+
+/** What `verify` prints for a verdict's `authenticated` scope. */
+function coverageText(expected: { authenticated: { scope: string } }): string {
+  if (expected.authenticated.scope === "fields") {
+    return "only these fields authenticated: auth_timestamp, event_type, publish_domain, app, stream, download_url, play_url;";
+  }
+  return "(body NOT covered by this scheme)";
+}
 
 describe("sign reproduces core's vectors", () => {
   test.each(vectors.huaweiRtc.sign)("huawei-rtc: $name", async (v) => {

@@ -1,3 +1,4 @@
+import type { Authenticated } from "@livehook/core";
 import { readBody } from "../body-input.js";
 import type { CliContext } from "../context.js";
 import { CheckFailed, UsageError } from "../errors.js";
@@ -7,6 +8,15 @@ import { hostOf, parseHeaders, parseInstant, parseInteger } from "../parse-value
 import { type CheckReport, checkAliyunLive, checkHuaweiLive, checkHuaweiRtc } from "../signature-check.js";
 import type { Vendor } from "../vendors.js";
 import type { VerifyOptions } from "./verify.command.js";
+
+/** What the matching signature vouches for, in words (core's `authenticated`). */
+export function coverage(authenticated: Authenticated): string {
+  if (authenticated.scope === "body") return "whole body authenticated";
+  if (authenticated.scope === "fields") {
+    return `only these fields authenticated: ${authenticated.fields.join(", ")}; any other field may have been changed`;
+  }
+  return "body NOT covered by this scheme";
+}
 
 /** `livehook verify <scheme> [file]`: checks a received callback with core; `--explain` shows why it fails. */
 export async function runVerify(scheme: Vendor, file: string | undefined, opts: VerifyOptions, ctx: CliContext) {
@@ -72,8 +82,9 @@ export async function runVerify(scheme: Vendor, file: string | undefined, opts: 
       out.line(`${out.color.bold("received")}  ${report.received ?? "(none)"}`);
     }
     if (verdict.ok) {
-      const body = verdict.bodyAuthenticated ? "body authenticated" : "body NOT covered by this scheme";
-      out.line(`${out.color.ok("ok")}: signature matches key #${verdict.keyIndex} (${body})`);
+      out.line(
+        `${out.color.ok("ok")}: signature matches key #${verdict.keyIndex} (${coverage(verdict.authenticated)})`,
+      );
     } else {
       out.line(`${out.color.bad("rejected")}: ${verdict.reason}`);
     }

@@ -1,4 +1,5 @@
 /** The JSON form of stored events in API responses: ISO times, raw body as text (and base64 when not UTF-8). */
+import { type Authenticated, HUAWEI_LIVE_HMAC_SIGNED_FIELDS } from "@livehook/core";
 import type { EventSummary, RejectionSummary, StoredEvent } from "../store/types.js";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -12,11 +13,31 @@ export function bodyText(raw: Uint8Array): { rawBody: string; rawBodyBase64?: st
   }
 }
 
+const BODY: Authenticated = Object.freeze({ scope: "body" });
+const NOTHING: Authenticated = Object.freeze({ scope: "none" });
+const HUAWEI_LIVE_FIELDS: Authenticated = Object.freeze({ scope: "fields", fields: HUAWEI_LIVE_HMAC_SIGNED_FIELDS });
+
+/**
+ * Core's `authenticated` for a stored scope. Only Huawei Live HMACSHA256 signs named fields, so the store keeps
+ * the scope and the names come from core's list instead of being written into every row.
+ */
+export function authenticatedOf(e: Pick<EventSummary, "vendor" | "authScope">): Authenticated {
+  if (e.authScope === "body") return BODY;
+  if (e.authScope === "fields" && e.vendor === "huawei-live") return HUAWEI_LIVE_FIELDS;
+  return NOTHING;
+}
+
+/** `verdict`, one word for lists: what a valid signature vouched for. */
+const VERDICTS = { body: "verified", fields: "verified_fields", none: "verified_signature_only" } as const;
+
 export const summaryJson = (e: EventSummary) => ({
   ...e,
   receivedAt: iso(e.receivedAt),
   eventTime: iso(e.eventTime),
-  verdict: e.bodyAuthenticated ? "verified" : "verified_signature_only",
+  authenticated: authenticatedOf(e),
+  /** Kept for older clients: true exactly when the whole body was signed. */
+  bodyAuthenticated: e.authScope === "body",
+  verdict: VERDICTS[e.authScope],
 });
 
 export function detailJson(e: StoredEvent) {

@@ -66,7 +66,11 @@ describe("GET /api/events", () => {
     expect(
       (await json(app.request("/api/events?domain=push.example.com&app=live&stream=mystream"))).events,
     ).toHaveLength(5);
-    expect((await json(app.request("/api/events?verdict=body_unauthenticated"))).events).toHaveLength(1);
+    // Five Huawei Live HMACSHA256 events (named fields) and one Alibaba event (nothing of the body).
+    expect((await json(app.request("/api/events?verdict=body_unauthenticated"))).events).toHaveLength(6);
+    expect((await json(app.request("/api/events?verdict=fields_authenticated"))).events).toHaveLength(5);
+    expect((await json(app.request("/api/events?verdict=signature_only"))).events).toHaveLength(1);
+    expect((await json(app.request("/api/events?verdict=body_authenticated"))).events).toHaveLength(0);
     expect(
       (await json(app.request("/api/events?since=2026-03-01T00:00:03Z&until=2026-03-01T00:00:05Z"))).events,
     ).toHaveLength(2);
@@ -83,7 +87,18 @@ describe("GET /api/events/:id", () => {
     expect(typeof detail.rawBody).toBe("string");
     expect(JSON.parse(detail.rawBody as string).job_id).toBe("file-3");
     expect((detail.headers as Record<string, string>)["content-type"]).toBe("application/json");
-    expect(detail).toMatchObject({ bodyAuthenticated: true, valid: true, keyIndex: 0 });
+    // Huawei Live HMACSHA256 signs seven named fields, not the body.
+    expect(detail).toMatchObject({
+      authenticated: {
+        scope: "fields",
+        fields: ["auth_timestamp", "event_type", "publish_domain", "app", "stream", "download_url", "play_url"],
+      },
+      bodyAuthenticated: false,
+      verdict: "verified_fields",
+      anomaly: null,
+      valid: true,
+      keyIndex: 0,
+    });
     const session = detail.session as { events: unknown[]; anomalies: { kind: string }[]; ended: boolean };
     expect(session.events).toHaveLength(5);
     expect(session.ended).toBe(true);

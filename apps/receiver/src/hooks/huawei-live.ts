@@ -1,5 +1,5 @@
 import { HuaweiLiveRecordCallback, isHuaweiLiveRecordCallback, verifyHuaweiLiveParsedCallback } from "@livehook/core";
-import { keyTime } from "./key-time.js";
+import { keyTime, keyTimePrefix } from "./key-time.js";
 import { epochMs, field, text, type VendorHook } from "./vendor-hook.js";
 
 export type HuaweiLiveHookOptions = {
@@ -8,6 +8,30 @@ export type HuaweiLiveHookOptions = {
   /** D6: grace after the `auth_timestamp` expiry. */
   graceSeconds: number;
 };
+
+const HMAC_DIGITS = 64;
+const STAMP_TEXT = /^\d{1,15}$/;
+
+/**
+ * `t<auth_timestamp>:<first 32 hex digits of auth_sign>`, for bodies with a `download_url` only. The HMAC's output
+ * needs no further hashing (it is already uniform, and 128 bits keep chance collisions out of reach as for
+ * idempotency keys); lower case, because the verifier accepts either. The timestamp goes first so new keys land at
+ * the index's right-hand edge.
+ *
+ * Without a `download_url` (file starts, RECORD_START/OVER/FAILED) the signed fields are only type, stream and
+ * second, which two genuine events share (the file starts of several formats of one stream, or of short segments):
+ * like an MD5 signature, it cannot single out one event, so it says nothing about a variant.
+ */
+function signatureKey(body: unknown): string | null {
+  const url = field(body, "download_url");
+  if (typeof url !== "string" || url === "") return null;
+  const sign = field(body, "auth_sign");
+  const stamp = field(body, "auth_timestamp");
+  const seconds = typeof stamp === "string" && STAMP_TEXT.test(stamp) ? Number(stamp) : stamp;
+  if (typeof sign !== "string" || sign.length !== HMAC_DIGITS || typeof seconds !== "number") return null;
+  if (!Number.isSafeInteger(seconds) || seconds < 0 || seconds >= 36 ** 7) return null;
+  return `${keyTimePrefix(seconds)}:${sign.slice(0, 32).toLowerCase()}`;
+}
 
 const RECORD_CALLBACK = { schema: HuaweiLiveRecordCallback, accepts: isHuaweiLiveRecordCallback };
 
@@ -38,6 +62,7 @@ export function huaweiLiveHook(opts: HuaweiLiveHookOptions): VendorHook {
         identityless: false,
       };
     },
+    signatureKey,
     // The signature and its expiry change on every retry (D6); the event is everything else.
     authFields: ["auth_sign", "auth_timestamp"],
     ack: Object.freeze({ status: 1, result: "success" }),

@@ -116,8 +116,9 @@ describe("signatures", () => {
     const res = await post(lenient.app, "/hooks/huawei-live", body);
     expect(res.status).toBe(200);
     const [event] = await lenient.store.listEvents({ limit: 1 });
-    expect(event?.bodyAuthenticated).toBe(false);
+    expect(event?.authScope).toBe("none");
     const api = (await (await lenient.app.request(`/api/events/${event?.id}`)).json()) as Record<string, unknown>;
+    expect(api.authenticated).toEqual({ scope: "none" });
     expect(api.bodyAuthenticated).toBe(false);
     expect(api.verdict).toBe("verified_signature_only");
   });
@@ -147,7 +148,7 @@ describe("signatures", () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ Code: 0, Msg: "Success" });
     const [event] = await store.listEvents({ limit: 1 });
-    expect(event?.bodyAuthenticated).toBe(false);
+    expect(event?.authScope).toBe("none");
     expect(event?.eventType).toBe("file_created");
 
     const byHeader = await makeReceiver({ config: { aliyunCallbackHost: undefined } });

@@ -1,7 +1,12 @@
 /**
  * The one place where the check order lives (issue 5, item 2):
  * body size (413) -> content type (415) -> signature and timestamp on the raw bytes (401) -> JSON parse (400)
- * -> schema validation (never a rejection once verified) -> dedupe + durable write (503 on failure) -> reply.
+ * -> nesting depth (400) -> schema validation (never a rejection once verified) -> dedupe + durable write (503 on
+ * failure) -> reply. Huawei Live signs inside the body, so its body is parsed and depth-checked first.
+ *
+ * 503 tells the vendor to retry, so it answers only a store write that failed, which a retry may get through
+ * (issue 15, item 2). Everything before the write depends on the body alone and would fail the same way on every
+ * retry: such a failure is a 4xx with a reason, recorded as a rejected attempt.
  *
  * `processCallback` is framework-free: the Hono route (below, used by app.request() tests and any embedding)
  * and the node:http fast path of main.ts (node-hooks.ts) both read the body under the size limit and hand the
@@ -13,10 +18,11 @@ import type { ReceiverDeps } from "../deps.js";
 import { headerValue } from "../header-value.js";
 import { HOST_NOT_ALLOWED } from "../host-check.js";
 import { eventDigest, idempotencyKeys } from "../idempotency-key.js";
+import { MAX_BODY_DEPTH, nestsDeeperThan } from "../json-depth.js";
 import { readBody } from "../read-body.js";
 import { REJECTED_BODY_BYTES, rejectedHeaders } from "../rejected-record.js";
 import { mayHoldUnstorableText, storableFacts } from "../storable-text.js";
-import type { WriteOutcome } from "../store/types.js";
+import type { NewEvent, WriteOutcome } from "../store/types.js";
 import { validateBody } from "../validate-body.js";
 import type { VendorHook } from "./vendor-hook.js";
 
@@ -106,52 +112,32 @@ export async function processCallback(
   let verdict: CallbackVerdict;
   if (hook.verifyParsed !== undefined) {
     body = parseJson(raw);
+    if (nestsDeeperThan(body, MAX_BODY_DEPTH)) return reject(400, "too_deeply_nested", raw);
     verdict = hook.verifyParsed(body, verifyInput);
   } else verdict = hook.verify(verifyInput);
   if (!verdict.ok) return reject(401, verdict.reason, raw);
 
-  if (body === undefined) body = parseJson(raw);
-  if (body === undefined) return reject(400, "invalid_json", raw);
+  if (body === undefined) {
+    body = parseJson(raw);
+    if (body === undefined) return reject(400, "invalid_json", raw);
+    if (nestsDeeperThan(body, MAX_BODY_DEPTH)) return reject(400, "too_deeply_nested", raw);
+  }
 
-  const validation = validateBody(hook.schemaFor(body), body);
-  // PostgreSQL refuses NUL in text, and neither store keeps a lone surrogate: such derived values are replaced,
-  // the event flagged, and its raw body (bytes) keeps what was received (issue 15, item 1).
-  // Text facts come from the body alone (headers give only times).
-  const derived = hook.facts(body, (name) => headerValue(headers, name));
-  const { facts, altered } = mayHoldUnstorableText(raw) ? storableFacts(derived) : { facts: derived, altered: [] };
+  let event: NewEvent;
+  try {
+    event = describeEvent(hook, deps, input, raw, body, verdict);
+  } catch (err) {
+    // A bug met by this body: it would throw again on every retry, so the vendor is told to stop (4xx), not to
+    // retry (503), and the attempt is kept for inspection. The message only, never the body.
+    deps.log.error(
+      { vendor, err: { name: (err as Error).name, message: (err as Error).message } },
+      "body not processed",
+    );
+    return reject(422, "unprocessable_body", raw);
+  }
   let outcome: WriteOutcome;
   try {
-    outcome = await deps.committer.submit(
-      {
-        vendor,
-        receivedAt: receivedAt.getTime(),
-        idemKeys: idempotencyKeys(
-          vendor,
-          eventDigest(body, hook.authFields),
-          facts.identityless,
-          receivedAt.getTime(),
-          deps.config.dedupeWindowSeconds,
-          facts.keyTime,
-        ),
-        eventType: facts.eventType,
-        domain: facts.domain,
-        app: facts.app,
-        stream: facts.stream,
-        sessionKey: facts.sessionKey,
-        fileKey: facts.fileKey,
-        eventTime: facts.eventTime,
-        bodyAuthenticated: verdict.bodyAuthenticated,
-        keyIndex: verdict.keyIndex,
-        valid: validation.valid,
-        issues: altered.length === 0 ? validation.issues : [...validation.issues, ...altered],
-        unknownFields: validation.unknownFields,
-        headers: headerRecord(headers),
-        rawBody: raw,
-        forward: deps.config.forward[vendor] !== undefined,
-        fileSequence: facts.fileSequence,
-      },
-      input.started,
-    );
+    outcome = await deps.committer.submit(event, input.started);
   } catch (err) {
     // Not acknowledged, so the vendor retries; the committer already logged the cause.
     deps.metrics.storeFailure();
@@ -162,10 +148,66 @@ export async function processCallback(
   // The database refuses this row whatever the moment: a retry would be refused again, so no 503.
   if (outcome.status === "refused") return reject(422, "unstorable_event", raw);
   if (outcome.status === "duplicate") deps.metrics.duplicate(vendor);
-  else deps.metrics.accept(vendor, { valid: validation.valid, unknownFields: validation.unknownFields.length });
+  else {
+    deps.metrics.accept(vendor, { valid: event.valid, unknownFields: event.unknownFields.length });
+    if (outcome.forgedVariantOf !== undefined) {
+      deps.metrics.forgedVariant(vendor);
+      deps.log.warn(
+        { vendor, eventId: outcome.id, variantOf: outcome.forgedVariantOf },
+        "stored a forged variant: same signature and signed fields as another event, other unsigned fields",
+      );
+    }
+  }
   const replyHeaders: Record<string, string> = { "x-livehook-duplicate": outcome.status === "duplicate" ? "1" : "0" };
   if (outcome.id !== null) replyHeaders["x-livehook-event-id"] = String(outcome.id);
   return done({ status: 200, body: hook.ack, headers: replyHeaders });
+}
+
+/** The event to store for a verified body: its schema verdict, facts and idempotency keys. */
+function describeEvent(
+  hook: VendorHook,
+  deps: ReceiverDeps,
+  input: CallbackInput,
+  raw: Uint8Array,
+  body: unknown,
+  verdict: Extract<CallbackVerdict, { ok: true }>,
+): NewEvent {
+  const { vendor } = hook;
+  const { headers, receivedAt } = input;
+  const validation = validateBody(hook.schemaFor(body), body);
+  // PostgreSQL refuses NUL in text, and neither store keeps a lone surrogate: such derived values are replaced,
+  // the event flagged, and its raw body (bytes) keeps what was received (issue 15, item 1).
+  const derived = hook.facts(body, (name) => headerValue(headers, name));
+  const { facts, altered } = mayHoldUnstorableText(raw) ? storableFacts(derived) : { facts: derived, altered: [] };
+  return {
+    vendor,
+    receivedAt: receivedAt.getTime(),
+    idemKeys: idempotencyKeys(
+      vendor,
+      eventDigest(body, hook.authFields),
+      facts.identityless,
+      receivedAt.getTime(),
+      deps.config.dedupeWindowSeconds,
+      facts.keyTime,
+    ),
+    eventType: facts.eventType,
+    domain: facts.domain,
+    app: facts.app,
+    stream: facts.stream,
+    sessionKey: facts.sessionKey,
+    fileKey: facts.fileKey,
+    eventTime: facts.eventTime,
+    authScope: verdict.authenticated.scope,
+    signatureKey: verdict.authenticated.scope === "fields" ? (hook.signatureKey?.(body) ?? null) : null,
+    keyIndex: verdict.keyIndex,
+    valid: validation.valid,
+    issues: altered.length === 0 ? validation.issues : [...validation.issues, ...altered],
+    unknownFields: validation.unknownFields,
+    headers: headerRecord(headers),
+    rawBody: raw,
+    forward: deps.config.forward[vendor] !== undefined,
+    fileSequence: facts.fileSequence,
+  };
 }
 
 /** The Hono route for one vendor. */

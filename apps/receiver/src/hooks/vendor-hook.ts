@@ -47,6 +47,11 @@ export type VendorHook = Verifier & {
   /** The schema (zod and guard, from @livehook/core) the parsed body should satisfy. */
   schemaFor(body: unknown): CallbackSchema;
   facts(body: unknown, header: (name: string) => string | undefined): EventFacts;
+  /**
+   * For a scheme that signs named fields (Huawei Live HMACSHA256): the body's signature key (NewEvent.signatureKey),
+   * by which the store spots forged variants. Asked only when the verdict's scope is `fields`.
+   */
+  signatureKey?(body: unknown): string | null;
   /** Body fields that belong to the signature, not the event; left out of the idempotency key. */
   authFields: readonly string[];
   /** The 200 reply body, frozen (its JSON text is made once); every vendor here only looks at the status (vendor-spec §1). */

@@ -59,7 +59,7 @@ export const INSPECTOR_HTML = `<!doctype html>
   <label>Domain<input name="domain"></label>
   <label>App<input name="app"></label>
   <label>Stream<input name="stream"></label>
-  <label>Verdict<select name="verdict"><option value="">all</option><option value="body_authenticated">body authenticated</option><option value="body_unauthenticated">signature only (body not covered)</option><option value="valid">schema valid</option><option value="invalid">schema invalid</option></select></label>
+  <label>Verdict<select name="verdict"><option value="">all</option><option value="body_authenticated">whole body signed</option><option value="fields_authenticated">named fields signed</option><option value="signature_only">signature only (body not covered)</option><option value="body_unauthenticated">body not wholly signed</option><option value="forged_variant">forged variants</option><option value="valid">schema valid</option><option value="invalid">schema invalid</option></select></label>
 </form>
 <main>
   <section id="list">
@@ -94,13 +94,29 @@ export const INSPECTOR_HTML = `<!doctype html>
   function matches(e, f) {
     return (!f.vendor || e.vendor === f.vendor) && (!f.eventType || e.eventType === f.eventType) &&
       (!f.domain || e.domain === f.domain) && (!f.app || e.app === f.app) && (!f.stream || e.stream === f.stream) &&
-      (!f.verdict || (f.verdict === "body_authenticated" && e.bodyAuthenticated) || (f.verdict === "body_unauthenticated" && !e.bodyAuthenticated) ||
+      (!f.verdict || (f.verdict === "body_authenticated" && e.authenticated.scope === "body") ||
+       (f.verdict === "body_unauthenticated" && e.authenticated.scope !== "body") ||
+       (f.verdict === "fields_authenticated" && e.authenticated.scope === "fields") ||
+       (f.verdict === "signature_only" && e.authenticated.scope === "none") ||
+       (f.verdict === "forged_variant" && e.anomaly !== null) ||
        (f.verdict === "valid" && e.valid) || (f.verdict === "invalid" && !e.valid));
+  }
+  // What a valid signature vouched for: the badge, and the sentence in the detail pane.
+  var SCOPE_BADGES = { body: ["verified", "b-ok"], fields: ["fields signed", "b-warn"], none: ["signature only", "b-warn"] };
+  function coverage(a) {
+    if (a.scope === "body") return "whole body: every byte is signed";
+    if (a.scope === "fields") return "only these fields: " + a.fields.join(", ") + "; any other field may have been changed";
+    return "nothing of the body: this scheme signs the key and timestamp only";
   }
   function el(tag, text, cls) { var n = document.createElement(tag); if (text != null) n.textContent = String(text); if (cls) n.className = cls; return n; }
   function badges(e) {
     var span = el("span");
-    span.appendChild(el("span", e.bodyAuthenticated ? "verified" : "signature only", "badge " + (e.bodyAuthenticated ? "b-ok" : "b-warn")));
+    var scope = SCOPE_BADGES[e.authenticated.scope] || SCOPE_BADGES.none;
+    span.appendChild(el("span", scope[0], "badge " + scope[1]));
+    if (e.anomaly) {
+      span.appendChild(document.createTextNode(" "));
+      var forged = el("span", "forged variant", "badge b-bad"); forged.setAttribute("data-testid", "anomaly-badge"); span.appendChild(forged);
+    }
     if (!e.valid) { span.appendChild(document.createTextNode(" ")); span.appendChild(el("span", "schema issues", "badge b-bad")); }
     if (e.duplicates > 0) { span.appendChild(document.createTextNode(" ")); span.appendChild(el("span", "×" + (e.duplicates + 1), "badge b-warn")); }
     return span;
@@ -139,7 +155,11 @@ export const INSPECTOR_HTML = `<!doctype html>
       detail.appendChild(el("h3", "Verdict"));
       var dl = el("dl");
       kv(dl, "Signature", "valid (key #" + e.keyIndex + ")");
-      kv(dl, "Body authenticated", e.bodyAuthenticated ? "yes" : "no: this scheme signs the key and timestamp only, not the body");
+      kv(dl, "Authenticated", coverage(e.authenticated));
+      if (e.anomaly) {
+        kv(dl, "Anomaly", "forged variant: same signature and signed fields as event #" + e.anomaly.otherEventId + ", other unsigned fields");
+        dl.lastChild.className = "anomaly"; dl.lastChild.setAttribute("data-testid", "anomaly");
+      }
       kv(dl, "Schema", e.valid ? "valid" : "invalid (" + e.issues.length + " issue(s))");
       kv(dl, "Unknown fields", e.unknownFields.length ? e.unknownFields.join(", ") : "none");
       kv(dl, "Redeliveries", String(e.duplicates));

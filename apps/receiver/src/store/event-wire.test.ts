@@ -1,3 +1,4 @@
+import { AUTHENTICATION_SCOPES } from "@livehook/core";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { VENDORS } from "../vendors.js";
@@ -17,7 +18,8 @@ const event: fc.Arbitrary<NewEvent> = fc.record({
   sessionKey: text,
   fileKey: text,
   eventTime: fc.option(fc.integer({ min: 0, max: 2 ** 45 }), { nil: null }),
-  bodyAuthenticated: fc.boolean(),
+  authScope: fc.constantFrom(...AUTHENTICATION_SCOPES),
+  signatureKey: text,
   keyIndex: fc.nat(8),
   valid: fc.boolean(),
   issues: fc.array(fc.record({ path: fc.array(fc.string()), code: fc.string(), message: fc.string() })),
@@ -56,9 +58,15 @@ describe("event wire", () => {
     );
   });
 
-  test("outcomes survive the trip: stored ids, duplicates of a known event and of an unknown one", () => {
+  test("outcomes survive the trip: stored ids (forged variants with their original), duplicates of a known event and of an unknown one", () => {
     const outcome: fc.Arbitrary<WriteOutcome> = fc.oneof(
       fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }).map((id) => ({ status: "stored" as const, id })),
+      fc
+        .tuple(
+          fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+          fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+        )
+        .map(([id, forgedVariantOf]) => ({ status: "stored" as const, id, forgedVariantOf })),
       fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }).map((id) => ({ status: "duplicate" as const, id })),
       fc.constant({ status: "duplicate" as const, id: null }),
     );

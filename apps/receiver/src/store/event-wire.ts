@@ -22,7 +22,8 @@ type Row = [
   sessionKey: string | null,
   fileKey: string | null,
   eventTime: number | null,
-  bodyAuthenticated: boolean,
+  authScope: NewEvent["authScope"],
+  signatureKey: string | null,
   keyIndex: number,
   valid: boolean,
   issuesJson: string,
@@ -57,7 +58,8 @@ export function encodeEvents(events: readonly NewEvent[]): { batch: EventBatch; 
       e.sessionKey,
       e.fileKey,
       e.eventTime,
-      e.bodyAuthenticated,
+      e.authScope,
+      e.signatureKey,
       e.keyIndex,
       e.valid,
       listJson(e.issues),
@@ -76,7 +78,7 @@ export function decodeEvents(batch: EventBatch): EventRow[] {
   let at = 0;
   for (let i = 0; i < batch.rows.length; i++) {
     const r = batch.rows[i] as Row;
-    const length = r[16];
+    const length = r[17];
     events[i] = {
       vendor: r[0],
       receivedAt: r[1],
@@ -88,36 +90,45 @@ export function decodeEvents(batch: EventBatch): EventRow[] {
       sessionKey: r[7],
       fileKey: r[8],
       eventTime: r[9],
-      bodyAuthenticated: r[10],
-      keyIndex: r[11],
-      valid: r[12],
-      issuesJson: r[13],
-      unknownFieldsJson: r[14],
-      headersJson: r[15],
+      authScope: r[10],
+      signatureKey: r[11],
+      keyIndex: r[12],
+      valid: r[13],
+      issuesJson: r[14],
+      unknownFieldsJson: r[15],
+      headersJson: r[16],
       rawBody: batch.bodies.subarray(at, at + length),
-      forward: r[17],
-      fileSequence: r[18] ?? undefined,
+      forward: r[18],
+      fileSequence: r[19] ?? undefined,
     };
     at += length;
   }
   return events;
 }
 
-/** Stored: the new id. Duplicate: minus the original's id, or 0 when the original is unknown. */
+/**
+ * Two numbers per outcome. Stored: the new id, then the id of the event it is a forged variant of, or 0.
+ * Duplicate: minus the original's id, or 0 when the original is unknown; then 0.
+ */
 export function encodeOutcomes(outcomes: readonly WriteOutcome[]): Float64Array {
-  const out = new Float64Array(outcomes.length);
+  const out = new Float64Array(outcomes.length * 2);
   for (let i = 0; i < outcomes.length; i++) {
     const o = outcomes[i] as WriteOutcome;
-    out[i] = o.status === "stored" ? o.id : -(o.id ?? 0);
+    out[2 * i] = o.status === "stored" ? o.id : -(o.id ?? 0);
+    out[2 * i + 1] = o.status === "stored" ? (o.forgedVariantOf ?? 0) : 0;
   }
   return out;
 }
 
 export function decodeOutcomes(encoded: Float64Array): WriteOutcome[] {
-  const outcomes: WriteOutcome[] = new Array(encoded.length);
-  for (let i = 0; i < encoded.length; i++) {
-    const v = encoded[i] as number;
-    outcomes[i] = v > 0 ? { status: "stored", id: v } : { status: "duplicate", id: v === 0 ? null : -v };
+  const outcomes: WriteOutcome[] = new Array(encoded.length / 2);
+  for (let i = 0; i < outcomes.length; i++) {
+    const v = encoded[2 * i] as number;
+    const variantOf = encoded[2 * i + 1] as number;
+    if (v <= 0) outcomes[i] = { status: "duplicate", id: v === 0 ? null : -v };
+    else
+      outcomes[i] =
+        variantOf > 0 ? { status: "stored", id: v, forgedVariantOf: variantOf } : { status: "stored", id: v };
   }
   return outcomes;
 }

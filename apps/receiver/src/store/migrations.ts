@@ -189,6 +189,85 @@ function shortDigests(dialect: Dialect): Migration {
   };
 }
 
+/** Frozen copy of the signature key of 0005 (hooks/huawei-live.ts makes it for new events): migrations are history. */
+const SIGNATURE_KEY_TIME_DIGITS = 7;
+function signatureKey0005(body: unknown): string | null {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return null;
+  const { auth_sign: sign, auth_timestamp: stamp, download_url: url } = body as Record<string, unknown>;
+  if (typeof url !== "string" || url === "") return null;
+  const seconds = typeof stamp === "string" && /^\d{1,15}$/.test(stamp) ? Number(stamp) : stamp;
+  if (typeof sign !== "string" || sign.length !== 64 || typeof seconds !== "number") return null;
+  if (!Number.isSafeInteger(seconds) || seconds < 0 || seconds >= 36 ** SIGNATURE_KEY_TIME_DIGITS) return null;
+  return `t${seconds.toString(36).padStart(SIGNATURE_KEY_TIME_DIGITS, "0")}:${sign.slice(0, 32).toLowerCase()}`;
+}
+
+/**
+ * What a signature authenticated (issue 15, item 4), and forged variants. `auth_scope` is `body` (SparkRTC),
+ * `fields` (Huawei Live HMACSHA256, the only Huawei Live events stored with body_authenticated = 1 before) or
+ * `none` (Huawei Live MD5, Alibaba); body_authenticated becomes 1 exactly for `body`. `event_signatures` holds
+ * the first event stored with each signature key of a `fields` event with a download_url (the only ones whose
+ * signed fields single out one event); a later event with the same key is a forged
+ * variant, and both get `anomaly` = 'forged_variant' with the other's id. Events stored before are claimed here
+ * in id order, so a variant among them is flagged and a new variant of one of them is caught.
+ */
+function authScope(dialect: Dialect): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable("events")
+        .addColumn("auth_scope", "text", (c) => c.notNull().defaultTo("none"))
+        .execute();
+      await db.schema.alterTable("events").addColumn("anomaly", "text").execute();
+      await db.schema.alterTable("events").addColumn("anomaly_event_id", "bigint").execute();
+      await sql`UPDATE events SET auth_scope = CASE
+          WHEN vendor = 'huawei-rtc' AND body_authenticated = 1 THEN 'body'
+          WHEN vendor = 'huawei-live' AND body_authenticated = 1 THEN 'fields'
+          ELSE 'none' END`.execute(db);
+      await sql`UPDATE events SET body_authenticated = 0 WHERE auth_scope <> 'body'`.execute(db);
+      if (dialect === "sqlite") {
+        // Like event_keys: the key is the table, one B-tree instead of rows plus an index.
+        await sql`CREATE TABLE event_signatures (signature text PRIMARY KEY NOT NULL, event_id bigint NOT NULL)
+          WITHOUT ROWID`.execute(db);
+      } else {
+        await db.schema
+          .createTable("event_signatures")
+          .addColumn("signature", "text", (c) => c.primaryKey())
+          .addColumn("event_id", "bigint", (c) => c.notNull())
+          .execute();
+      }
+      const flag = (id: number | string, other: number | string) =>
+        sql`UPDATE events SET anomaly = 'forged_variant', anomaly_event_id = coalesce(anomaly_event_id, ${other})
+          WHERE id = ${id}`.execute(db);
+      type Row = { id: number | string; raw_body: Uint8Array };
+      for (let after = 0; ; ) {
+        const { rows } = await sql<Row>`SELECT id, raw_body FROM events
+          WHERE id > ${after} AND auth_scope = 'fields' ORDER BY id LIMIT 1000`.execute(db);
+        if (rows.length === 0) break;
+        for (const row of rows) {
+          after = Number(row.id);
+          let body: unknown;
+          try {
+            body = JSON.parse(utf8.decode(row.raw_body));
+          } catch {
+            continue;
+          }
+          const key = signatureKey0005(body);
+          if (key === null) continue;
+          const { rows: claimed } = await sql<{ event_id: number | string }>`INSERT INTO event_signatures
+            (signature, event_id) VALUES (${key}, ${row.id}) ON CONFLICT DO NOTHING RETURNING event_id`.execute(db);
+          if (claimed.length > 0) continue;
+          const { rows: owner } = await sql<{ event_id: number | string }>`SELECT event_id FROM event_signatures
+            WHERE signature = ${key}`.execute(db);
+          const first = owner[0]?.event_id;
+          if (first === undefined) continue;
+          await flag(row.id, first);
+          await flag(first, row.id);
+        }
+      }
+    },
+  };
+}
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     getMigrations: async () => ({
@@ -196,6 +275,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
       "0002_file_sequences": sequencesAndRejectionBound,
       "0003_time_ordered_keys": timeOrderedKeys(dialect),
       "0004_short_digests": shortDigests(dialect),
+      "0005_auth_scope": authScope(dialect),
     }),
   };
 }

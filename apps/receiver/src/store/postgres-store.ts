@@ -104,7 +104,8 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Eve
     session_key: e.sessionKey,
     file_key: e.fileKey,
     event_time: e.eventTime,
-    body_authenticated: e.bodyAuthenticated ? 1 : 0,
+    body_authenticated: e.authScope === "body" ? 1 : 0,
+    auth_scope: e.authScope,
     key_index: e.keyIndex,
     valid: e.valid ? 1 : 0,
     issues: JSON.stringify(e.issues),
@@ -129,6 +130,54 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Eve
       .returning("key")
       .execute();
     return new Set(claimed.map((r) => r.key));
+  }
+
+  /**
+   * Claims the signature keys of new events (README "Body authentication"). A key another transaction holds makes
+   * this wait for it and then do nothing, as with event keys, so two instances storing variants of one signature
+   * at once still see each other. Returns, for each new event that found its key taken, the holder's id; both are
+   * flagged as forged variants. Runs before duplicates are counted, so the only row locks it can wait for belong to
+   * transactions that take no signature key after them.
+   */
+  async function claimSignatures(
+    trx: Kysely<Database>,
+    claims: readonly { signature: string; id: number }[],
+  ): Promise<Map<number, number>> {
+    const variantOf = new Map<number, number>();
+    if (claims.length === 0) return variantOf;
+    const sorted = [...claims].sort((a, b) => (a.signature < b.signature ? -1 : a.signature > b.signature ? 1 : 0));
+    const won = await trx
+      .insertInto("event_signatures")
+      .values(sorted.map((c) => ({ signature: c.signature, event_id: c.id })))
+      .onConflict((oc) => oc.doNothing())
+      .returning(["signature", "event_id"])
+      .execute();
+    const holder = new Map(won.map((r) => [r.signature, Number(r.event_id)]));
+    const lost = sorted.filter((c) => holder.get(c.signature) !== c.id);
+    if (lost.length === 0) return variantOf;
+    const missing = [...new Set(lost.map((c) => c.signature))].filter((sig) => !holder.has(sig));
+    if (missing.length > 0) {
+      const rows = await trx
+        .selectFrom("event_signatures")
+        .select(["signature", "event_id"])
+        .where("signature", "in", missing)
+        .execute();
+      for (const r of rows) holder.set(r.signature, Number(r.event_id));
+    }
+    // Each flagged row once, in id order; a row keeps the first other event it was flagged with.
+    const flags = new Map<number, number>();
+    for (const c of lost) {
+      const original = holder.get(c.signature);
+      if (original === undefined) continue;
+      variantOf.set(c.id, original);
+      flags.set(c.id, original);
+      if (!flags.has(original)) flags.set(original, c.id);
+    }
+    if (flags.size === 0) return variantOf;
+    const values = [...flags].sort(([a], [b]) => a - b).map(([id, other]) => sql`(${id}::bigint, ${other}::bigint)`);
+    await sql`UPDATE events SET anomaly = 'forged_variant', anomaly_event_id = coalesce(events.anomaly_event_id, v.other)
+      FROM (VALUES ${sql.join(values)}) AS v(id, other) WHERE events.id = v.id`.execute(trx);
+    return variantOf;
   }
 
   /**
@@ -214,6 +263,14 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Eve
       await sql`UPDATE event_keys SET event_id = v.id FROM (VALUES ${sql.join(pairs)}) AS v(key, id)
         WHERE event_keys.key = v.key`.execute(trx);
     }
+    const variantOf = await claimSignatures(
+      trx,
+      fresh.flatMap((i) => {
+        const signature = (events[i] as NewEvent).signatureKey;
+        const id = ids.get((keysOf[i] as string[])[0] as string);
+        return signature === null || id === undefined ? [] : [{ signature, id }];
+      }),
+    );
     const bumped = [...counts].filter(([scope, n]) => initial.get(scope) !== n);
     if (bumped.length > 0) {
       const values = bumped.map(([scope, n]) => sql`(${scope}, ${n}::bigint)`);
@@ -243,7 +300,11 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Eve
     const bumps = new Map<number, number>();
     const outcomes = all.map((i): WriteOutcome => {
       const keys = keysOf[i] as string[];
-      if (isNew[i]) return { status: "stored", id: ids.get(keys[0] as string) as number };
+      if (isNew[i]) {
+        const id = ids.get(keys[0] as string) as number;
+        const original = variantOf.get(id);
+        return original === undefined ? { status: "stored", id } : { status: "stored", id, forgedVariantOf: original };
+      }
       const owner = keys.map((k) => owners.get(k)).find((id) => id !== undefined) ?? null;
       if (owner !== null) bumps.set(owner, (bumps.get(owner) ?? 0) + 1);
       return { status: "duplicate", id: owner };

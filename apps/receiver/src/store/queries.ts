@@ -1,6 +1,7 @@
 /**
  * Read queries shared by both stores: one Kysely query per API call, whatever the dialect.
  */
+import { AUTHENTICATION_SCOPES, type AuthenticationScope } from "@livehook/core";
 import type { Kysely, Selectable } from "kysely";
 import type { Vendor } from "../vendors.js";
 import type { Database, EventsTable, RejectionsTable } from "./schema.js";
@@ -26,7 +27,9 @@ const SUMMARY_COLUMNS = [
   "session_key",
   "file_key",
   "event_time",
-  "body_authenticated",
+  "auth_scope",
+  "anomaly",
+  "anomaly_event_id",
   "key_index",
   "valid",
   "unknown_fields",
@@ -36,6 +39,7 @@ const SUMMARY_COLUMNS = [
 
 type SummaryRow = Pick<Selectable<EventsTable>, (typeof SUMMARY_COLUMNS)[number]>;
 
+const AUTH_SCOPES = new Set<string>(AUTHENTICATION_SCOPES);
 const num = (v: number | string): number => (typeof v === "number" ? v : Number(v));
 const numOrNull = (v: number | string | null): number | null => (v === null ? null : num(v));
 
@@ -60,12 +64,16 @@ export function toSummary(row: SummaryRow): EventSummary {
     sessionKey: row.session_key,
     fileKey: row.file_key,
     eventTime: numOrNull(row.event_time),
-    bodyAuthenticated: row.body_authenticated === 1,
+    authScope: AUTH_SCOPES.has(row.auth_scope) ? (row.auth_scope as AuthenticationScope) : "none",
     keyIndex: row.key_index,
     valid: row.valid === 1,
     unknownFields: parseJson<string[]>(row.unknown_fields, []),
     duplicates: row.duplicates,
     forwardState: row.forward_state as ForwardState | null,
+    anomaly:
+      row.anomaly === "forged_variant" && row.anomaly_event_id !== null
+        ? { kind: "forged_variant", otherEventId: num(row.anomaly_event_id) }
+        : null,
   };
 }
 
@@ -81,8 +89,11 @@ export async function listEvents(db: Kysely<Database>, q: EventQuery): Promise<E
   if (q.sessionKey !== undefined) query = query.where("session_key", "=", q.sessionKey);
   if (q.since !== undefined) query = query.where("received_at", ">=", q.since);
   if (q.until !== undefined) query = query.where("received_at", "<", q.until);
-  if (q.verdict === "body_authenticated") query = query.where("body_authenticated", "=", 1);
-  if (q.verdict === "body_unauthenticated") query = query.where("body_authenticated", "=", 0);
+  if (q.verdict === "body_authenticated") query = query.where("auth_scope", "=", "body");
+  if (q.verdict === "body_unauthenticated") query = query.where("auth_scope", "<>", "body");
+  if (q.verdict === "fields_authenticated") query = query.where("auth_scope", "=", "fields");
+  if (q.verdict === "signature_only") query = query.where("auth_scope", "=", "none");
+  if (q.verdict === "forged_variant") query = query.where("anomaly", "=", "forged_variant");
   if (q.verdict === "valid") query = query.where("valid", "=", 1);
   if (q.verdict === "invalid") query = query.where("valid", "=", 0);
   if (q.after !== undefined) {

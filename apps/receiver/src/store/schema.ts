@@ -19,7 +19,11 @@ export interface EventsTable {
   session_key: string | null;
   file_key: string | null;
   event_time: Int8 | null;
+  /** Kept for databases read by older receivers: 1 exactly when auth_scope is "body" (migration 0005). */
   body_authenticated: number;
+  auth_scope: string;
+  anomaly: string | null;
+  anomaly_event_id: Int8 | null;
   key_index: number;
   valid: number;
   issues: string;
@@ -36,6 +40,12 @@ export interface EventsTable {
 export interface EventKeysTable {
   key: string;
   event_id: Int8 | null;
+}
+
+/** One row per signature key (NewEvent.signatureKey): the first stored event that carried it. */
+export interface EventSignaturesTable {
+  signature: string;
+  event_id: Int8;
 }
 
 export interface FileSequencesTable {
@@ -64,6 +74,7 @@ export interface DeadLettersTable {
 export interface Database {
   events: EventsTable;
   event_keys: EventKeysTable;
+  event_signatures: EventSignaturesTable;
   file_sequences: FileSequencesTable;
   rejections: RejectionsTable;
   dead_letters: DeadLettersTable;

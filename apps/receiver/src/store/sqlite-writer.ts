@@ -31,7 +31,8 @@ export function toEventRow(e: NewEvent): EventRow {
     sessionKey: e.sessionKey,
     fileKey: e.fileKey,
     eventTime: e.eventTime,
-    bodyAuthenticated: e.bodyAuthenticated,
+    authScope: e.authScope,
+    signatureKey: e.signatureKey,
     keyIndex: e.keyIndex,
     valid: e.valid,
     issuesJson: listJson(e.issues),
@@ -109,9 +110,18 @@ export function createSqliteWriter(sqlite: BetterSqlite3.Database): SqliteWriter
   const bumpDuplicates = sqlite.prepare("UPDATE events SET duplicates = duplicates + 1 WHERE id = ?");
   const insertEvent = sqlite.prepare(
     `INSERT INTO events (id, vendor, idem_key, received_at, event_type, domain, app, stream, session_key, file_key,
-       event_time, body_authenticated, key_index, valid, issues, unknown_fields, headers, raw_body, forward_state,
-       forward_next_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       event_time, body_authenticated, auth_scope, anomaly, anomaly_event_id, key_index, valid, issues,
+       unknown_fields, headers, raw_body, forward_state, forward_next_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const claimSignature = sqlite.prepare(
+    "INSERT INTO event_signatures (signature, event_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+  );
+  const signatureOwner = sqlite.prepare<[string], { event_id: number }>(
+    "SELECT event_id FROM event_signatures WHERE signature = ?",
+  );
+  const flagOriginal = sqlite.prepare(
+    `UPDATE events SET anomaly = 'forged_variant', anomaly_event_id = coalesce(anomaly_event_id, ?) WHERE id = ?`,
   );
   const completesOf = sqlite.prepare<[string], { completes: number }>(
     "SELECT completes FROM file_sequences WHERE scope = ?",
@@ -135,6 +145,11 @@ export function createSqliteWriter(sqlite: BetterSqlite3.Database): SqliteWriter
       seq?.role === "start" ? sequencedKeys(e.idemKeys, completesOf.get(seq.scope)?.completes ?? 0) : e.idemKeys;
     const claimed = keys.map((k) => claim.run(k, id).changes === 1);
     if (claimed.every(Boolean)) {
+      // A signature key another stored event holds: same signed fields, different unsigned ones (README).
+      let variantOf: number | undefined;
+      if (e.signatureKey !== null && claimSignature.run(e.signatureKey, id).changes === 0) {
+        variantOf = signatureOwner.get(e.signatureKey)?.event_id;
+      }
       insertEvent.run(
         id,
         e.vendor,
@@ -147,7 +162,10 @@ export function createSqliteWriter(sqlite: BetterSqlite3.Database): SqliteWriter
         e.sessionKey,
         e.fileKey,
         e.eventTime,
-        e.bodyAuthenticated ? 1 : 0,
+        e.authScope === "body" ? 1 : 0,
+        e.authScope,
+        variantOf === undefined ? null : "forged_variant",
+        variantOf ?? null,
         e.keyIndex,
         e.valid ? 1 : 0,
         e.issuesJson,
@@ -158,7 +176,9 @@ export function createSqliteWriter(sqlite: BetterSqlite3.Database): SqliteWriter
         e.forward ? e.receivedAt : null,
       );
       if (seq?.role === "complete") countComplete.run(seq.scope);
-      return { status: "stored", id };
+      if (variantOf === undefined) return { status: "stored", id };
+      flagOriginal.run(id, variantOf);
+      return { status: "stored", id, forgedVariantOf: variantOf };
     }
     // A duplicate keeps no claim of its own, so the dedupe window is measured from the stored event.
     keys.forEach((k, i) => {

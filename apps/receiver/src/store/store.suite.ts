@@ -3,7 +3,7 @@
  * Not a test file itself: each implementation calls `storeSuite` with its own factory.
  */
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import type { EventStore, NewEvent, NewRejection } from "./types.js";
+import type { EventStore, NewEvent, NewRejection, VerdictFilter } from "./types.js";
 
 const T0 = Date.parse("2026-03-01T00:00:00Z");
 
@@ -19,7 +19,8 @@ export function newEvent(over: Partial<NewEvent> = {}): NewEvent {
     sessionKey: "task-1",
     fileKey: "job-1",
     eventTime: T0,
-    bodyAuthenticated: true,
+    authScope: "fields",
+    signatureKey: null,
     keyIndex: 0,
     valid: true,
     issues: [],
@@ -57,7 +58,8 @@ export function storeSuite(name: string, open: () => Promise<{ store: EventStore
         sessionKey: "task-1",
         fileKey: "job-1",
         eventTime: T0,
-        bodyAuthenticated: true,
+        authScope: "fields",
+        anomaly: null,
         valid: true,
         issues: [{ path: ["x"] }],
         unknownFields: ["u"],
@@ -122,7 +124,7 @@ export function storeSuite(name: string, open: () => Promise<{ store: EventStore
             vendor: i % 2 === 0 ? "huawei-live" : "aliyun-live",
             receivedAt: T0 + i * 1000,
             stream: `s${i}`,
-            bodyAuthenticated: i !== 3,
+            authScope: i === 3 ? "none" : i === 1 ? "body" : "fields",
             valid: i !== 4,
           }),
         ]);
@@ -136,12 +138,58 @@ export function storeSuite(name: string, open: () => Promise<{ store: EventStore
         ids[2],
         ids[1],
       ]);
-      expect((await store.listEvents({ limit: 10, verdict: "body_unauthenticated" })).map((e) => e.id)).toEqual([
-        ids[3],
-      ]);
+      const byVerdict = async (verdict: VerdictFilter) =>
+        (await store.listEvents({ limit: 10, verdict })).map((e) => e.id);
+      expect(await byVerdict("body_authenticated")).toEqual([ids[1]]);
+      expect(await byVerdict("body_unauthenticated")).toEqual([ids[4], ids[3], ids[2], ids[0]]);
+      expect(await byVerdict("fields_authenticated")).toEqual([ids[4], ids[2], ids[0]]);
+      expect(await byVerdict("signature_only")).toEqual([ids[3]]);
+      expect(await byVerdict("forged_variant")).toEqual([]);
       expect((await store.listEvents({ limit: 10, verdict: "invalid" })).map((e) => e.id)).toEqual([ids[4]]);
       expect((await store.listEvents({ limit: 2, before: ids[3] })).map((e) => e.id)).toEqual([ids[2], ids[1]]);
       expect((await store.listEvents({ limit: 2, after: ids[1] })).map((e) => e.id)).toEqual([ids[2], ids[3]]);
+    });
+
+    test("a second event with a stored signature key is stored and both are flagged as forged variants", async () => {
+      const signatureKey = "t0abcdef:0123456789abcdef0123456789abcdef";
+      const [first] = await store.writeBatch([newEvent({ signatureKey })]);
+      // Another event (its own idempotency key) under the same signature, then a third in one batch with a fourth
+      // that carries a different signature.
+      const [second] = await store.writeBatch([newEvent({ signatureKey })]);
+      const [third, other] = await store.writeBatch([
+        newEvent({ signatureKey }),
+        newEvent({ signatureKey: "t0abcdef:ffffffffffffffffffffffffffffffff" }),
+      ]);
+      expect(first).toEqual({ status: "stored", id: expect.any(Number) });
+      const firstId = first?.id as number;
+      expect(second).toEqual({ status: "stored", id: expect.any(Number), forgedVariantOf: firstId });
+      expect(third).toEqual({ status: "stored", id: expect.any(Number), forgedVariantOf: firstId });
+      expect(other).toEqual({ status: "stored", id: expect.any(Number) });
+      const anomalyOf = async (id: number | null | undefined) => (await store.getEvent(id ?? -1))?.anomaly;
+      // The first points at the first variant stored; each variant at the first.
+      expect(await anomalyOf(firstId)).toEqual({ kind: "forged_variant", otherEventId: second?.id });
+      expect(await anomalyOf(second?.id)).toEqual({ kind: "forged_variant", otherEventId: firstId });
+      expect(await anomalyOf(third?.id)).toEqual({ kind: "forged_variant", otherEventId: firstId });
+      expect(await anomalyOf(other?.id)).toBeNull();
+      const flagged = (await store.listEvents({ limit: 10, verdict: "forged_variant" })).map((e) => e.id);
+      expect(flagged).toEqual([third?.id, second?.id, firstId]);
+    });
+
+    test("variants within one batch are flagged too, and a duplicate is never a variant", async () => {
+      const signatureKey = "t0abcdeg:0123456789abcdef0123456789abcdef";
+      const idemKeys = ["huawei-live:same-event"];
+      const outcomes = await store.writeBatch([
+        newEvent({ signatureKey, idemKeys }),
+        newEvent({ signatureKey, idemKeys }),
+        newEvent({ signatureKey }),
+      ]);
+      const firstId = outcomes[0]?.status === "stored" ? outcomes[0].id : -1;
+      expect(outcomes[1]).toEqual({ status: "duplicate", id: firstId });
+      expect(outcomes[2]).toEqual({ status: "stored", id: expect.any(Number), forgedVariantOf: firstId });
+      expect((await store.getEvent(firstId))?.anomaly).toEqual({
+        kind: "forged_variant",
+        otherEventId: outcomes[2]?.id,
+      });
     });
 
     test("records rejections", async () => {

@@ -3,6 +3,7 @@
  * Idempotency lives in the database: every event claims one or more keys in `event_keys`, whose primary key
  * makes a second claim fail, so two receivers on one PostgreSQL can never both store the same event.
  */
+import type { AuthenticationScope } from "@livehook/core";
 import type { Vendor } from "../vendors.js";
 
 export type NewEvent = {
@@ -21,7 +22,15 @@ export type NewEvent = {
   fileKey: string | null;
   /** The vendor's own time for the event (ms), used to spot out-of-order deliveries. */
   eventTime: number | null;
-  bodyAuthenticated: boolean;
+  /** What the signature covered (core's `authenticated.scope`): the whole body, named fields, or nothing of it. */
+  authScope: AuthenticationScope;
+  /**
+   * Set for events whose signature covers named fields only (Huawei Live HMACSHA256): the signature's time and
+   * digits as `t<auth_timestamp, 7 base-36 digits>:<first 32 hex digits of auth_sign>`. Two stored events with the
+   * same one carry the same signed fields but differ elsewhere (else the second would be a duplicate): a forged
+   * variant (README "Body authentication"). The time prefix keeps the index written at its right-hand edge.
+   */
+  signatureKey: string | null;
   keyIndex: number;
   valid: boolean;
   issues: unknown[];
@@ -48,11 +57,20 @@ export const sequencedKeys = (keys: readonly string[], completes: number): strin
  * `refused`: the database would not take this event's row, whatever the moment (a data error, such as a byte a
  * column type cannot hold). Its batch-mates are written without it; the event is answered deterministically
  * (receive-callback.ts), never with a 503 the vendor would retry forever.
+ * `forgedVariantOf`: the stored event shares its signature key with that earlier event (and both are flagged).
  */
 export type WriteOutcome =
-  | { status: "stored"; id: number }
+  | { status: "stored"; id: number; forgedVariantOf?: number | undefined }
   | { status: "duplicate"; id: number | null }
   | { status: "refused"; id: null; reason: string };
+
+export const EVENT_ANOMALY_KINDS = ["forged_variant"] as const;
+/**
+ * Something the store noticed about an event when it was written. `forged_variant`: another stored event has the
+ * same signature over the same signed fields but different unsigned fields; `otherEventId` is that event (for the
+ * first of such a group, the second one stored).
+ */
+export type EventAnomaly = { kind: (typeof EVENT_ANOMALY_KINDS)[number]; otherEventId: number };
 
 export type NewRejection = {
   vendor: Vendor;
@@ -82,13 +100,14 @@ export type EventSummary = Pick<
   | "sessionKey"
   | "fileKey"
   | "eventTime"
-  | "bodyAuthenticated"
+  | "authScope"
   | "keyIndex"
   | "valid"
   | "unknownFields"
 > & {
   id: number;
   duplicates: number;
+  anomaly: EventAnomaly | null;
   forwardState: ForwardState | null;
 };
 
@@ -120,7 +139,19 @@ export type DeadLetter = {
   error: string;
 };
 
-export const VERDICT_FILTERS = ["body_authenticated", "body_unauthenticated", "valid", "invalid"] as const;
+/**
+ * `body_authenticated`: scope body. `body_unauthenticated`: anything less (fields or none). `fields_authenticated`
+ * and `signature_only`: scope fields and none. `forged_variant`: events flagged with that anomaly.
+ */
+export const VERDICT_FILTERS = [
+  "body_authenticated",
+  "body_unauthenticated",
+  "fields_authenticated",
+  "signature_only",
+  "valid",
+  "invalid",
+  "forged_variant",
+] as const;
 export type VerdictFilter = (typeof VERDICT_FILTERS)[number];
 
 export type EventQuery = {

@@ -72,6 +72,7 @@ describe("Alibaba callback properties", () => {
         expect(verifyAliyunLiveCallback(headers, [k], { now: new Date(ts * 1000), host: h })).toEqual({
           ok: true,
           keyIndex: 0,
+          authenticated: { scope: "none" },
           bodyAuthenticated: false,
         });
       }),

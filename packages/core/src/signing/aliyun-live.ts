@@ -1,14 +1,14 @@
 /**
  * Alibaba ApsaraVideo Live callback authentication (vendor-spec §5.3):
  *   ALI-LIVE-TIMESTAMP = Unix seconds, ALI-LIVE-SIGNATURE = md5_hex(callbackHost + "|" + timestamp + "|" + key)
- * The body is not covered, so a valid signature never authenticates the body (bodyAuthenticated: false).
+ * The body is not covered, so a valid signature never authenticates the body (`authenticated.scope` "none").
  */
 import { createHash } from "node:crypto";
 import { hexMatchesDigest } from "./constant-time.js";
 import { getHeader, type HeaderSource } from "./header-lookup.js";
 import { assertKey, assertKeyList } from "./key-rules.js";
 import { checkWindow, isUnixTimestamp, tolerance, unixSeconds } from "./time-window.js";
-import { type CallbackVerdict, callbackFailure } from "./verdict.js";
+import { type CallbackVerdict, callbackFailure, callbackSuccess } from "./verdict.js";
 
 export type AliyunLiveSignParams = {
   /** Host of the callback URL. D12: senders use the hostname without the port. */
@@ -106,7 +106,7 @@ export function verifyAliyunLiveCallback(
       hexMatchesDigest(signature, signatureHex(hostname, timestampText, key)) ||
       (at >= 0 && hexMatchesDigest(signature, signatureHex(host, timestampText, key)))
     ) {
-      return { ok: true, keyIndex: i, bodyAuthenticated: false };
+      return callbackSuccess.none(i);
     }
   }
   return callbackFailure("bad_signature");

@@ -12,6 +12,7 @@ import {
   verifyHuaweiLiveCallback,
   verifyHuaweiLiveParsedCallback,
 } from "./huawei-live.js";
+import { HUAWEI_LIVE_HMAC_SIGNED_FIELDS } from "./verdict.js";
 
 const KEY = "a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6";
 const TS = 1583676745;
@@ -165,7 +166,16 @@ describe("Huawei Live properties", () => {
           now: new Date(ts * 1000),
           allowedSignTypes: SIGN_TYPES,
         });
-        expect(verdict).toEqual({ ok: true, keyIndex: 0, bodyAuthenticated: signType === "HMACSHA256" });
+        expect(verdict).toEqual(
+          signType === "HMACSHA256"
+            ? {
+                ok: true,
+                keyIndex: 0,
+                authenticated: { scope: "fields", fields: HUAWEI_LIVE_HMAC_SIGNED_FIELDS },
+                bodyAuthenticated: false,
+              }
+            : { ok: true, keyIndex: 0, authenticated: { scope: "none" }, bodyAuthenticated: false },
+        );
       }),
     );
   });
@@ -211,7 +221,24 @@ describe("Huawei Live properties", () => {
           now: new Date(ts * 1000),
           allowedSignTypes: ["MD5"],
         });
-        expect(verdict).toEqual({ ok: true, keyIndex: 0, bodyAuthenticated: false });
+        expect(verdict).toEqual({ ok: true, keyIndex: 0, authenticated: { scope: "none" }, bodyAuthenticated: false });
+      }),
+    );
+  });
+
+  test("HMACSHA256 covers only the named fields: changing any other field still verifies, as scope fields", () => {
+    const unsigned = fc
+      .string({ minLength: 1 })
+      .filter((name) => !(HUAWEI_LIVE_HMAC_SIGNED_FIELDS as readonly string[]).includes(name) && name !== "auth_sign");
+    fc.assert(
+      fc.property(key, body, timestamp, unsigned, fc.jsonValue(), (k, b, ts, field, next) => {
+        const signed = JSON.parse(signHuaweiLiveCallbackBody(b, k, "HMACSHA256", ts));
+        signed[field] = next;
+        const verdict = verifyHuaweiLiveCallback(JSON.stringify(signed), [k], { now: new Date(ts * 1000) });
+        expect(verdict).toMatchObject({ ok: true, authenticated: { scope: "fields" }, bodyAuthenticated: false });
+        if (verdict.ok && verdict.authenticated.scope === "fields") {
+          expect(verdict.authenticated.fields).not.toContain(field);
+        }
       }),
     );
   });
@@ -224,6 +251,16 @@ describe("Huawei Live properties", () => {
         expect(verifyHuaweiLiveCallback(text, keys, { now: NOW })).toMatchObject({ ok: true, keyIndex: index });
       }),
     );
+  });
+
+  test("a signed field nested deeper than JSON.stringify can go is malformed, not an exception", () => {
+    for (const depth of [3000, 100_000]) {
+      const deep = `${"[".repeat(depth)}${"]".repeat(depth)}`;
+      const raw = `{"event_type":${deep},"auth_timestamp":${TS},"auth_sign":"${"ab".repeat(32)}"}`;
+      const verdict = verifyHuaweiLiveCallback(raw, [KEY], { now: NOW });
+      expect(verdict.ok).toBe(false);
+      expect(verdict).toEqual({ ok: false, reason: depth === 3000 ? "bad_signature" : "malformed" });
+    }
   });
 
   test("never throws on arbitrary bytes, text or JSON", () => {

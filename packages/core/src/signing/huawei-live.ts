@@ -9,7 +9,7 @@ import { createHash, createHmac } from "node:crypto";
 import { hexMatchesDigest } from "./constant-time.js";
 import { assertKey, assertKeyList } from "./key-rules.js";
 import { checkWindow, tolerance, unixSeconds } from "./time-window.js";
-import { type CallbackVerdict, callbackFailure } from "./verdict.js";
+import { type CallbackVerdict, callbackFailure, callbackSuccess } from "./verdict.js";
 
 export const HUAWEI_LIVE_SIGN_TYPES = ["HMACSHA256", "MD5"] as const;
 export type HuaweiLiveSignType = (typeof HUAWEI_LIVE_SIGN_TYPES)[number];
@@ -187,6 +187,19 @@ export function verifyHuaweiLiveParsedCallback(
   return verifyParsed(object, keys, opts, "verifyHuaweiLiveParsedCallback");
 }
 
+/**
+ * The signed text of a received body. A signed field that is an array or object is signed as its JSON text (D8);
+ * one nested deeper than JSON.stringify can recurse throws a RangeError, which is bad input, not misuse.
+ */
+function receivedHmacMessage(timestampText: string, body: Readonly<Record<string, unknown>>): string | undefined {
+  try {
+    return hmacMessage(timestampText, body);
+  } catch (err) {
+    if (err instanceof RangeError) return undefined;
+    throw err;
+  }
+}
+
 function checkVerifyArguments(keys: readonly string[], opts: HuaweiLiveVerifyOptions, caller: string) {
   assertKeyList(keys, caller);
   return {
@@ -217,16 +230,17 @@ function verifyParsed(
 
   // The digest length tells the variants apart: 64 hex digits for HMAC-SHA256, 32 for MD5.
   if (authSign.length === 64 && signTypes.includes("HMACSHA256")) {
-    const message = hmacMessage(tsText, body);
+    const message = receivedHmacMessage(tsText, body);
+    if (message === undefined) return callbackFailure("malformed");
     for (let i = 0; i < keys.length; i++) {
       if (hexMatchesDigest(authSign, hmacSha256Hex(keys[i] as string, message))) {
-        return { ok: true, keyIndex: i, bodyAuthenticated: true };
+        return callbackSuccess.huaweiLiveHmacFields(i);
       }
     }
   } else if (authSign.length === 32 && signTypes.includes("MD5")) {
     for (let i = 0; i < keys.length; i++) {
       if (hexMatchesDigest(authSign, md5Hex((keys[i] as string) + tsText))) {
-        return { ok: true, keyIndex: i, bodyAuthenticated: false };
+        return callbackSuccess.none(i);
       }
     }
   }

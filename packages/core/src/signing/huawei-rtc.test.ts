@@ -72,6 +72,7 @@ describe("SparkRTC properties", () => {
         expect(verifyHuaweiRtcCallback(b, headers, [k], { now: new Date(ts.seconds * 1000) })).toEqual({
           ok: true,
           keyIndex: 0,
+          authenticated: { scope: "body" },
           bodyAuthenticated: true,
         });
       }),

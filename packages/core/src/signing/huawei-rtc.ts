@@ -8,7 +8,7 @@ import { hexMatchesDigest } from "./constant-time.js";
 import { getHeader, type HeaderSource } from "./header-lookup.js";
 import { assertKey, assertKeyList } from "./key-rules.js";
 import { checkWindow, isUnixTimestamp, tolerance, unixSeconds } from "./time-window.js";
-import { type CallbackVerdict, callbackFailure } from "./verdict.js";
+import { type CallbackVerdict, callbackFailure, callbackSuccess } from "./verdict.js";
 
 export type HuaweiRtcSignParams = {
   /** Chosen by the sender; the mock uses a decimal string of up to 10 digits. */
@@ -102,7 +102,7 @@ export function verifyHuaweiRtcCallback(
   for (let i = 0; i < keys.length; i++) {
     // The header text is signed as received, so "1619600282" and "1619600282000" are different messages.
     if (hexMatchesDigest(signature, signatureHex(keys[i] as string, rand, timestampText, raw))) {
-      return { ok: true, keyIndex: i, bodyAuthenticated: true };
+      return callbackSuccess.body(i);
     }
   }
   return callbackFailure("bad_signature");

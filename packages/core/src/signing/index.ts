@@ -67,9 +67,13 @@ export {
   secretLookupFrom,
 } from "./request-auth.js";
 export {
+  AUTHENTICATION_SCOPES,
+  type Authenticated,
+  type AuthenticationScope,
   CALLBACK_FAILURE_REASONS,
   type CallbackFailureReason,
   type CallbackVerdict,
+  HUAWEI_LIVE_HMAC_SIGNED_FIELDS,
   REQUEST_FAILURE_REASONS,
   type RequestFailureReason,
   type RequestVerdict,
