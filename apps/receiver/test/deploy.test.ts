@@ -3,6 +3,7 @@
  * `node` on PATH, no workspace above it, no dev dependencies inside it. No container engine runs on our machines,
  * so this is the part of the image that can be tested here; test/dockerfile.test.ts checks the rest.
  */
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -13,9 +14,11 @@ import {
   deployApp,
   installedPackages,
   nodeModulesAbove,
+  REPO_ROOT,
   startDeployed,
   storeEntryName,
 } from "./deploy-folder.js";
+import { healthcheckCommand, parseDockerfile } from "./dockerfile.js";
 import { huaweiLiveEvent, KEYS } from "./helpers.js";
 import { ensureBuilt } from "./spawn-receiver.js";
 
@@ -37,6 +40,20 @@ const DEV_ONLY = [
   "@arethetypeswrong/cli",
 ];
 const ADMIN_TOKEN = "deploy-test-admin-token-0123456789";
+
+/** Runs the Dockerfile's HEALTHCHECK command as the container would, against a receiver on `port`. */
+function runImageHealthcheck(port: number): number | null {
+  const dockerfile = readFileSync(join(REPO_ROOT, "apps", "receiver", "Dockerfile"), "utf8");
+  const check = parseDockerfile(dockerfile)
+    .stages.at(-1)
+    ?.instructions.find((i) => i.keyword === "HEALTHCHECK");
+  const [program, ...args] = healthcheckCommand(check?.args ?? "") ?? [];
+  if (program !== "node") throw new Error(`HEALTHCHECK should run node, not ${program}`);
+  return spawnSync(process.execPath, args, {
+    env: { PATH: dirname(process.execPath), LIVEHOOK_PORT: String(port) },
+    timeout: 10_000,
+  }).status;
+}
 
 describe("pnpm deploy --prod folder of the receiver", () => {
   const work = mkdtempSync(join(tmpdir(), "livehook-deploy-"));
@@ -115,6 +132,7 @@ describe("pnpm deploy --prod folder of the receiver", () => {
     const ready = await fetch(`${url}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: "ready", store: "sqlite" });
+    expect(runImageHealthcheck(Number(receiver.listening.port))).toBe(0);
   });
 
   test("stores a signed event and serves it back through the query API under the admin token", async () => {
@@ -153,5 +171,7 @@ describe("pnpm deploy --prod folder of the receiver", () => {
     expect(await running.exited).toEqual({ code: 0, signal: null });
     expect(running.output.join("")).not.toContain(KEYS.huaweiLive);
     expect(readFileSync(dataFile).subarray(0, 15).toString()).toBe("SQLite format 3");
+    // The image's HEALTHCHECK fails once nothing listens, so an orchestrator notices a dead receiver.
+    expect(runImageHealthcheck(Number(running.listening.port))).toBe(1);
   });
 });
