@@ -52,20 +52,17 @@ describe("pnpm deploy --prod folder of the mock", () => {
         "--prod",
         deployDir,
       ],
-      { cwd: REPO_ROOT, env: process.env, maxBuffer: 16 * 1024 * 1024, timeout: 120_000 },
+      { cwd: REPO_ROOT, env: process.env, maxBuffer: 16 * 1024 * 1024, timeout: 240_000 },
     );
-  }, 150_000);
+  }, 270_000);
 
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   test("holds dist, core's dist and the production dependencies only", () => {
-    expect(readdirSync(deployDir).sort()).toEqual([
-      "README.md",
-      "dist",
-      "node_modules",
-      "package.json",
-      "pnpm-lock.yaml",
-    ]);
+    const top = readdirSync(deployDir);
+    expect(top).toEqual(expect.arrayContaining(["dist", "node_modules", "package.json"]));
+    for (const devOnly of ["src", "test", "bench", "tsconfig.json", "vitest.config.ts"])
+      expect(top).not.toContain(devOnly);
     expect(statSync(join(deployDir, "node_modules", "@livehook", "core", "dist", "index.js")).isFile()).toBe(true);
     const names = readdirSync(join(deployDir, "node_modules", ".pnpm"))
       .filter((e) => e !== "node_modules" && e !== "lock.yaml")

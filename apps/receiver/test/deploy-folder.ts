@@ -32,7 +32,9 @@ export async function deployApp(filter: string, out: string): Promise<void> {
     cwd: REPO_ROOT,
     env: process.env,
     maxBuffer: 16 * 1024 * 1024,
-    timeout: 120_000,
+    // Normally ~10 s: the store already holds every package and better-sqlite3's built addon. On a Node.js line the
+    // store has not built it for yet, pnpm compiles it here, which takes minutes on 2 cores.
+    timeout: 240_000,
   });
 }
 
