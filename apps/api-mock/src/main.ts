@@ -1,16 +1,14 @@
 #!/usr/bin/env node
 /** The only module that reads argv/env, opens the database and listens. */
-import { createServer } from "node:http";
+import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { hostname } from "node:os";
 import { setTimeout as delay } from "node:timers/promises";
-import { getRequestListener } from "@hono/node-server";
+import { serve } from "@hono/node-server";
 import { pino } from "pino";
 import { ZodError, z } from "zod";
 import { createMock } from "./app.js";
 import { loadConfig, USAGE, wantsHelp } from "./config.js";
-import { nodeFastPath } from "./node-fast-path.js";
-import { cryptoRandom } from "./random.js";
 import { Store } from "./state/store.js";
 
 const argv = process.argv.slice(2);
@@ -33,10 +31,17 @@ const log = pino({
   redact: ["*.key", "*.auth_key", "*.NotifyAuthKey", "req.headers.authorization"],
 });
 // Start options are settings a reset keeps; only the ones given on the command line override saved settings.
-const store = new Store(config.data, {
-  ...(config.apigLockout ? { apig_lockout: true } : {}),
-  ...(config.probeCallbackUrl ? { probe_callback_url: true } : {}),
-});
+let store: Store;
+try {
+  store = new Store(config.data, {
+    ...(config.apigLockout ? { apig_lockout: true } : {}),
+    ...(config.probeCallbackUrl ? { probe_callback_url: true } : {}),
+  });
+} catch (err) {
+  // A file this mock cannot open (written by a newer mock, or not a database) is the user's to resolve.
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exit(1);
+}
 for (const entry of config.domains) {
   const m = /^(huawei-live|huawei-rtc|aliyun-live):(.+)$/.exec(entry);
   if (m?.[1] !== undefined && m[2] !== undefined) store.addDomain(m[1] as "huawei-live", m[2]);
@@ -48,7 +53,7 @@ for (const entry of config.domains) {
 
 const mock = createMock({
   clock: { now: () => new Date() },
-  random: cryptoRandom(),
+  random: { bytes: (length) => randomBytes(length), float: () => Math.random() },
   sleep: (ms) => delay(ms).then(() => undefined),
   fetch: globalThis.fetch,
   store,
@@ -64,14 +69,7 @@ const mock = createMock({
 });
 mock.simulator.resumePending();
 
-// Huawei Live list and create are answered on node:http directly (same route logic); the rest goes to Hono.
-const fast = nodeFastPath(mock.context);
-const hono = getRequestListener(mock.app.fetch);
-const server = createServer((req, res) => {
-  if (!fast(req, res)) void hono(req, res);
-});
-server.listen(config.port, config.host, () => {
-  const info = server.address() as AddressInfo;
+const server = serve({ fetch: mock.app.fetch, port: config.port, hostname: config.host }, (info: AddressInfo) => {
   log.info(
     { address: info.address, port: info.port, data: config.data ?? ":memory:", auth: config.auth },
     "livehook api-mock listening",
