@@ -63,9 +63,16 @@ const buildsOf = (round: number) => (round % 2 === 1 ? [...BUILDS].reverse() : B
 const require = createRequire(import.meta.url);
 const HUAWEI_LIVE_JSON = require.resolve("@livehook/core/openapi/huawei-live.json");
 const PRISM = require.resolve("@stoplight/prism-cli/dist/index.js");
-const PROJECT = "0123456789abcdef0123456789abcdef";
-const LIST = `/v1/${PROJECT}/record/callbacks?offset=0&limit=10`;
-const CREATE = `/v1/${PROJECT}/record/callbacks`;
+/**
+ * List reads a project that holds the 10 seeded configs; creates go to another project. A list's `total` and order
+ * cover every config of its project, so listing the project the create phases fill would measure a project of
+ * hundreds of thousands of configs (each create phase stores tens of thousands) instead of the documented 10.
+ */
+const LIST_PROJECT = "0123456789abcdef0123456789abcdef";
+const CREATE_PROJECT = "fedcba9876543210fedcba9876543210";
+const LIST = `/v1/${LIST_PROJECT}/record/callbacks?offset=0&limit=10`;
+const SEED = `/v1/${LIST_PROJECT}/record/callbacks`;
+const CREATE = `/v1/${CREATE_PROJECT}/record/callbacks`;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -193,7 +200,7 @@ async function prepare(cmd: string, args: string[], port: number) {
   const child = start(cmd, args);
   await waitFor200(port, LIST);
   for (let k = 0; k < 10; k++) {
-    await fetch(`http://127.0.0.1:${port}${CREATE}`, {
+    await fetch(`http://127.0.0.1:${port}${SEED}`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-auth-token": "bench" },
       body: createBody(`seed${k}`),
@@ -209,7 +216,7 @@ const median = (xs: number[]) => {
 
 /** The mock's stored config count for the bench project (its list's `total`). */
 async function storedConfigs(port: number): Promise<number> {
-  const res = await fetch(`http://127.0.0.1:${port}/v1/${PROJECT}/record/callbacks?limit=1`);
+  const res = await fetch(`http://127.0.0.1:${port}/v1/${CREATE_PROJECT}/record/callbacks?limit=1`);
   return ((await res.json()) as { total: number }).total;
 }
 

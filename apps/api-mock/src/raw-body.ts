@@ -25,16 +25,22 @@ export async function readRawBody(c: {
   return bytes.length > MAX_BODY_BYTES ? undefined : bytes;
 }
 
-async function readIncomingBody(incoming: IncomingMessage): Promise<Uint8Array | undefined> {
+/** Events rather than `for await`: the async iterator's promise per chunk showed at 8 % of a create's CPU. */
+function readIncomingBody(incoming: IncomingMessage): Promise<Uint8Array | undefined> {
   const h = incoming.headers;
   if ((h["content-length"] === undefined || h["content-length"] === "0") && h["transfer-encoding"] === undefined) {
-    return EMPTY;
+    return Promise.resolve(EMPTY);
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of incoming as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-  }
-  return size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    incoming.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    incoming.once("end", () => resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks)));
+    incoming.once("error", reject);
+    // A client that leaves mid-body: after "end" the promise is settled and this does nothing.
+    incoming.once("close", () => reject(new Error("the client closed the connection before the body ended")));
+  });
 }
