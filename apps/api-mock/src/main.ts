@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** The only module that reads argv/env, opens the database and listens. */
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { hostname } from "node:os";
 import { setTimeout as delay } from "node:timers/promises";
@@ -53,7 +53,7 @@ for (const entry of config.domains) {
 
 const mock = createMock({
   clock: { now: () => new Date() },
-  random: { bytes: (length) => randomBytes(length), float: () => Math.random() },
+  random: { bytes: (length) => randomBytes(length), float: () => Math.random(), uuid: () => randomUUID() },
   sleep: (ms) => delay(ms).then(() => undefined),
   fetch: globalThis.fetch,
   store,
