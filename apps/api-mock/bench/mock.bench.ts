@@ -4,19 +4,26 @@
  * 127.0.0.1, every phase is bounded in time and count. Needs `pnpm build` first (runs dist/main.js).
  *
  *   npx tsx bench/mock.bench.ts [--seconds 5] [--connections 32] [--rounds 3] [--client wrk|node|both]
+ *                               [--builds dist,OTHER]
  *
  * The load phases alternate between the mock and Prism, round after round (list, then create), so both see the same
  * moments of a shared machine; each round gives its own ratio and the summary is the median round.
+ *
+ * `--builds dist,OTHER` measures several builds of the mock in the same run (directories holding main.js, relative
+ * to apps/api-mock, e.g. a copy of an older dist kept in node_modules/.dist-before, which git and Biome ignore):
+ * each round runs every build's phase next to Prism's, in alternating order, and every figure is given per build.
  *
  * Load client: `wrk` (C, one thread, `bench/wrk-create.lua` for creates) when it is installed, so the servers get
  * the CPU on a 2-core machine; otherwise the Node raw-socket client (`bench/raw-client.ts`), and the output says so.
  * `--client both` runs every phase with each client, back to back.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { loadavg } from "node:os";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { hammer, type Shot } from "./raw-client.js";
@@ -28,6 +35,7 @@ const { values } = parseArgs({
     pipelining: { type: "string", default: "1" },
     rounds: { type: "string", default: "3" },
     client: { type: "string" },
+    builds: { type: "string", default: "dist" },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -44,13 +52,27 @@ const CLIENTS: Client[] =
       : ["wrk"];
 if (CLIENTS.includes("wrk") && !HAVE_WRK) throw new Error("--client wrk: wrk is not installed (apt-get install wrk)");
 const WRK_CREATE = fileURLToPath(new URL("./wrk-create.lua", import.meta.url));
-const MAIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+const APP_DIR = fileURLToPath(new URL("..", import.meta.url));
+const BUILDS = values.builds.split(",").map((b) => b.trim());
+const mainOf = (build: string) => resolve(APP_DIR, build, "main.js");
+for (const build of BUILDS) {
+  if (!existsSync(mainOf(build))) throw new Error(`--builds: ${mainOf(build)} does not exist (build first)`);
+}
+/** The builds in a round's order: alternating, so no build always runs first. */
+const buildsOf = (round: number) => (round % 2 === 1 ? [...BUILDS].reverse() : BUILDS);
 const require = createRequire(import.meta.url);
 const HUAWEI_LIVE_JSON = require.resolve("@livehook/core/openapi/huawei-live.json");
 const PRISM = require.resolve("@stoplight/prism-cli/dist/index.js");
-const PROJECT = "0123456789abcdef0123456789abcdef";
-const LIST = `/v1/${PROJECT}/record/callbacks?offset=0&limit=10`;
-const CREATE = `/v1/${PROJECT}/record/callbacks`;
+/**
+ * List reads a project that holds the 10 seeded configs; creates go to another project. A list's `total` and order
+ * cover every config of its project, so listing the project the create phases fill would measure a project of
+ * hundreds of thousands of configs (each create phase stores tens of thousands) instead of the documented 10.
+ */
+const LIST_PROJECT = "0123456789abcdef0123456789abcdef";
+const CREATE_PROJECT = "fedcba9876543210fedcba9876543210";
+const LIST = `/v1/${LIST_PROJECT}/record/callbacks?offset=0&limit=10`;
+const SEED = `/v1/${LIST_PROJECT}/record/callbacks`;
+const CREATE = `/v1/${CREATE_PROJECT}/record/callbacks`;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -178,7 +200,7 @@ async function prepare(cmd: string, args: string[], port: number) {
   const child = start(cmd, args);
   await waitFor200(port, LIST);
   for (let k = 0; k < 10; k++) {
-    await fetch(`http://127.0.0.1:${port}${CREATE}`, {
+    await fetch(`http://127.0.0.1:${port}${SEED}`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-auth-token": "bench" },
       body: createBody(`seed${k}`),
@@ -194,21 +216,31 @@ const median = (xs: number[]) => {
 
 /** The mock's stored config count for the bench project (its list's `total`). */
 async function storedConfigs(port: number): Promise<number> {
-  const res = await fetch(`http://127.0.0.1:${port}/v1/${PROJECT}/record/callbacks?limit=1`);
+  const res = await fetch(`http://127.0.0.1:${port}/v1/${CREATE_PROJECT}/record/callbacks?limit=1`);
   return ((await res.json()) as { total: number }).total;
 }
 
-type Round = { mockList: number; prismList: number; mockCreate: number; prismCreate: number };
+type Round = {
+  mockList: Record<string, number>;
+  prismList: number;
+  mockCreate: Record<string, number>;
+  prismCreate: number;
+};
 
 /**
- * ROUNDS rounds of list then create, each phase on the mock then on Prism, with each client in turn. Apps are
- * unique across rounds and clients. After each wrk create phase on the mock, the stored count must have grown by
- * the 2xx replies wrk counted (plus at most one in-flight request per connection at the deadline).
+ * ROUNDS rounds of list then create: each build's phase, then Prism's, with each client in turn. Apps are unique
+ * across rounds, builds and clients. After each wrk create phase on a mock, its stored count must have grown by the
+ * 2xx replies wrk counted (plus at most one in-flight request per connection at the deadline).
  */
-async function throughput(mockArgs: string[], mockPort: number, prismArgs: string[], prismPort: number) {
-  const mockChild = await prepare(process.execPath, mockArgs, mockPort);
+async function throughput(prismArgs: string[], prismPort: number) {
+  const mocks: { build: string; port: number; child: ChildProcess }[] = [];
+  for (const build of BUILDS) {
+    const port = await freePort();
+    mocks.push({ build, port, child: await prepare(process.execPath, [mainOf(build), "--port", String(port)], port) });
+  }
   const prismChild = await prepare(process.execPath, prismArgs, prismPort);
   const rounds: Record<Client, Round[]> = { wrk: [], node: [] };
+  const portOf = (build: string) => mocks.find((m) => m.build === build)?.port ?? 0;
   try {
     for (let r = 0; r < ROUNDS; r++) {
       for (const client of CLIENTS) {
@@ -216,7 +248,7 @@ async function throughput(mockArgs: string[], mockPort: number, prismArgs: strin
           client === "wrk"
             ? (await wrkLoad(port, "list", "")).rps
             : (await nodeLoad(port, () => ({ method: "GET", path: LIST }), 200)).rps;
-        const create = async (port: number, who: string) => {
+        const create = async (port: number, who: string, isMock: boolean) => {
           if (client === "node") {
             const make = (n: number): Shot => ({
               method: "POST",
@@ -225,45 +257,54 @@ async function throughput(mockArgs: string[], mockPort: number, prismArgs: strin
             });
             return (await nodeLoad(port, make, 201)).rps;
           }
-          const before = port === mockPort ? await storedConfigs(port) : 0;
+          const before = isMock ? await storedConfigs(port) : 0;
           const res = await wrkLoad(port, "create", `r${r}-${who}-w`);
-          if (port === mockPort) {
+          if (isMock) {
             const grown = (await storedConfigs(port)) - before;
             if (grown < res.ok || grown > res.ok + CONNECTIONS)
-              throw new Error(`mock stored ${grown} configs for ${res.ok} created replies`);
+              throw new Error(`mock ${who} stored ${grown} configs for ${res.ok} created replies`);
           }
           return res.rps;
         };
-        const row = {
-          mockList: await list(mockPort),
-          prismList: await list(prismPort),
-          mockCreate: await create(mockPort, "mock"),
-          prismCreate: await create(prismPort, "prism"),
-        };
+        const row: Round = { mockList: {}, prismList: 0, mockCreate: {}, prismCreate: 0 };
+        for (const build of buildsOf(r)) row.mockList[build] = await list(portOf(build));
+        row.prismList = await list(prismPort);
+        for (const build of buildsOf(r)) row.mockCreate[build] = await create(portOf(build), build, true);
+        row.prismCreate = await create(prismPort, "prism", false);
         rounds[client].push(row);
         const f = (n: number) => n.toFixed(0).padStart(7);
-        console.log(
-          `round ${r + 1} (${client.padEnd(4)}): list mock ${f(row.mockList)} prism ${f(row.prismList)} req/s (${(row.mockList / row.prismList).toFixed(1)}x)   create mock ${f(row.mockCreate)} prism ${f(row.prismCreate)} req/s (${(row.mockCreate / row.prismCreate).toFixed(1)}x)   load ${loadavg()[0]?.toFixed(2)}`,
-        );
+        for (const build of BUILDS) {
+          const ml = row.mockList[build] ?? 0;
+          const mc = row.mockCreate[build] ?? 0;
+          console.log(
+            `round ${r + 1} (${client.padEnd(4)}) ${build}: list mock ${f(ml)} prism ${f(row.prismList)} req/s (${(ml / row.prismList).toFixed(1)}x)   create mock ${f(mc)} prism ${f(row.prismCreate)} req/s (${(mc / row.prismCreate).toFixed(1)}x)   load ${loadavg()[0]?.toFixed(2)}`,
+          );
+        }
       }
     }
   } finally {
-    await stop(mockChild);
+    for (const m of mocks) await stop(m.child);
     await stop(prismChild);
   }
-  return CLIENTS.map((client) => {
-    const rs = rounds[client];
-    return {
-      client,
-      list: median(rs.map((x) => x.mockList / x.prismList)),
-      create: median(rs.map((x) => x.mockCreate / x.prismCreate)),
-      minCreate: Math.min(...rs.map((x) => x.mockCreate / x.prismCreate)),
-      mockList: median(rs.map((x) => x.mockList)),
-    };
-  });
+  return CLIENTS.flatMap((client) =>
+    BUILDS.map((build) => {
+      const rs = rounds[client];
+      const listRatios = rs.map((x) => (x.mockList[build] ?? 0) / x.prismList);
+      const createRatios = rs.map((x) => (x.mockCreate[build] ?? 0) / x.prismCreate);
+      return {
+        client,
+        build,
+        list: median(listRatios),
+        create: median(createRatios),
+        minCreate: Math.min(...createRatios),
+        mockList: median(rs.map((x) => x.mockList[build] ?? 0)),
+        mockCreate: median(rs.map((x) => x.mockCreate[build] ?? 0)),
+      };
+    }),
+  );
 }
 
-async function deliveries(sessions: number, segments: number) {
+async function deliveries(build: string, sessions: number, segments: number) {
   let received = 0;
   let done!: () => void;
   const all = new Promise<void>((r) => {
@@ -280,7 +321,7 @@ async function deliveries(sessions: number, segments: number) {
   await new Promise<void>((r) => sink.listen(0, "127.0.0.1", r));
   const sinkPort = (sink.address() as AddressInfo).port;
   const port = await freePort();
-  const child = start(process.execPath, [MAIN, "--port", String(port)]);
+  const child = start(process.execPath, [mainOf(build), "--port", String(port)]);
   try {
     await waitFor200(port, "/healthz");
     const post = (path: string, body: unknown) =>
@@ -311,7 +352,7 @@ async function deliveries(sessions: number, segments: number) {
     await Promise.race([all, sleep(60_000)]);
     const seconds = (performance.now() - t0) / 1000;
     console.log(
-      `deliveries: ${received}/${expected} signed HMACSHA256 callbacks in ${seconds.toFixed(2)} s = ${(received / seconds).toFixed(0)} deliveries/s (${sessions} sessions × ${2 * segments + 1} events)`,
+      `deliveries (${build}): ${received}/${expected} signed HMACSHA256 callbacks in ${seconds.toFixed(2)} s = ${(received / seconds).toFixed(0)} deliveries/s (${sessions} sessions × ${2 * segments + 1} events)`,
     );
     return received / seconds;
   } finally {
@@ -334,13 +375,20 @@ console.log(
 if (CLIENTS.includes("wrk") && PIPELINING !== 1) console.log("(--pipelining applies to the Node client only)");
 
 const mockPort = await freePort();
-const colds: number[] = [];
-for (let k = 0; k < 5; k++)
-  colds.push(await coldStart(process.execPath, [MAIN, "--port", String(mockPort)], mockPort, "/healthz"));
-colds.sort((a, b) => a - b);
-console.log(
-  `cold start to first 200 (mock): median ${colds[2]?.toFixed(0)} ms, min ${colds[0]?.toFixed(0)} ms, max ${colds[4]?.toFixed(0)} ms`,
-);
+const colds: Record<string, number[]> = Object.fromEntries(BUILDS.map((b) => [b, []]));
+for (let k = 0; k < 5; k++) {
+  for (const build of buildsOf(k)) {
+    colds[build]?.push(
+      await coldStart(process.execPath, [mainOf(build), "--port", String(mockPort)], mockPort, "/healthz"),
+    );
+  }
+}
+for (const build of BUILDS) {
+  const c = (colds[build] ?? []).sort((a, b) => a - b);
+  console.log(
+    `cold start to first 200 (mock ${build}): median ${c[2]?.toFixed(0)} ms, min ${c[0]?.toFixed(0)} ms, max ${c[4]?.toFixed(0)} ms`,
+  );
+}
 
 const prismPort = await freePort();
 const prismArgs = [PRISM, "mock", "-h", "127.0.0.1", "-p", String(prismPort), HUAWEI_LIVE_JSON];
@@ -372,11 +420,11 @@ async function ceiling() {
 }
 
 const bare = await ceiling();
-const results = await throughput([MAIN, "--port", String(mockPort)], mockPort, prismArgs, prismPort);
+const results = await throughput(prismArgs, prismPort);
 for (const x of results) {
   console.log(
-    `ratio mock/prism with ${x.client}, median of ${ROUNDS} round(s): list ${x.list.toFixed(1)}x, create ${x.create.toFixed(1)}x (lowest create round ${x.minCreate.toFixed(1)}x); mock list at ${((100 * x.mockList) / (bare[x.client] ?? Number.NaN)).toFixed(0)} % of the bare node:http ceiling`,
+    `ratio mock (${x.build})/prism with ${x.client}, median of ${ROUNDS} round(s): mock list ${x.mockList.toFixed(0)} req/s, create ${x.mockCreate.toFixed(0)} req/s; list ${x.list.toFixed(1)}x, create ${x.create.toFixed(1)}x (lowest create round ${x.minCreate.toFixed(1)}x); mock list at ${((100 * x.mockList) / (bare[x.client] ?? Number.NaN)).toFixed(0)} % of the bare node:http ceiling`,
   );
 }
 
-await deliveries(20, 50);
+for (const build of BUILDS) await deliveries(build, 20, 50);

@@ -11,6 +11,8 @@ export interface Random {
   bytes(length: number): Buffer;
   /** Uniform in [0, 1). */
   float(): number;
+  /** An RFC 4122 version 4 UUID, lower case (`crypto.randomUUID` in production). */
+  uuid(): string;
 }
 
 export type Sleep = (ms: number) => Promise<void>;

@@ -6,7 +6,7 @@
  * plus `--allowed-hosts`. Off loopback the check applies only when `--allowed-hosts` is given: such a mock is
  * reached by names it cannot know. `/healthz` is never checked: it answers nothing worth reading.
  *
- * It runs on node:http in main.ts, before the fast path and Hono, so one check covers every route.
+ * It runs on node:http before Hono (server.ts), so one check covers every route.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 

@@ -11,21 +11,12 @@ export const hex = (random: Random, bytes: number): string => random.bytes(bytes
 export const configId = (random: Random, clock: Clock): string =>
   clock.now().getTime().toString(16).padStart(12, "0").slice(-12) + random.bytes(10).toString("hex");
 
-/** RFC 4122 v4 layout, lower case. */
-export function uuid(random: Random): string {
-  const b = random.bytes(16);
-  b[6] = ((b[6] ?? 0) & 0x0f) | 0x40;
-  b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
-  const h = b.toString("hex");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
-
 /** Huawei `X-request-id` (D, §2.1): `<32 lowercase hex>-<unix ms>-<mock hostname>`. */
 export const huaweiRequestId = (random: Random, clock: Clock, hostname: string): string =>
-  `${hex(random, 16)}-${clock.now().getTime()}-${hostname}`;
+  `${random.uuid().replaceAll("-", "")}-${clock.now().getTime()}-${hostname}`;
 
 /** Alibaba `RequestId` (D4): upper-case dashed UUID. */
-export const aliyunRequestId = (random: Random): string => uuid(random).toUpperCase();
+export const aliyunRequestId = (random: Random): string => random.uuid().toUpperCase();
 
 /** 24 lowercase letters and digits: the SparkRTC app id shape (D4). */
 export const RTC_APP_ID = /^[a-z0-9]{24}$/;

@@ -1,17 +1,15 @@
 #!/usr/bin/env node
 /** The only module that reads argv/env, opens the database and listens. */
+import { randomBytes, randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { hostname } from "node:os";
 import { setTimeout as delay } from "node:timers/promises";
-import { getRequestListener } from "@hono/node-server";
 import { pino } from "pino";
 import { ZodError, z } from "zod";
 import { createMock } from "./app.js";
 import { loadConfig, USAGE, wantsHelp } from "./config.js";
-import { hostGuard } from "./host-check.js";
-import { nodeFastPath } from "./node-fast-path.js";
-import { cryptoRandom } from "./random.js";
+import { mockRequestListener } from "./server.js";
 import { Store } from "./state/store.js";
 
 const argv = process.argv.slice(2);
@@ -34,10 +32,17 @@ const log = pino({
   redact: ["*.key", "*.auth_key", "*.NotifyAuthKey", "req.headers.authorization"],
 });
 // Start options are settings a reset keeps; only the ones given on the command line override saved settings.
-const store = new Store(config.data, {
-  ...(config.apigLockout ? { apig_lockout: true } : {}),
-  ...(config.probeCallbackUrl ? { probe_callback_url: true } : {}),
-});
+let store: Store;
+try {
+  store = new Store(config.data, {
+    ...(config.apigLockout ? { apig_lockout: true } : {}),
+    ...(config.probeCallbackUrl ? { probe_callback_url: true } : {}),
+  });
+} catch (err) {
+  // A file this mock cannot open (written by a newer mock, or not a database) is the user's to resolve.
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exit(1);
+}
 for (const entry of config.domains) {
   const m = /^(huawei-live|huawei-rtc|aliyun-live):(.+)$/.exec(entry);
   if (m?.[1] !== undefined && m[2] !== undefined) store.addDomain(m[1] as "huawei-live", m[2]);
@@ -49,7 +54,7 @@ for (const entry of config.domains) {
 
 const mock = createMock({
   clock: { now: () => new Date() },
-  random: cryptoRandom(),
+  random: { bytes: (length) => randomBytes(length), float: () => Math.random(), uuid: () => randomUUID() },
   sleep: (ms) => delay(ms).then(() => undefined),
   fetch: globalThis.fetch,
   store,
@@ -65,14 +70,7 @@ const mock = createMock({
 });
 mock.simulator.resumePending();
 
-// A refused Host is answered first (DNS rebinding guard). Huawei Live list and create are answered on node:http
-// directly (same route logic); the rest goes to Hono.
-const refusedHost = hostGuard({ listenHost: config.host, allowedHosts: config.allowedHosts });
-const fast = nodeFastPath(mock.context);
-const hono = getRequestListener(mock.app.fetch);
-const server = createServer((req, res) => {
-  if (!refusedHost(req, res) && !fast(req, res)) void hono(req, res);
-});
+const server = createServer(mockRequestListener(mock, { listenHost: config.host, allowedHosts: config.allowedHosts }));
 server.listen(config.port, config.host, () => {
   const info = server.address() as AddressInfo;
   log.info(

@@ -14,9 +14,17 @@ export function seededRandom(seed = 42): Random {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+  const bytes = (n: number) => Buffer.from(Array.from({ length: n }, () => Math.floor(next() * 256)));
   return {
     float: next,
-    bytes: (n) => Buffer.from(Array.from({ length: n }, () => Math.floor(next() * 256))),
+    bytes,
+    uuid: () => {
+      const b = bytes(16);
+      b[6] = ((b[6] ?? 0) & 0x0f) | 0x40;
+      b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
+      const h = b.toString("hex");
+      return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+    },
   };
 }
 

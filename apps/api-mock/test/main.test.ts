@@ -1,8 +1,13 @@
 /** The entry point as a real process (via tsx): usage errors exit 1, it listens, SIGTERM stops it cleanly. */
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
 import { describe, expect, test } from "vitest";
+import { MIGRATIONS, Store } from "../src/state/store.js";
 
 const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 
@@ -38,6 +43,22 @@ describe("main", () => {
     const noCreds = run(["--auth", "on"], { LIVEHOOK_MOCK_AK: "", LIVEHOOK_MOCK_SK: "" });
     expect(await noCreds.exited).toBe(1);
     expect(noCreds.output()).toContain("LIVEHOOK_MOCK_AK");
+  });
+
+  test("a --data file from a newer mock exits 1 and says so", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "api-mock-main-"));
+    try {
+      const file = join(dir, "mock.db");
+      new Store(file).close();
+      const db = new Database(file);
+      db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+      db.close();
+      const p = run(["--port", "0", "--data", file]);
+      expect(await p.exited).toBe(1);
+      expect(p.output()).toContain(`${file} was written by a newer @livehook/api-mock`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("listens on 127.0.0.1, answers /healthz, stops on SIGTERM", async () => {

@@ -13,9 +13,10 @@ import {
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
-import type { AppContext } from "../context.js";
-import { MAX_BODY_BYTES, parseJson } from "../context.js";
+import type { AppContext } from "../app-context.js";
 import { DOMAIN_NAME, RTC_APP_ID } from "../ids.js";
+import { parseJson } from "../json-body.js";
+import { MAX_BODY_BYTES } from "../raw-body.js";
 import { applySettingsUpdate, fullFaults } from "../settings.js";
 import { SessionError } from "../simulator/simulator.js";
 

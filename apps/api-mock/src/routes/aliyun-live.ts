@@ -15,27 +15,19 @@ import {
 } from "@livehook/core";
 import { Hono } from "hono";
 import type { z } from "zod";
+import { type AppContext, apiFaultFires, type VendorEnv } from "../app-context.js";
 import { checkAliyunAuth } from "../auth/aliyun.js";
-import { type AppContext, apiFaultFires, readRawBody, utf8, type VendorEnv } from "../context.js";
 import { aliyunRequestId, DOMAIN_NAME, isoSeconds } from "../ids.js";
+import { utf8 } from "../json-body.js";
+import { readRawBody } from "../raw-body.js";
 import type { AliyunConfigRow } from "../state/store.js";
 import { ALIYUN_QPS } from "../throttle.js";
+import { aliyunError } from "../vendor-error.js";
 
-type AliyunStatus = 400 | 403 | 404 | 500;
-
-const HOST_ID = "live.aliyuncs.com";
 const VERSION = "2016-11-01";
 const SEVEN_DAYS_MS = 7 * 24 * 3600 * 1000;
 const BOOLEAN_PARAMS = new Set(["NeedStatusNotify", "NotifyReqAuth"]);
 const INTEGER_PARAMS = new Set(["PageSize", "PageNumber"]);
-
-class AliyunError {
-  constructor(
-    readonly status: AliyunStatus,
-    readonly code: string,
-    readonly message: string,
-  ) {}
-}
 
 /** Query and form parameters, decoded; the first value of a repeated name wins. */
 function collectParams(url: URL, contentType: string | undefined, raw: Uint8Array): Record<string, string> {
@@ -57,10 +49,10 @@ function typed(params: Record<string, string>, action: string): Record<string, u
   for (const [k, v] of Object.entries(params)) {
     if (k === "Action" || k === "Version") continue;
     if (BOOLEAN_PARAMS.has(k)) {
-      if (v !== "true" && v !== "false") throw new AliyunError(400, "MalformedParams", `${k} is not a boolean.`);
+      if (v !== "true" && v !== "false") throw aliyunError(400, "MalformedParams", `${k} is not a boolean.`);
       out[k] = v === "true";
     } else if (INTEGER_PARAMS.has(k)) {
-      if (!/^-?\d{1,9}$/.test(v)) throw new AliyunError(400, "MalformedParams", `${k} is not an integer.`);
+      if (!/^-?\d{1,9}$/.test(v)) throw aliyunError(400, "MalformedParams", `${k} is not an integer.`);
       out[k] = Number(v);
     } else {
       out[k] = v;
@@ -86,12 +78,12 @@ function checkRequired(schema: z.ZodType, params: Record<string, string>): void 
   const required = requiredParams(schema);
   for (const name of required) {
     if (params[name] === undefined) {
-      throw new AliyunError(400, `Missing${name}`, `${name} is mandatory for this action.`);
+      throw aliyunError(400, `Missing${name}`, `${name} is mandatory for this action.`);
     }
   }
   for (const name of required) {
     if (params[name] === "") {
-      throw new AliyunError(400, "MissingParams", `The parameter ${name} is mandatory and cannot be empty.`);
+      throw aliyunError(400, "MissingParams", `The parameter ${name} is mandatory and cannot be empty.`);
     }
   }
 }
@@ -101,7 +93,7 @@ function parseAction<S extends z.ZodType>(schema: S, params: Record<string, stri
   const result = schema.safeParse(typed(params, action));
   if (!result.success) {
     const field = String(result.error.issues[0]?.path[0] ?? "parameter");
-    throw new AliyunError(400, "InvalidParams", `The specified parameter ${field} is not valid.`);
+    throw aliyunError(400, "InvalidParams", `The specified parameter ${field} is not valid.`);
   }
   return result.data;
 }
@@ -109,11 +101,11 @@ function parseAction<S extends z.ZodType>(schema: S, params: Record<string, stri
 function checkDomain(ctx: AppContext, domain: string): void {
   const known = ctx.deps.store.isKnownDomain("aliyun-live", domain);
   if (known === false || !DOMAIN_NAME.test(domain)) {
-    throw new AliyunError(404, "InvalidDomain.NotFound", "The domain provided does not exist in our records.");
+    throw aliyunError(404, "InvalidDomain.NotFound", "The domain provided does not exist in our records.");
   }
 }
 
-const notFound = () => new AliyunError(404, "InvalidConfig.NotFound", "Config does not exist.");
+const notFound = () => aliyunError(404, "InvalidConfig.NotFound", "Config does not exist.");
 
 /** D17: the key is never echoed. */
 export function toAliyunConfig(row: AliyunConfigRow): AliyunLiveRecordNotifyConfig {
@@ -154,7 +146,7 @@ export function aliyunLiveRoutes(ctx: AppContext): Hono<VendorEnv> {
       };
       if (v.OnDemandUrl !== undefined) row.OnDemandUrl = v.OnDemandUrl;
       if (v.NotifyReqAuth !== undefined) row.NotifyReqAuth = v.NotifyReqAuth;
-      if (!store.insertAliyun(row)) throw new AliyunError(400, "ConfigAlreadyExists", "Config has already exist.");
+      if (!store.insertAliyun(row)) throw aliyunError(400, "ConfigAlreadyExists", "Config has already exist.");
       deps.log.debug({ vendor: "aliyun-live", domain: row.DomainName }, "config created");
       return { RequestId };
     },
@@ -200,12 +192,11 @@ export function aliyunLiveRoutes(ctx: AppContext): Hono<VendorEnv> {
       const start = parseUtcSecond(v.StartTime);
       const end = parseUtcSecond(v.EndTime);
       if (start === undefined)
-        throw new AliyunError(400, "InvalidParams", "The specified parameter StartTime is not valid.");
-      if (end === undefined)
-        throw new AliyunError(400, "InvalidParams", "The specified parameter EndTime is not valid.");
-      if (end <= start) throw new AliyunError(400, "InvalidParams", "EndTime must be later than StartTime.");
+        throw aliyunError(400, "InvalidParams", "The specified parameter StartTime is not valid.");
+      if (end === undefined) throw aliyunError(400, "InvalidParams", "The specified parameter EndTime is not valid.");
+      if (end <= start) throw aliyunError(400, "InvalidParams", "EndTime must be later than StartTime.");
       if (start < Math.floor((deps.clock.now().getTime() - SEVEN_DAYS_MS) / 1000)) {
-        throw new AliyunError(400, "InvalidParams", "StartTime: only the last 7 days can be queried.");
+        throw aliyunError(400, "InvalidParams", "StartTime: only the last 7 days can be queried.");
       }
       // D23: records are stored with millisecond send times but shown in whole seconds, so both bounds cover
       // their whole second. A client that polls from the last NotifyTime it saw then never skips a record.
@@ -250,70 +241,46 @@ export function aliyunLiveRoutes(ctx: AppContext): Hono<VendorEnv> {
 
   app.on(["GET", "POST"], "/", async (c) => {
     const RequestId = aliyunRequestId(deps.random);
-    const fail = (e: AliyunError) =>
-      c.json({ RequestId, HostId: HOST_ID, Code: e.code, Message: e.message }, e.status as AliyunStatus);
-    try {
-      const raw = await readRawBody(c);
-      if (raw === undefined) return fail(new AliyunError(400, "InvalidParams", "The request body is too large."));
-      const url = new URL(c.req.url);
-      const params = collectParams(url, c.req.header("content-type"), raw);
-      if (deps.credentials !== undefined) {
-        const rejection = checkAliyunAuth(deps, deps.credentials, ctx.nonces, {
-          method: c.req.method,
-          url,
-          headers: c.req.raw.headers,
-          raw,
-          params,
-        });
-        if (rejection !== undefined) return fail(new AliyunError(rejection.status, rejection.code, rejection.message));
-      }
-      const action = params.Action ?? c.req.header("x-acs-action");
-      const version = params.Version ?? c.req.header("x-acs-version");
-      if (action === undefined || action === "") {
-        return fail(new AliyunError(400, "MissingAction", "Action is mandatory for this action."));
-      }
-      const handler = Object.hasOwn(actions, action) ? actions[action] : undefined;
-      if (handler === undefined) {
-        return fail(
-          new AliyunError(
-            404,
-            "InvalidAction.NotFound",
-            "Specified api is not found, please check your url and method.",
-          ),
-        );
-      }
-      if (version !== VERSION) {
-        return fail(new AliyunError(400, "InvalidVersion", "Specified parameter Version is not valid."));
-      }
-      const throttling = deps.store.settings.throttling;
-      if (throttling.enabled) {
-        const qps = Math.max(1, Math.floor((ALIYUN_QPS[action] ?? 30) * throttling.aliyun_qps_scale));
-        if (!ctx.throttle.take(`aliyun-live:${action}`, qps, 1000)) {
-          return fail(new AliyunError(400, "Throttling.User", "Request was denied due to user flow control."));
-        }
-      }
-      if (apiFaultFires(deps)) {
-        return fail(
-          new AliyunError(500, "InternalError", "The request processing has failed due to some unknown error."),
-        );
-      }
-      return c.json(handler({ ...params, Version: version }, RequestId), 200);
-    } catch (err) {
-      if (err instanceof AliyunError) return fail(err);
-      throw err;
+    c.set("requestId", RequestId);
+    const raw = await readRawBody(c);
+    if (raw === undefined) throw aliyunError(400, "InvalidParams", "The request body is too large.");
+    const url = new URL(c.req.url);
+    const params = collectParams(url, c.req.header("content-type"), raw);
+    if (deps.credentials !== undefined) {
+      checkAliyunAuth(deps, deps.credentials, ctx.nonces, {
+        method: c.req.method,
+        url,
+        headers: c.req.raw.headers,
+        raw,
+        params,
+      });
     }
+    const action = params.Action ?? c.req.header("x-acs-action");
+    const version = params.Version ?? c.req.header("x-acs-version");
+    if (action === undefined || action === "") {
+      throw aliyunError(400, "MissingAction", "Action is mandatory for this action.");
+    }
+    const handler = Object.hasOwn(actions, action) ? actions[action] : undefined;
+    if (handler === undefined) {
+      throw aliyunError(404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.");
+    }
+    if (version !== VERSION) throw aliyunError(400, "InvalidVersion", "Specified parameter Version is not valid.");
+    const throttling = deps.store.settings.throttling;
+    if (throttling.enabled) {
+      const qps = Math.max(1, Math.floor((ALIYUN_QPS[action] ?? 30) * throttling.aliyun_qps_scale));
+      if (!ctx.throttle.take(`aliyun-live:${action}`, qps, 1000)) {
+        throw aliyunError(400, "Throttling.User", "Request was denied due to user flow control.");
+      }
+    }
+    if (apiFaultFires(deps)) {
+      throw aliyunError(500, "InternalError", "The request processing has failed due to some unknown error.");
+    }
+    return c.json(handler({ ...params, Version: version }, RequestId), 200);
   });
 
-  app.all("/", (c) =>
-    c.json(
-      {
-        RequestId: aliyunRequestId(deps.random),
-        HostId: HOST_ID,
-        Code: "UnsupportedHTTPMethod",
-        Message: "This http method is not supported.",
-      },
-      400,
-    ),
-  );
+  app.all("/", (c) => {
+    c.set("requestId", aliyunRequestId(deps.random));
+    throw aliyunError(400, "UnsupportedHTTPMethod", "This http method is not supported.");
+  });
   return app;
 }

@@ -227,7 +227,16 @@ describe("Huawei Live recording-callback CRUD", () => {
     expect((await m.app.request(BASE)).status).toBe(200);
     const res = await m.app.request(BASE);
     expect(res.status).toBe(429);
-    expect(((await res.json()) as { error_code: string }).error_code).toBe("APIG.0308");
+    // The gateway's body repeats the first 32 characters of the reply's X-request-id.
+    const requestId = res.headers.get("x-request-id") ?? "";
+    expect(requestId).toMatch(HUAWEI_REQUEST_ID);
+    expect(await res.json()).toEqual({
+      error_code: "APIG.0308",
+      error_msg: "The throttling threshold has been reached",
+      request_id: requestId.slice(0, 32),
+    });
+    // Each method and route has its own budget.
+    expect((await m.json(BASE, "POST", body())).status).toBe(201);
     m.advance(60_000);
     expect((await m.app.request(BASE)).status).toBe(200);
   });
@@ -236,5 +245,9 @@ describe("Huawei Live recording-callback CRUD", () => {
     const m = testMock();
     m.store.setFaults({ api_error_rate: 1 });
     await expectError(await m.app.request(BASE), 500, "LIVE.103011021");
+    const create = await m.json(BASE, "POST", body());
+    expect(create.status).toBe(500);
+    expect(await create.json()).toEqual({ error_code: "LIVE.103011021", error_msg: "Database access failure" });
+    expect(m.store.listHuaweiLive(PROJECT, {}, 0, 10).total).toBe(0);
   });
 });

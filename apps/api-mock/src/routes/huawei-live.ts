@@ -9,29 +9,16 @@ import {
   HuaweiLiveRecordCallbackConfigRequest,
 } from "@livehook/core";
 import { type Context, Hono } from "hono";
+import { type AppContext, activeLockout, apiFaultFires, type VendorEnv } from "../app-context.js";
 import { checkHuaweiApig } from "../auth/huawei-apig.js";
-import {
-  type AppContext,
-  activeLockout,
-  apiFaultFires,
-  isJsonMediaType,
-  parseJson,
-  readRawBody,
-  requestHeader,
-  utf8,
-  type VendorEnv,
-} from "../context.js";
 import { configId, DOMAIN_NAME, huaweiRequestId, isoSeconds } from "../ids.js";
+import { isJsonMediaType, parseJson, utf8 } from "../json-body.js";
+import { readRawBody } from "../raw-body.js";
 import type { HuaweiLiveConfigRow } from "../state/store.js";
+import { apigError, huaweiLiveError } from "../vendor-error.js";
 
-type C = Context<VendorEnv>;
-type ErrorStatus = 400 | 404 | 500;
-
-const ILLEGAL = "Request Illegal";
-
-function liveError(c: C, status: ErrorStatus, code: string, msg: string) {
-  return c.json({ error_code: code, error_msg: msg }, status);
-}
+/** The vendor's answer to most bad input (§2.3). */
+const illegal = (status: 400 | 404 = 400) => huaweiLiveError(status, "LIVE.100011001", "Request Illegal");
 
 const DIGITS = /^\d{1,9}$/;
 
@@ -65,67 +52,120 @@ export function toHuaweiLiveConfig(row: HuaweiLiveConfigRow): HuaweiLiveRecordCa
   return out;
 }
 
+/** Throttling buckets (`huawei-live:<method>:<route>`): one per method and route, as the gateway counts them. */
+const COLLECTION = "/v1/:project_id/record/callbacks";
+const ITEM = "/v1/:project_id/record/callbacks/:id";
+
 export function huaweiLiveRoutes(ctx: AppContext): Hono<VendorEnv> {
   const { deps } = ctx;
   const app = new Hono<VendorEnv>();
 
-  const live = huaweiLiveHandlers(ctx);
-  const reply = (c: C, r: LiveReply) => c.body(r.body, r.status, JSON_TYPE);
+  app.use(COLLECTION, async (c, next) => {
+    await checkGateway(c, COLLECTION);
+    await next();
+  });
+  app.use(ITEM, async (c, next) => {
+    await checkGateway(c, ITEM);
+    await next();
+  });
 
-  const gateway = async (c: C, next: () => Promise<void>) => {
+  /** Request id, body, authentication (§6.1), throttling (D16) and the injected 5xx fault, before any route. */
+  async function checkGateway(c: Context<VendorEnv>, route: typeof COLLECTION | typeof ITEM): Promise<void> {
     const requestId = huaweiRequestId(deps.random, deps.clock, deps.hostname);
     c.set("requestId", requestId);
     c.header("X-request-id", requestId);
     const raw = await readRawBody(c);
-    if (raw === undefined) return reply(c, live.illegal());
+    if (raw === undefined) throw illegal();
     c.set("raw", raw);
     if (deps.credentials !== undefined) {
-      const rejection = checkHuaweiApig(
+      checkHuaweiApig(
         deps,
         deps.credentials,
         {
           method: c.req.method,
           url: new URL(c.req.url),
           headers: c.req.raw.headers,
-          raw: c.get("raw"),
+          raw,
           projectId: c.req.param("project_id"),
         },
-        requestId,
         activeLockout(ctx),
       );
-      if (rejection !== undefined) return c.json(rejection.body, rejection.status);
     }
-    const refused = live.gate(c.req.method, c.req.param("id") === undefined ? COLLECTION : ITEM, requestId);
-    if (refused !== undefined) return reply(c, refused);
-    await next();
-  };
-  app.use("/v1/:project_id/record/callbacks", gateway);
-  app.use("/v1/:project_id/record/callbacks/:id", gateway);
+    const throttling = deps.store.settings.throttling;
+    if (
+      throttling.enabled &&
+      !ctx.throttle.take(`huawei-live:${c.req.method}:${route}`, throttling.huawei_live_per_minute, 60_000)
+    ) {
+      throw apigError(429, "APIG.0308", "The throttling threshold has been reached");
+    }
+    if (apiFaultFires(deps)) throw huaweiLiveError(500, "LIVE.103011021", "Database access failure");
+  }
 
-  app.get("/v1/:project_id/record/callbacks", (c) => {
-    const url = c.req.url;
-    const mark = url.indexOf("?");
-    return reply(c, live.list(c.req.param("project_id"), mark < 0 ? "" : url.slice(mark + 1)));
+  /** Parses and checks a create/update body. */
+  function parseBody(contentType: string | undefined, raw: Uint8Array): HuaweiLiveRecordCallbackConfigRequest {
+    if (!isJsonMediaType(contentType)) throw huaweiLiveError(400, "LIVE.100011012", "Unsupported media type");
+    const parsed = parseJson(utf8.decode(raw));
+    if (parsed === undefined) throw illegal();
+    let input = parsed.value;
+    // D1: RECORD_START is accepted only in console-parity mode; it is set aside so the API enum still applies.
+    let recordStart = false;
+    const settings = deps.store.settings;
+    if (settings.console_parity && isRecord(input) && Array.isArray(input.notify_event_subscription)) {
+      const subs = input.notify_event_subscription as unknown[];
+      recordStart = subs.includes("RECORD_START");
+      input = { ...input, notify_event_subscription: subs.filter((s) => s !== "RECORD_START") };
+    }
+    const result = HuaweiLiveRecordCallbackConfigRequest.safeParse(input);
+    if (!result.success) throw illegal();
+    const value = result.data;
+    if (recordStart) value.notify_event_subscription = ["RECORD_START", ...value.notify_event_subscription] as never;
+    if (!DOMAIN_NAME.test(value.publish_domain)) throw illegal();
+    if (settings.strict_keys && value.key !== undefined && value.key !== "" && !checkHuaweiLiveKey(value.key).ok) {
+      throw illegal();
+    }
+    return value;
+  }
+
+  app.get(COLLECTION, (c) => {
+    const q = HuaweiLiveListRecordCallbackConfigsQuery.safeParse(listQueryInput(new URL(c.req.url).search));
+    if (!q.success) throw illegal();
+    const { total, items } = deps.store.listHuaweiLive(c.req.param("project_id"), q.data, q.data.offset, q.data.limit);
+    return c.json({ total, callback_config: items.map(toHuaweiLiveConfig) }, 200);
   });
 
-  app.post("/v1/:project_id/record/callbacks", async (c) =>
-    reply(c, await live.create(c.req.param("project_id"), requestHeader(c, "content-type"), c.get("raw"))),
-  );
+  app.post(COLLECTION, (c) => {
+    const v = parseBody(c.req.header("content-type"), c.get("raw"));
+    if (deps.store.isKnownDomain("huawei-live", v.publish_domain) === false) throw illegal();
+    const now = isoSeconds(deps.clock.now());
+    const row: HuaweiLiveConfigRow = {
+      id: configId(deps.random, deps.clock),
+      project_id: c.req.param("project_id"),
+      publish_domain: v.publish_domain,
+      app: v.app,
+      notify_event_subscription: v.notify_event_subscription,
+      sign_type: v.sign_type,
+      create_time: now,
+      update_time: now,
+    };
+    if (v.notify_callback_url !== undefined) row.notify_callback_url = v.notify_callback_url;
+    if (v.key !== undefined && v.key !== "") row.key = v.key;
+    if (!deps.store.insertHuaweiLive(row)) throw huaweiLiveError(400, "LIVE.103011018", "resource already exists");
+    deps.log.debug({ vendor: "huawei-live", id: row.id, domain: row.publish_domain, app: row.app }, "config created");
+    return c.json(toHuaweiLiveConfig(row), 201);
+  });
 
-  app.get("/v1/:project_id/record/callbacks/:id", (c) => {
+  app.get(ITEM, (c) => {
     const row = deps.store.getHuaweiLive(c.req.param("project_id"), c.req.param("id"));
-    if (row === undefined) return liveError(c, 404, "LIVE.100011001", ILLEGAL);
+    if (row === undefined) throw illegal(404);
     return c.json(toHuaweiLiveConfig(row), 200);
   });
 
-  app.put("/v1/:project_id/record/callbacks/:id", (c) => {
+  app.put(ITEM, (c) => {
     const current = deps.store.getHuaweiLive(c.req.param("project_id"), c.req.param("id"));
-    if (current === undefined) return liveError(c, 400, "LIVE.100011001", ILLEGAL);
-    const body = live.parseBody(requestHeader(c, "content-type"), c.get("raw"));
-    if (!body.ok) return reply(c, body.reply);
-    const v = body.value;
+    if (current === undefined) throw illegal();
+    const v = parseBody(c.req.header("content-type"), c.get("raw"));
     // D13: the domain cannot change.
-    if (v.publish_domain !== current.publish_domain) return liveError(c, 400, "LIVE.100011001", ILLEGAL);
+    if (v.publish_domain !== current.publish_domain) throw illegal();
     const row: HuaweiLiveConfigRow = {
       id: current.id,
       project_id: current.project_id,
@@ -140,134 +180,25 @@ export function huaweiLiveRoutes(ctx: AppContext): Hono<VendorEnv> {
     // D13: an omitted key keeps the stored one, "" clears it.
     const key = v.key === undefined ? current.key : v.key;
     if (key !== undefined && key !== "") row.key = key;
-    const api = toHuaweiLiveConfig(row);
-    if (!deps.store.updateHuaweiLive(row, api)) return liveError(c, 400, "LIVE.103011018", "resource already exists");
-    if (deps.log.isLevelEnabled("debug")) deps.log.debug({ vendor: "huawei-live", id: row.id }, "config updated");
-    return c.json(api, 200);
+    if (!deps.store.updateHuaweiLive(row)) throw huaweiLiveError(400, "LIVE.103011018", "resource already exists");
+    deps.log.debug({ vendor: "huawei-live", id: row.id }, "config updated");
+    return c.json(toHuaweiLiveConfig(row), 200);
   });
 
-  app.delete("/v1/:project_id/record/callbacks/:id", (c) => {
-    if (!deps.store.deleteHuaweiLive(c.req.param("project_id"), c.req.param("id"))) {
-      return liveError(c, 400, "LIVE.100011001", ILLEGAL);
-    }
+  app.delete(ITEM, (c) => {
+    if (!deps.store.deleteHuaweiLive(c.req.param("project_id"), c.req.param("id"))) throw illegal();
     deps.log.debug({ vendor: "huawei-live", id: c.req.param("id") }, "config deleted");
     return c.body(null, 204);
   });
 
-  const methodNotSupported = (c: C) => liveError(c, 400, "LIVE.100011011", "HTTP method not supported");
-  app.all("/v1/:project_id/record/callbacks", methodNotSupported);
-  app.all("/v1/:project_id/record/callbacks/:id", methodNotSupported);
+  const methodNotSupported = () => {
+    throw huaweiLiveError(400, "LIVE.100011011", "HTTP method not supported");
+  };
+  app.all(COLLECTION, methodNotSupported);
+  app.all(ITEM, methodNotSupported);
   return app;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-/** A Huawei Live reply: always JSON text (the X-request-id header is the caller's). */
-export type LiveReply = { status: 200 | 201 | 400 | 404 | 429 | 500; body: string };
-
-/** Throttling buckets (`huawei-live:<method>:<route>`): one per method and route, as the gateway counts them. */
-export const COLLECTION = "/v1/:project_id/record/callbacks";
-export const ITEM = "/v1/:project_id/record/callbacks/:id";
-
-const JSON_TYPE = { "content-type": "application/json" } as const;
-
-const liveErrorReply = (status: 400 | 404 | 500, code: string, msg: string): LiveReply => ({
-  status,
-  body: JSON.stringify({ error_code: code, error_msg: msg }),
-});
-const ILLEGAL_REPLY = liveErrorReply(400, "LIVE.100011001", ILLEGAL);
-
-/**
- * The framework-free logic of the list and create routes and of the gateway checks after authentication. The Hono
- * routes above call it, and so does the node:http fast path (`node-fast-path.ts`), so both give the same answers.
- */
-export function huaweiLiveHandlers(ctx: AppContext) {
-  const { deps } = ctx;
-
-  /** Throttling (D16) and the injected 5xx fault; undefined when the request may go on. */
-  function gate(method: string, route: typeof COLLECTION | typeof ITEM, requestId: string): LiveReply | undefined {
-    const throttling = deps.store.settings.throttling;
-    if (throttling.enabled) {
-      if (!ctx.throttle.take(`huawei-live:${method}:${route}`, throttling.huawei_live_per_minute, 60_000)) {
-        return {
-          status: 429,
-          body: JSON.stringify({
-            error_code: "APIG.0308",
-            error_msg: "The throttling threshold has been reached",
-            request_id: requestId.slice(0, 32),
-          }),
-        };
-      }
-    }
-    if (apiFaultFires(deps)) return liveErrorReply(500, "LIVE.103011021", "Database access failure");
-    return undefined;
-  }
-
-  /** Parses and checks a create/update body. */
-  function parseBody(
-    contentType: string | undefined,
-    raw: Uint8Array,
-  ): { ok: true; value: HuaweiLiveRecordCallbackConfigRequest } | { ok: false; reply: LiveReply } {
-    if (!isJsonMediaType(contentType)) {
-      return { ok: false, reply: liveErrorReply(400, "LIVE.100011012", "Unsupported media type") };
-    }
-    const parsed = parseJson(utf8.decode(raw));
-    if (parsed === undefined) return { ok: false, reply: ILLEGAL_REPLY };
-    let input = parsed.value;
-    // D1: RECORD_START is accepted only in console-parity mode; it is set aside so the API enum still applies.
-    let recordStart = false;
-    const settings = deps.store.settings;
-    if (settings.console_parity && isRecord(input) && Array.isArray(input.notify_event_subscription)) {
-      const subs = input.notify_event_subscription as unknown[];
-      recordStart = subs.includes("RECORD_START");
-      input = { ...input, notify_event_subscription: subs.filter((s) => s !== "RECORD_START") };
-    }
-    const result = HuaweiLiveRecordCallbackConfigRequest.safeParse(input);
-    if (!result.success) return { ok: false, reply: ILLEGAL_REPLY };
-    const value = result.data;
-    if (recordStart) value.notify_event_subscription = ["RECORD_START", ...value.notify_event_subscription] as never;
-    if (!DOMAIN_NAME.test(value.publish_domain)) return { ok: false, reply: ILLEGAL_REPLY };
-    if (settings.strict_keys && value.key !== undefined && value.key !== "" && !checkHuaweiLiveKey(value.key).ok) {
-      return { ok: false, reply: ILLEGAL_REPLY };
-    }
-    return { ok: true, value };
-  }
-
-  /** GET /v1/{project_id}/record/callbacks; `search` is the query string without `?`. */
-  function list(projectId: string, search: string): LiveReply {
-    const q = HuaweiLiveListRecordCallbackConfigsQuery.safeParse(listQueryInput(search));
-    if (!q.success) return ILLEGAL_REPLY;
-    return { status: 200, body: deps.store.listHuaweiLiveJson(projectId, q.data, q.data.offset, q.data.limit) };
-  }
-
-  /** POST /v1/{project_id}/record/callbacks: resolves after the row is committed (group commit, see the store). */
-  async function create(projectId: string, contentType: string | undefined, raw: Uint8Array): Promise<LiveReply> {
-    const body = parseBody(contentType, raw);
-    if (!body.ok) return body.reply;
-    const v = body.value;
-    if (deps.store.isKnownDomain("huawei-live", v.publish_domain) === false) return ILLEGAL_REPLY;
-    const now = isoSeconds(deps.clock.now());
-    const row: HuaweiLiveConfigRow = {
-      id: configId(deps.random, deps.clock),
-      project_id: projectId,
-      publish_domain: v.publish_domain,
-      app: v.app,
-      notify_event_subscription: v.notify_event_subscription,
-      sign_type: v.sign_type,
-      create_time: now,
-      update_time: now,
-    };
-    if (v.notify_callback_url !== undefined) row.notify_callback_url = v.notify_callback_url;
-    if (v.key !== undefined && v.key !== "") row.key = v.key;
-    const json = await deps.store.insertHuaweiLive(row, toHuaweiLiveConfig(row));
-    if (json === undefined) return liveErrorReply(400, "LIVE.103011018", "resource already exists");
-    if (deps.log.isLevelEnabled("debug")) {
-      deps.log.debug({ vendor: "huawei-live", id: row.id, domain: row.publish_domain, app: row.app }, "config created");
-    }
-    return { status: 201, body: json };
-  }
-
-  return { gate, parseBody, list, create, illegal: () => ILLEGAL_REPLY };
 }

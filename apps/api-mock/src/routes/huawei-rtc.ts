@@ -8,21 +8,14 @@ import {
   type HuaweiRtcAppCallbackUrl,
   HuaweiRtcAppCallbackUrlReq,
 } from "@livehook/core";
-import { type Context, Hono } from "hono";
+import { Hono } from "hono";
+import { type AppContext, activeLockout, apiFaultFires, type VendorEnv } from "../app-context.js";
 import { checkHuaweiApig } from "../auth/huawei-apig.js";
-import {
-  type AppContext,
-  activeLockout,
-  apiFaultFires,
-  parseJson,
-  readRawBody,
-  utf8,
-  type VendorEnv,
-} from "../context.js";
 import { huaweiRequestId, isoMillis, RTC_APP_ID } from "../ids.js";
+import { parseJson, utf8 } from "../json-body.js";
+import { readRawBody } from "../raw-body.js";
 import type { HuaweiRtcConfigRow } from "../state/store.js";
-
-type C = Context<VendorEnv>;
+import { apigError, huaweiRtcError } from "../vendor-error.js";
 
 /** §3.4 "probe callback URL": how long the probe POST may take before the URL counts as unreachable. */
 export const PROBE_TIMEOUT_MS = 2000;
@@ -43,10 +36,6 @@ async function probe(fetchFn: typeof fetch, url: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-function rtcError(c: C, status: 400 | 404 | 500, code: string, msg: string) {
-  return c.json({ error_code: code, error_msg: msg }, status);
 }
 
 export function toRtcCallback(row: HuaweiRtcConfigRow): HuaweiRtcAppCallbackUrl {
@@ -70,38 +59,29 @@ export function huaweiRtcRoutes(ctx: AppContext): Hono<VendorEnv> {
     c.set("requestId", requestId);
     c.header("X-request-Id", requestId);
     const raw = await readRawBody(c);
-    if (raw === undefined) return rtcError(c, 400, "RTC.00001003", "InvalidParameterValue: body too large");
+    if (raw === undefined) throw huaweiRtcError(400, "RTC.00001003", "InvalidParameterValue: body too large");
     c.set("raw", raw);
     if (deps.credentials !== undefined) {
-      const rejection = checkHuaweiApig(
+      checkHuaweiApig(
         deps,
         deps.credentials,
-        { method: c.req.method, url: new URL(c.req.url), headers: c.req.raw.headers, raw: c.get("raw") },
-        requestId,
+        { method: c.req.method, url: new URL(c.req.url), headers: c.req.raw.headers, raw },
         activeLockout(ctx),
       );
-      if (rejection !== undefined) return c.json(rejection.body, rejection.status);
     }
     const throttling = deps.store.settings.throttling;
     if (
       throttling.enabled &&
       !ctx.throttle.take(`huawei-rtc:${c.req.method}`, throttling.huawei_rtc_per_minute, 60_000)
     ) {
-      return c.json(
-        {
-          error_code: "APIG.0308",
-          error_msg: "The throttling threshold has been reached",
-          request_id: requestId.slice(0, 32),
-        },
-        429,
-      );
+      throw apigError(429, "APIG.0308", "The throttling threshold has been reached");
     }
-    if (apiFaultFires(deps)) return rtcError(c, 500, "RTC.00002001", "InternalError");
+    if (apiFaultFires(deps)) throw huaweiRtcError(500, "RTC.00002001", "InternalError");
     // §3.4, D4: an app id the mock does not know is answered like an unknown app.
     const appId = c.req.param("app_id");
     const known = deps.store.isKnownDomain("huawei-rtc", appId);
     if (known === false || (known === undefined && !RTC_APP_ID.test(appId))) {
-      return rtcError(c, 404, "RTC.00001003", "InvalidParameterValue");
+      throw huaweiRtcError(404, "RTC.00001003", "InvalidParameterValue");
     }
     await next();
   });
@@ -117,11 +97,11 @@ export function huaweiRtcRoutes(ctx: AppContext): Hono<VendorEnv> {
     const appId = c.req.param("app_id");
     const parsed = parseJson(utf8.decode(c.get("raw")));
     if (parsed === undefined || !isRecord(parsed.value)) {
-      return rtcError(c, 400, "RTC.00001002", "MalformedRequestBody: json parsing failed");
+      throw huaweiRtcError(400, "RTC.00001002", "MalformedRequestBody: json parsing failed");
     }
-    if (parsed.value.url === undefined) return rtcError(c, 400, "RTC.00001005", "MissingParameter");
+    if (parsed.value.url === undefined) throw huaweiRtcError(400, "RTC.00001005", "MissingParameter");
     const result = HuaweiRtcAppCallbackUrlReq.safeParse(parsed.value);
-    if (!result.success) return rtcError(c, 400, "RTC.00001003", "InvalidParameterValue");
+    if (!result.success) throw huaweiRtcError(400, "RTC.00001003", "InvalidParameterValue");
     const { url, auth_key } = result.data;
     if (
       deps.store.settings.strict_keys &&
@@ -129,11 +109,11 @@ export function huaweiRtcRoutes(ctx: AppContext): Hono<VendorEnv> {
       auth_key !== "" &&
       !checkHuaweiRtcKey(auth_key).ok
     ) {
-      return rtcError(c, 400, "RTC.00001003", "InvalidParameterValue");
+      throw huaweiRtcError(400, "RTC.00001003", "InvalidParameterValue");
     }
     // §3.4: RTC.00001018 only while the probe option is on.
     if (deps.store.settings.probe_callback_url && !(await probe(deps.fetch, url))) {
-      return rtcError(c, 400, "RTC.00001018", URL_UNAVAILABLE_MSG);
+      throw huaweiRtcError(400, "RTC.00001018", URL_UNAVAILABLE_MSG);
     }
     const current = deps.store.getRtc(appId);
     const row: HuaweiRtcConfigRow = {
@@ -149,7 +129,9 @@ export function huaweiRtcRoutes(ctx: AppContext): Hono<VendorEnv> {
     return c.json({ app_id: appId, record_callback: toRtcCallback(row) }, 200);
   });
 
-  app.all(path, (c) => rtcError(c, 400, "RTC.00001003", "InvalidParameterValue: method not supported"));
+  app.all(path, () => {
+    throw huaweiRtcError(400, "RTC.00001003", "InvalidParameterValue: method not supported");
+  });
   return app;
 }
 

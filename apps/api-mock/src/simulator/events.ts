@@ -5,7 +5,7 @@
  */
 import type { MockAdminRecordFormat, MockAdminSessionCreateRequest } from "@livehook/core";
 import type { Random } from "../deps.js";
-import { hex, isoSeconds, uuid } from "../ids.js";
+import { hex, isoSeconds } from "../ids.js";
 
 export type PlannedEvent = {
   /** Huawei `event_type`, or Alibaba `NotifyType`. */
@@ -76,7 +76,7 @@ function huaweiLiveTask(t: Task, random: Random): { taskId: string; events: Plan
     const from = t.startMs + i * seg;
     const to = from + seg;
     const failsHere = t.outcome === "failed" && i === t.segments - 1;
-    const jobs = r.formats.map((format) => ({ format, jobId: uuid(random) }));
+    const jobs = r.formats.map((format) => ({ format, jobId: random.uuid() }));
     for (const { format, jobId } of jobs) {
       events.push({
         eventType: "RECORD_NEW_FILE_START",

@@ -55,32 +55,49 @@ export type DeliveryFilter = {
   event_type?: string | undefined;
 };
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS huawei_live_configs (
-  id TEXT PRIMARY KEY, project_id TEXT NOT NULL, publish_domain TEXT NOT NULL, app TEXT NOT NULL,
-  create_time TEXT NOT NULL, data TEXT NOT NULL, api TEXT NOT NULL, UNIQUE (project_id, publish_domain, app));
-CREATE TABLE IF NOT EXISTS huawei_rtc_configs (app_id TEXT PRIMARY KEY, data TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS aliyun_live_configs (domain TEXT PRIMARY KEY, data TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS domains (vendor TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY (vendor, name));
-CREATE TABLE IF NOT EXISTS sessions (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, vendor TEXT NOT NULL, state TEXT NOT NULL,
-  data TEXT NOT NULL, frozen TEXT);
-CREATE TABLE IF NOT EXISTS deliveries (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, session_id TEXT NOT NULL, vendor TEXT NOT NULL,
-  status TEXT NOT NULL, event_type TEXT NOT NULL, notify_type TEXT NOT NULL, domain TEXT, app TEXT, stream TEXT,
-  notify_time INTEGER, data TEXT NOT NULL, payload TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS deliveries_session ON deliveries (session_id);
-CREATE INDEX IF NOT EXISTS deliveries_records ON deliveries (vendor, domain, notify_time);
-CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-`;
+/**
+ * The schema, as ordered steps: step n brings a file from version n to n + 1, and `PRAGMA user_version` holds the
+ * version a file is at. Files written before versioning are at 0 with the tables of step 1 already in place, which
+ * is why step 1 says IF NOT EXISTS. Append steps; never edit one that has shipped.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE IF NOT EXISTS huawei_live_configs (
+    id TEXT PRIMARY KEY, project_id TEXT NOT NULL, publish_domain TEXT NOT NULL, app TEXT NOT NULL,
+    create_time TEXT NOT NULL, data TEXT NOT NULL, api TEXT NOT NULL, UNIQUE (project_id, publish_domain, app));
+  CREATE TABLE IF NOT EXISTS huawei_rtc_configs (app_id TEXT PRIMARY KEY, data TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS aliyun_live_configs (domain TEXT PRIMARY KEY, data TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS domains (vendor TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY (vendor, name));
+  CREATE TABLE IF NOT EXISTS sessions (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, vendor TEXT NOT NULL, state TEXT NOT NULL,
+    data TEXT NOT NULL, frozen TEXT);
+  CREATE TABLE IF NOT EXISTS deliveries (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, session_id TEXT NOT NULL, vendor TEXT NOT NULL,
+    status TEXT NOT NULL, event_type TEXT NOT NULL, notify_type TEXT NOT NULL, domain TEXT, app TEXT, stream TEXT,
+    notify_time INTEGER, data TEXT NOT NULL, payload TEXT NOT NULL);
+  CREATE INDEX IF NOT EXISTS deliveries_session ON deliveries (session_id);
+  CREATE INDEX IF NOT EXISTS deliveries_records ON deliveries (vendor, domain, notify_time);
+  CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  // 2: Huawei Live rows no longer keep their API reply pre-serialised; `data` (the row) is all they need.
+  "ALTER TABLE huawei_live_configs DROP COLUMN api;",
+];
+
+/** Brings the file up to the last version, one transaction per step; refuses a file from a newer mock. */
+function migrate(db: Database.Database, file: string): void {
+  const version = db.pragma("user_version", { simple: true }) as number;
+  if (version > MIGRATIONS.length) {
+    throw new Error(
+      `${file} was written by a newer @livehook/api-mock (data version ${version}; this one reads up to ${MIGRATIONS.length}). Start a newer mock or use another --data file.`,
+    );
+  }
+  for (let v = version; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v] as string);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}
 
 type DataRow = { data: string };
-type PendingInsert = {
-  row: HuaweiLiveConfigRow;
-  apiJson: string;
-  resolve: (json: string | undefined) => void;
-  reject: (err: unknown) => void;
-};
 type HlQuery = { p: string; d: string | null; a: string | null; limit: number; offset: number };
 type SessionQuery = { v: string | null; s: string | null; limit: number; offset: number };
 
@@ -88,13 +105,6 @@ export class Store {
   readonly #db: Database.Database;
   readonly #stmt: ReturnType<Store["prepare"]>;
   #settings: MockAdminSettings;
-  /** Huawei Live list replies by query, dropped on every write: listing is by far the most frequent call. */
-  readonly #hlListCache = new Map<string, string>();
-  /** Huawei Live inserts waiting for this turn's group commit. */
-  readonly #hlPending: PendingInsert[] = [];
-  readonly #hlInsertMany: (batch: readonly PendingInsert[]) => boolean[];
-  /** Known-domain counts per vendor, dropped on every domain write. */
-  readonly #domainCounts = new Map<string, number>();
   #faults: MockAdminFaults;
 
   /** The settings a reset restores: the defaults with the start options (`--apig-lockout`, …) over them. */
@@ -104,23 +114,13 @@ export class Store {
     this.#db = new Database(file);
     if (file !== ":memory:") this.#db.pragma("journal_mode = WAL");
     this.#db.pragma("synchronous = NORMAL");
-    this.#db.exec(SCHEMA);
+    try {
+      migrate(this.#db, file);
+    } catch (err) {
+      this.#db.close();
+      throw err;
+    }
     this.#stmt = this.prepare();
-    const insert = this.#stmt.hlInsert;
-    this.#hlInsertMany = this.#db.transaction((batch: readonly PendingInsert[]) =>
-      batch.map(
-        ({ row, apiJson }) =>
-          insert.run(
-            row.id,
-            row.project_id,
-            row.publish_domain,
-            row.app,
-            row.create_time,
-            rowJson(apiJson, row),
-            apiJson,
-          ).changes === 1,
-      ),
-    );
     this.#defaults = { ...DEFAULT_SETTINGS, ...startSettings };
     // Settings saved by an older mock lack newer fields: the defaults fill them in. Start options win.
     this.#settings = { ...DEFAULT_SETTINGS, ...this.#readKv<Partial<MockAdminSettings>>("settings"), ...startSettings };
@@ -128,15 +128,14 @@ export class Store {
   }
 
   close(): void {
-    this.#flushHuaweiLive();
     this.#db.close();
   }
 
   private prepare() {
     const db = this.#db;
     return {
-      hlList: db.prepare<[HlQuery], { api: string }>(
-        `SELECT api FROM huawei_live_configs WHERE project_id = @p AND (@d IS NULL OR publish_domain = @d)
+      hlList: db.prepare<[HlQuery], DataRow>(
+        `SELECT data FROM huawei_live_configs WHERE project_id = @p AND (@d IS NULL OR publish_domain = @d)
          AND (@a IS NULL OR app = @a) ORDER BY create_time, id LIMIT @limit OFFSET @offset`,
       ),
       hlCount: db.prepare<[HlQuery], { n: number }>(
@@ -147,10 +146,10 @@ export class Store {
         "SELECT data FROM huawei_live_configs WHERE project_id = ? AND id = ?",
       ),
       hlInsert: db.prepare(
-        "INSERT OR IGNORE INTO huawei_live_configs (id, project_id, publish_domain, app, create_time, data, api) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT OR IGNORE INTO huawei_live_configs (id, project_id, publish_domain, app, create_time, data) VALUES (?, ?, ?, ?, ?, ?)",
       ),
       hlUpdate: db.prepare(
-        "UPDATE OR IGNORE huawei_live_configs SET app = ?, data = ?, api = ? WHERE project_id = ? AND id = ?",
+        "UPDATE OR IGNORE huawei_live_configs SET app = ?, data = ? WHERE project_id = ? AND id = ?",
       ),
       hlDelete: db.prepare("DELETE FROM huawei_live_configs WHERE project_id = ? AND id = ?"),
       hlByDomain: db.prepare<[string], DataRow>(
@@ -167,10 +166,9 @@ export class Store {
       ),
       domainAdd: db.prepare("INSERT OR IGNORE INTO domains (vendor, name) VALUES (?, ?)"),
       domainDelete: db.prepare("DELETE FROM domains WHERE vendor = ? AND name = ?"),
-      domainHas: db.prepare<[string, string], { n: number }>(
-        "SELECT COUNT(*) AS n FROM domains WHERE vendor = ? AND name = ?",
+      domainKnown: db.prepare<[string, string], { listed: number; known: number }>(
+        "SELECT COUNT(*) AS listed, COUNT(*) FILTER (WHERE name = ?) AS known FROM domains WHERE vendor = ?",
       ),
-      domainCount: db.prepare<[string], { n: number }>("SELECT COUNT(*) AS n FROM domains WHERE vendor = ?"),
       sessionInsert: db.prepare("INSERT INTO sessions (id, vendor, state, data, frozen) VALUES (?, ?, ?, ?, ?)"),
       sessionUpdate: db.prepare("UPDATE sessions SET state = ?, data = ? WHERE id = ?"),
       sessionGet: db.prepare<[string], { data: string; frozen: string | null }>(
@@ -224,74 +222,34 @@ export class Store {
 
   // --- Huawei Live ---
 
-  /**
-   * The list reply as JSON text. Rows keep their API form pre-serialised, so the hottest call of the mock
-   * neither parses nor re-serialises them.
-   */
-  listHuaweiLiveJson(
+  listHuaweiLive(
     projectId: string,
     filter: { publish_domain?: string | undefined; app?: string | undefined },
     offset: number,
     limit: number,
-  ): string {
+  ): { total: number; items: HuaweiLiveConfigRow[] } {
     const q = { p: projectId, d: filter.publish_domain ?? null, a: filter.app ?? null, limit, offset };
-    const key = JSON.stringify(q);
-    const cached = this.#hlListCache.get(key);
-    if (cached !== undefined) return cached;
-    const total = this.#stmt.hlCount.get(q)?.n ?? 0;
-    const items = this.#stmt.hlList.all(q).map((r) => r.api);
-    const json = `{"total":${total},"callback_config":[${items.join(",")}]}`;
-    if (this.#hlListCache.size >= 1024) this.#hlListCache.clear();
-    this.#hlListCache.set(key, json);
-    return json;
+    return {
+      total: this.#stmt.hlCount.get(q)?.n ?? 0,
+      items: this.#stmt.hlList.all(q).map((r) => JSON.parse(r.data) as HuaweiLiveConfigRow),
+    };
   }
   getHuaweiLive(projectId: string, id: string): HuaweiLiveConfigRow | undefined {
     const row = this.#stmt.hlGet.get(projectId, id);
     return row === undefined ? undefined : JSON.parse(row.data);
   }
-  /**
-   * Stores a new config; resolves to the API object's JSON once the row is committed (so the 201 reply is not
-   * serialised a second time), or undefined when (project, domain, app) is taken.
-   *
-   * Group commit: the inserts that arrive in one turn of the event loop are written in one transaction, in arrival
-   * order, at the end of that turn (`setImmediate`), and each promise settles only after that transaction has
-   * committed. A reply never goes out for a row that is not written; with `--data` a busy mock commits once per
-   * turn instead of once per request. If the transaction fails, nothing of it is stored and every insert of it is
-   * rejected (the callers answer 500).
-   */
-  insertHuaweiLive(row: HuaweiLiveConfigRow, api: HuaweiLiveRecordCallbackConfig): Promise<string | undefined> {
-    const apiJson = JSON.stringify(api);
-    return new Promise((resolve, reject) => {
-      if (this.#hlPending.push({ row, apiJson, resolve, reject }) === 1) setImmediate(() => this.#flushHuaweiLive());
-    });
+  /** False when (project, domain, app) is taken. The row is committed when this returns. */
+  insertHuaweiLive(row: HuaweiLiveConfigRow): boolean {
+    return (
+      this.#stmt.hlInsert.run(row.id, row.project_id, row.publish_domain, row.app, row.create_time, JSON.stringify(row))
+        .changes === 1
+    );
   }
-
-  #flushHuaweiLive(): void {
-    const batch = this.#hlPending.splice(0);
-    if (batch.length === 0) return;
-    let stored: boolean[];
-    try {
-      stored = this.#hlInsertMany(batch);
-    } catch (err) {
-      for (const p of batch) p.reject(err);
-      return;
-    } finally {
-      this.#hlListCache.clear();
-    }
-    for (let i = 0; i < batch.length; i++) {
-      const p = batch[i] as PendingInsert;
-      p.resolve(stored[i] ? p.apiJson : undefined);
-    }
-  }
-
   /** False when the new app collides with another config of the domain. */
-  updateHuaweiLive(row: HuaweiLiveConfigRow, api: HuaweiLiveRecordCallbackConfig): boolean {
-    this.#hlListCache.clear();
-    const apiJson = JSON.stringify(api);
-    return this.#stmt.hlUpdate.run(row.app, rowJson(apiJson, row), apiJson, row.project_id, row.id).changes === 1;
+  updateHuaweiLive(row: HuaweiLiveConfigRow): boolean {
+    return this.#stmt.hlUpdate.run(row.app, JSON.stringify(row), row.project_id, row.id).changes === 1;
   }
   deleteHuaweiLive(projectId: string, id: string): boolean {
-    this.#hlListCache.clear();
     return this.#stmt.hlDelete.run(projectId, id).changes === 1;
   }
   /** §2.9: the exact app beats `*`; within a choice the oldest config wins. */
@@ -370,23 +328,16 @@ export class Store {
     return this.#stmt.domainList.all();
   }
   addDomain(vendor: MockAdminVendor, name: string): void {
-    this.#domainCounts.clear();
     this.#stmt.domainAdd.run(vendor, name);
   }
   deleteDomain(vendor: MockAdminVendor, name: string): boolean {
-    this.#domainCounts.clear();
     return this.#stmt.domainDelete.run(vendor, name).changes === 1;
   }
   /** Undefined when the vendor has no domain list (any valid name is then accepted). */
   isKnownDomain(vendor: MockAdminVendor, name: string): boolean | undefined {
-    // Every create asks; without a domain list (the usual case) the answer needs no query.
-    let count = this.#domainCounts.get(vendor);
-    if (count === undefined) {
-      count = this.#stmt.domainCount.get(vendor)?.n ?? 0;
-      this.#domainCounts.set(vendor, count);
-    }
-    if (count === 0) return undefined;
-    return (this.#stmt.domainHas.get(vendor, name)?.n ?? 0) > 0;
+    const row = this.#stmt.domainKnown.get(name, vendor);
+    if (row === undefined || row.listed === 0) return undefined;
+    return row.known > 0;
   }
 
   // --- sessions ---
@@ -479,20 +430,12 @@ export class Store {
   }
 
   reset(): void {
-    this.#hlListCache.clear();
-    this.#domainCounts.clear();
     this.#db.exec(
       "DELETE FROM huawei_live_configs; DELETE FROM huawei_rtc_configs; DELETE FROM aliyun_live_configs; DELETE FROM domains; DELETE FROM sessions; DELETE FROM deliveries; DELETE FROM kv;",
     );
     this.#settings = this.#defaults;
     this.#faults = {};
   }
-}
-
-/** The stored row: the API object's JSON plus the project and the key, without serialising the object again. */
-function rowJson(apiJson: string, row: HuaweiLiveConfigRow): string {
-  const key = row.key === undefined ? "" : `,"key":${JSON.stringify(row.key)}`;
-  return `${apiJson.slice(0, -1)},"project_id":${JSON.stringify(row.project_id)}${key}}`;
 }
 
 /** The time of the last attempt (§4.4 `NotifyTime`), in ms; null before any attempt. */
