@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type RunningApp, startApp } from "../src/app-process.js";
+import { listeningPid } from "../src/busy-port.js";
 import { runCli } from "../src/cli.js";
 import { DEMO, DEMO_KEYS, receiverKeyEnv } from "../src/demo-setup.js";
 import { EXIT } from "../src/errors.js";
@@ -350,6 +351,24 @@ describe("the main job", () => {
       await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
     }
   }, 180_000);
+
+  test("a child that dies ends start at once with exit 1, naming it (no hang until Ctrl-C)", async () => {
+    const [mockPort, receiverPort] = [await freePort(), await freePort()];
+    const { ctx, out, err } = testContext({ now: "real" });
+    const args = ["start", "--mock-port", String(mockPort), "--receiver-port", String(receiverPort)];
+    const running = runCli([...args, "--data-dir", join(dir, "start-child-dies")], ctx);
+    // Once the demo runs, so the mock dies while start waits, not while it sets up: Alibaba's recording is created
+    // last, so its first event means every session exists.
+    for (let i = 0; i < 1200 && !out().includes("record_started"); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const mockPid = listeningPid(mockPort);
+    expect(mockPid).toBeDefined();
+    process.kill(mockPid as number, "SIGKILL");
+    expect(await running).toBe(EXIT.failure);
+    expect(err()).toContain(`error: the mock exited with SIGKILL; see ${join(dir, "start-child-dies", "logs")}\n`);
+    await expect(fetch(`http://127.0.0.1:${receiverPort}/healthz`)).rejects.toThrow();
+  }, 120_000);
 
   test("a port in use is one clear line", async () => {
     const blocker = createServer();

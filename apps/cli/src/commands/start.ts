@@ -35,6 +35,8 @@ export async function runStart(opts: StartOptions, ctx: CliContext) {
   // The children get a clean slate: a DATABASE_URL meant for something else must not redirect the receiver.
   const { DATABASE_URL: _db, ...baseEnv } = ctx.env;
   const apps: RunningApp[] = [];
+  // Ends the event tail and the demo watcher on every way out, so a failure never leaves the command hanging.
+  const stopTail = new AbortController();
   const stopAll = async () => {
     await Promise.all(apps.map((a) => a.stop()));
   };
@@ -90,7 +92,6 @@ export async function runStart(opts: StartOptions, ctx: CliContext) {
     out.line(out.color.dim(`  keys: ${keyVariables.join(" ")}`));
     out.line();
 
-    const stopTail = new AbortController();
     const signal = AbortSignal.any([ctx.signal, stopTail.signal]);
     const seen: ReceivedEvent[] = [];
     // Events stored by earlier runs (the receiver's database persists) are in the inspector; show only new ones.
@@ -167,7 +168,6 @@ export async function runStart(opts: StartOptions, ctx: CliContext) {
     // Until Ctrl-C, or until a child dies (then say which).
     const died = Promise.race(apps.map((a) => a.exited.then((code) => ({ app: a.name, code }))));
     const outcome = await Promise.race([tail.then(() => undefined), died, aborted(ctx.signal).then(() => undefined)]);
-    stopTail.abort();
     if (outcome !== undefined && !ctx.signal.aborted) {
       throw new CliError(`the ${outcome.app} exited with ${outcome.code}; see ${join(dataDir, "logs")}`, EXIT.failure);
     }
@@ -177,6 +177,7 @@ export async function runStart(opts: StartOptions, ctx: CliContext) {
     if (!(ctx.signal.aborted && !opts.once && apps.length === 2)) throw err;
     out.note(out.color.dim("stopping…"));
   } finally {
+    stopTail.abort();
     await stopAll();
   }
 }
