@@ -71,12 +71,25 @@ const mock = createMock({
 mock.simulator.resumePending();
 
 const server = createServer(mockRequestListener(mock, { listenHost: config.host, allowedHosts: config.allowedHosts }));
+server.on("error", (err: NodeJS.ErrnoException) => {
+  // A taken port is the user's situation, not a crash: one line, no stack, before anything says "ready".
+  if (err.code === "EADDRINUSE") {
+    console.error(`livehook-mock: port ${config.port} is in use; pass --port or stop it`);
+  } else {
+    console.error(`livehook-mock: cannot listen on ${config.host}:${config.port}: ${err.message}`);
+  }
+  store.close();
+  process.exit(1);
+});
 server.listen(config.port, config.host, () => {
   const info = server.address() as AddressInfo;
-  log.info(
-    { address: info.address, port: info.port, data: config.data ?? ":memory:", auth: config.auth },
-    "livehook api-mock listening",
-  );
+  // Always printed, whatever the level: parent processes (the CLI, tests) wait for this line to learn the port.
+  log
+    .child({}, { level: "info" })
+    .info(
+      { address: info.address, port: info.port, data: config.data ?? ":memory:", auth: config.auth },
+      "livehook api-mock listening",
+    );
 });
 
 function shutdown(signal: string): void {

@@ -1,7 +1,11 @@
-/** The entry point as a real process (via tsx): usage errors exit 1, it listens, SIGTERM stops it cleanly. */
+/**
+ * The entry point as a real process (via tsx): usage errors and a busy port exit 1, it listens, SIGTERM stops it
+ * cleanly.
+ */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { request } from "node:http";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -59,6 +63,27 @@ describe("main", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  test("a busy port is one line and exit 1: no stack trace, no listening line", async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      const p = run(["--port", String(port)]);
+      expect(await p.exited).toBe(1);
+      expect(p.output()).toBe(`livehook-mock: port ${port} is in use; pass --port or stop it\n`);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  test("the listening line is printed whatever the log level (parents wait for it)", async () => {
+    const p = run(["--port", "0", "--log-level", "silent"]);
+    await waitFor(() => p.output().includes("livehook api-mock listening"), p.child);
+    expect(JSON.parse(p.output().trim()) as { port: number }).toMatchObject({ port: expect.any(Number) });
+    p.child.kill("SIGTERM");
+    expect(await p.exited).toBe(0);
   });
 
   test("listens on 127.0.0.1, answers /healthz, stops on SIGTERM", async () => {

@@ -3,9 +3,10 @@
  * `bin` from its package.json and runs it with this Node, so `livehook` works from the workspace and installed.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, readFileSync, type WriteStream } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, resolve } from "node:path";
+import { BusyPortError } from "./busy-port.js";
 import type { CliContext } from "./context.js";
 import { CliError, EXIT } from "./errors.js";
 
@@ -48,40 +49,74 @@ export type RunningApp = {
 export type StartAppOptions = {
   args: readonly string[];
   env: Readonly<Record<string, string | undefined>>;
-  /** Where the app's stdout/stderr go: the terminal, or a log file. */
+  /** Where the app's stdout/stderr go: this command's own output, or a log file. */
   output: "inherit" | { logFile: string };
   host: string;
   port: number;
-  /** Bounded wait for /healthz. */
+  /** The option that picks another port, named when the port is taken (default `--port`). */
+  portFlag?: string;
+  /** Bounded wait for the app's listening line. */
   readyTimeoutMs?: number;
 };
 
-const READY_POLL_MS = 100;
+/**
+ * The line (a pino message) each app prints once its server is listening, with the port it bound. Readiness is
+ * this line on the stdout of the process we started: a URL can be answered by anyone already on the port.
+ */
+export const LISTENING_MESSAGE: Record<AppName, string> = {
+  mock: "livehook api-mock listening",
+  receiver: "livehook receiver listening",
+};
+
+/** The port of an app's listening line, or undefined when the line is something else. */
+export function listeningPort(name: AppName, line: string): number | undefined {
+  if (!line.includes(LISTENING_MESSAGE[name])) return undefined;
+  try {
+    const parsed = JSON.parse(line) as { msg?: unknown; port?: unknown };
+    return parsed.msg === LISTENING_MESSAGE[name] && typeof parsed.port === "number" ? parsed.port : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Both apps end with this line (and exit 1) when their port is taken; older builds die with EADDRINUSE. */
+const BUSY_PORT = /\bport \d+ is in use\b|EADDRINUSE/;
 
 export async function startApp(ctx: CliContext, name: AppName, o: StartAppOptions): Promise<RunningApp> {
   const bin = resolveAppBin(name);
   let tail = "";
   const child = spawn(process.execPath, [bin, ...o.args], {
     env: { ...o.env } as NodeJS.ProcessEnv,
-    stdio: o.output === "inherit" ? ["ignore", "inherit", "inherit"] : ["ignore", "pipe", "pipe"],
+    stdio: ["ignore", "pipe", "pipe"],
   });
-  if (o.output !== "inherit") {
-    mkdirSync(dirname(o.output.logFile), { recursive: true });
-    const log = createWriteStream(o.output.logFile, { flags: "a" });
-    const keep = (chunk: Buffer) => {
-      log.write(chunk);
-      // The end of the output explains an early exit (a port in use, a bad option).
-      tail = (tail + chunk.toString("utf8")).slice(-2000);
-    };
-    child.stdout?.on("data", keep);
-    child.stderr?.on("data", keep);
-    child.on("exit", () => log.end());
-  }
+  // Inherited output is held back until the app is listening: a failed start is then the CLI's one line only.
+  let held: { stream: "out" | "err"; text: string }[] | undefined = [];
+  const emit = (stream: "out" | "err", text: string) => {
+    if (held !== undefined) held.push({ stream, text });
+    else if (stream === "out") ctx.writeOut(text);
+    else ctx.writeErr(text);
+  };
+  const releaseHeld = () => {
+    const pending = held ?? [];
+    held = undefined;
+    for (const chunk of pending) emit(chunk.stream, chunk.text);
+  };
+  const log = o.output === "inherit" ? undefined : openLog(o.output.logFile);
+  const keep = (stream: "out" | "err") => (chunk: Buffer) => {
+    const text = chunk.toString("utf8");
+    if (log !== undefined) log.write(chunk);
+    else emit(stream, text);
+    // The end of the output explains an early exit (a port in use, a bad option).
+    tail = (tail + text).slice(-2000);
+  };
+  child.stdout.on("data", keep("out"));
+  child.stderr.on("data", keep("err"));
+  child.on("close", () => log?.end());
+
   const exited = new Promise<number | string>((resolveExit) => {
     child.on("exit", (code, signal) => resolveExit(code ?? signal ?? "unknown"));
     child.on("error", () => resolveExit("spawn_failed"));
   });
-  const url = `http://${o.host.includes(":") ? `[${o.host}]` : o.host}:${o.port}`;
   const stop = async (graceMs = 10_000) => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill("SIGTERM");
@@ -89,38 +124,63 @@ export async function startApp(ctx: CliContext, name: AppName, o: StartAppOption
     await exited;
     clearTimeout(timer);
   };
-  const app: RunningApp = { name, url, child, exited, stop };
-
-  let ended: number | string | undefined;
-  void exited.then((code) => {
-    ended = code;
+  // The end of the output must be in `tail` before an early exit is explained: "close" comes after the last byte.
+  const closed = new Promise<number | string>((resolveClose) => {
+    child.on("close", (code, signal) => resolveClose(code ?? signal ?? "unknown"));
+    child.on("error", () => resolveClose("spawn_failed"));
   });
-  const deadline = Date.now() + (o.readyTimeoutMs ?? 30_000);
-  while (Date.now() < deadline) {
-    if (ended !== undefined) {
-      const why = /EADDRINUSE/.test(tail)
-        ? `port ${o.port} is already in use`
-        : `exited with ${ended}${lastLine(tail)}`;
-      throw new CliError(`the ${name} did not start: ${why}`, EXIT.failure);
-    }
-    if (ctx.signal.aborted) {
-      await stop();
-      throw new CliError(`interrupted while starting the ${name}`, EXIT.interrupted);
-    }
-    try {
-      const res = await ctx.fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) });
-      await res.arrayBuffer();
-      if (res.ok) return app;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((r) => setTimeout(r, READY_POLL_MS));
-  }
-  await stop();
-  throw new CliError(
-    `the ${name} did not answer ${url}/healthz within ${Math.round((o.readyTimeoutMs ?? 30_000) / 1000)} s`,
-    EXIT.failure,
+  const timeoutMs = o.readyTimeoutMs ?? 30_000;
+  const outcome = await new Promise<{ port: number } | { exit: number | string } | "timeout" | "aborted">(
+    (resolveOutcome) => {
+      let pending = "";
+      const onLine = (chunk: Buffer) => {
+        pending += chunk.toString("utf8");
+        const lines = pending.split("\n");
+        pending = lines.pop() ?? "";
+        for (const line of lines) {
+          const port = listeningPort(name, line);
+          if (port !== undefined) settle({ port });
+        }
+      };
+      const onAbort = () => settle("aborted");
+      const timer = setTimeout(() => settle("timeout"), timeoutMs);
+      function settle(value: { port: number } | { exit: number | string } | "timeout" | "aborted") {
+        clearTimeout(timer);
+        child.stdout.off("data", onLine);
+        ctx.signal.removeEventListener("abort", onAbort);
+        resolveOutcome(value);
+      }
+      child.stdout.on("data", onLine);
+      ctx.signal.addEventListener("abort", onAbort, { once: true });
+      if (ctx.signal.aborted) settle("aborted");
+      void closed.then((code) => settle({ exit: code }));
+    },
   );
+  if (typeof outcome === "object" && "port" in outcome) {
+    releaseHeld();
+    const url = `http://${o.host.includes(":") ? `[${o.host}]` : o.host}:${outcome.port}`;
+    return { name, url, child, exited, stop };
+  }
+  if (outcome === "aborted") {
+    await stop();
+    throw new CliError(`interrupted while starting the ${name}`, EXIT.interrupted);
+  }
+  if (outcome === "timeout") {
+    await stop();
+    throw new CliError(
+      `the ${name} did not report listening within ${Math.round(timeoutMs / 1000)} s${lastLine(tail)}`,
+      EXIT.failure,
+    );
+  }
+  if (BUSY_PORT.test(tail)) throw new BusyPortError(o.port, o.portFlag ?? "--port");
+  // Anything else the app said (a bad option, its usage) is the explanation: show it as it was printed.
+  releaseHeld();
+  throw new CliError(`the ${name} did not start: exited with ${outcome.exit}${lastLine(tail)}`, EXIT.failure);
+}
+
+function openLog(file: string): WriteStream {
+  mkdirSync(dirname(file), { recursive: true });
+  return createWriteStream(file, { flags: "a" });
 }
 
 function lastLine(text: string): string {

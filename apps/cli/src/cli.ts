@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import { aliyunCommand } from "./commands/aliyun-notify.command.js";
+import { completionCommand } from "./commands/completion.command.js";
 import { doctorCommand } from "./commands/doctor.command.js";
 import { huaweiCommand } from "./commands/huawei-callbacks.command.js";
 import { reconcileCommand } from "./commands/reconcile.command.js";
@@ -58,6 +59,7 @@ export function buildProgram(ctx: CliContext): Command {
     huaweiCommand(ctx),
     rtcCommand(ctx),
     aliyunCommand(ctx),
+    completionCommand(ctx),
   ];
   for (const cmd of commands) {
     inheritSettings(program, cmd);

@@ -8,7 +8,8 @@ import { VendorError } from "./errors.js";
 import { addNotifyConfig, updateNotifyConfig } from "./vendor-api/aliyun.js";
 import { aliyunConnection, huaweiConnection } from "./vendor-api/connection.js";
 import { createLiveCallback, listLiveCallbacks, setRtcCallback, updateLiveCallback } from "./vendor-api/huawei.js";
-import type { Vendor } from "./vendors.js";
+import { assertVendorKey } from "./vendor-api/key-rules.js";
+import { KEY_ENV, type Vendor } from "./vendors.js";
 
 export const DEMO = {
   "huawei-live": { domain: "push.example.com", app: "live" },
@@ -30,6 +31,19 @@ export function demoKeys(ctx: CliContext): Record<Vendor, string> {
     "huawei-rtc": envCallbackKeys(ctx, "huawei-rtc")?.[0] ?? DEMO_KEYS["huawei-rtc"],
     "aliyun-live": envCallbackKeys(ctx, "aliyun-live")?.[0] ?? DEMO_KEYS["aliyun-live"],
   };
+}
+
+/**
+ * Checks keys taken from the environment against the vendors' rules before any call, naming the variable. The
+ * built-in development keys follow the rules.
+ */
+export function checkDemoKeys(ctx: CliContext): void {
+  const keys = demoKeys(ctx);
+  for (const vendor of ["huawei-live", "huawei-rtc"] as const) {
+    const names = KEY_ENV[vendor];
+    const source = ctx.env[names.list] ? names.list : ctx.env[names.single] ? names.single : undefined;
+    if (source !== undefined) assertVendorKey(vendor, keys[vendor], source);
+  }
 }
 
 /**

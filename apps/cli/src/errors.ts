@@ -56,8 +56,12 @@ export class VendorError extends CliError {
   readonly status: number;
   readonly code: string;
   readonly requestId: string | undefined;
-  constructor(status: number, code: string, message: string, requestId?: string) {
-    super(`${code} (HTTP ${status}): ${message}${requestId ? ` [request id ${requestId}]` : ""}`, EXIT.vendor);
+  /** `likelyCause`: what the code means for this call, when the vendor's own message names no rule. */
+  constructor(status: number, code: string, message: string, requestId?: string, likelyCause?: string) {
+    super(
+      `${code} (HTTP ${status}): ${message}${likelyCause ? `; likely cause: ${likelyCause}` : ""}${requestId ? ` [request id ${requestId}]` : ""}`,
+      EXIT.vendor,
+    );
     this.name = "VendorError";
     this.status = status;
     this.code = code;

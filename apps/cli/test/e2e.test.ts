@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type RunningApp, startApp } from "../src/app-process.js";
+import { listeningPid } from "../src/busy-port.js";
 import { runCli } from "../src/cli.js";
 import { DEMO, DEMO_KEYS, receiverKeyEnv } from "../src/demo-setup.js";
 import { EXIT } from "../src/errors.js";
@@ -294,6 +295,11 @@ describe("the main job", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("inspector");
     expect(r.stdout).toContain("RECORD_FILE_COMPLETE");
+    // The banner names the variables the receiver reads (plural), with the demo keys it was given.
+    expect(r.stdout).toContain(`LIVEHOOK_HUAWEI_LIVE_KEYS=${DEMO_KEYS["huawei-live"]} `);
+    expect(r.stdout).toContain(`LIVEHOOK_HUAWEI_RTC_KEYS=${DEMO_KEYS["huawei-rtc"]} `);
+    expect(r.stdout).toContain(`LIVEHOOK_ALIYUN_LIVE_KEYS=${DEMO_KEYS["aliyun-live"]}\n`);
+    expect(r.stdout).not.toMatch(/LIVEHOOK_\w+_KEY=/);
   }, 180_000);
 
   test("livehook start --persist runs again on the same state", async () => {
@@ -332,22 +338,43 @@ describe("the main job", () => {
     }
   }, 120_000);
 
-  test("livehook start runs until Ctrl-C, then stops both apps", async () => {
+  test("livehook start runs until Ctrl-C, says when the demo is over and what to try, then stops both apps", async () => {
     const [mockPort, receiverPort] = [await freePort(), await freePort()];
     const stop = new AbortController();
     const { ctx, out } = testContext({ now: "real", signal: stop.signal });
     const args = ["start", "--mock-port", String(mockPort), "--receiver-port", String(receiverPort)];
-    const running = runCli([...args, "--data-dir", join(dir, "start-ctrl-c")], ctx);
-    // Bounded wait for the demo's first events (realtime demo: files finish seconds apart) to show up in the tail.
-    for (let i = 0; i < 1200 && !out().includes("RECORD_NEW_FILE_START"); i++)
-      await new Promise((r) => setTimeout(r, 50));
+    const running = runCli([...args, "--segment-seconds", "1", "--data-dir", join(dir, "start-ctrl-c")], ctx);
+    // Bounded wait for the end of the realtime demo: files a second apart, the end events about 30 s later.
+    for (let i = 0; i < 1800 && !out().includes("Ctrl-C stops"); i++) await new Promise((r) => setTimeout(r, 50));
     expect(out()).toContain("livehook is running");
     expect(out()).toContain("RECORD_NEW_FILE_START");
+    expect(out()).toContain("RECORD_OVER");
+    // Every callback of the three recordings was delivered and shown before the end is announced.
+    expect(out()).toMatch(/the demo recordings are over: 3 recordings, (\d+) callbacks delivered, \1 events stored\n/);
+    expect(out()).toContain(`livehook reconcile --redeliver --mock http://127.0.0.1:${mockPort}`);
     stop.abort();
     expect(await running).toBe(0);
     for (const port of [mockPort, receiverPort]) {
       await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
     }
+  }, 180_000);
+
+  test("a child that dies ends start at once with exit 1, naming it (no hang until Ctrl-C)", async () => {
+    const [mockPort, receiverPort] = [await freePort(), await freePort()];
+    const { ctx, out, err } = testContext({ now: "real" });
+    const args = ["start", "--mock-port", String(mockPort), "--receiver-port", String(receiverPort)];
+    const running = runCli([...args, "--data-dir", join(dir, "start-child-dies")], ctx);
+    // Once the demo runs, so the mock dies while start waits, not while it sets up: Alibaba's recording is created
+    // last, so its first event means every session exists.
+    for (let i = 0; i < 1200 && !out().includes("record_started"); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const mockPid = listeningPid(mockPort);
+    expect(mockPid).toBeDefined();
+    process.kill(mockPid as number, "SIGKILL");
+    expect(await running).toBe(EXIT.failure);
+    expect(err()).toContain(`error: the mock exited with SIGKILL; see ${join(dir, "start-child-dies", "logs")}\n`);
+    await expect(fetch(`http://127.0.0.1:${receiverPort}/healthz`)).rejects.toThrow();
   }, 120_000);
 
   test("a port in use is one clear line", async () => {
@@ -366,20 +393,76 @@ describe("the main job", () => {
         join(dir, "busy"),
       ]);
       expect(r.code).toBe(EXIT.failure);
-      expect(r.stderr).toContain(`error: the mock did not start: port ${port} is already in use\n`);
-      // The receiver, which did start, was stopped again: nothing is left listening.
+      // The first and only line: the ports are checked before anything starts.
+      expect(r.stderr).toBe(`error: port ${port} is in use (pid ${process.pid}); pass --mock-port or stop it\n`);
+      expect(r.stdout).toBe("");
       await expect(fetch(`http://127.0.0.1:${receiverPort}/healthz`)).rejects.toThrow();
     } finally {
       blocker.close();
     }
   }, 60_000);
 
+  test("start next to a running mock and receiver leaves them alone: one line, exit 1", async () => {
+    const list = async () => (await cli(["huawei", "callbacks", "list", "--mock", mock.url, "--json"])).stdout;
+    const sessions = async () =>
+      ((await (await fetch(`${mock.url}/_mock/sessions`)).json()) as { total: number }).total;
+    const [configsBefore, sessionsBefore] = [await list(), await sessions()];
+    const mockPort = new URL(mock.url).port;
+    const receiverPort = new URL(receiver.url).port;
+    const both = await cli(["start", "--mock-port", mockPort, "--receiver-port", receiverPort]);
+    expect(both.code).toBe(EXIT.failure);
+    expect(both.stderr).toBe(
+      `error: port ${mockPort} is in use (pid ${mock.child.pid}); pass --mock-port or stop it\n`,
+    );
+    expect(both.stdout).toBe("");
+
+    const freeMockPort = await freePort();
+    const onlyReceiver = await cli(["start", "--mock-port", String(freeMockPort), "--receiver-port", receiverPort]);
+    expect(onlyReceiver.code).toBe(EXIT.failure);
+    expect(onlyReceiver.stderr).toBe(
+      `error: port ${receiverPort} is in use (pid ${receiver.child.pid}); pass --receiver-port or stop it\n`,
+    );
+    // No mock was started for it, and the user's mock got no config change and no demo session.
+    await expect(fetch(`http://127.0.0.1:${freeMockPort}/healthz`)).rejects.toThrow();
+    expect(await list()).toBe(configsBefore);
+    expect(await sessions()).toBe(sessionsBefore);
+  }, 60_000);
+
+  test("livehook receive and livehook mock on a busy port: one line, exit 1, never ready", async () => {
+    const receive = await cli(["receive", "--port", new URL(receiver.url).port]);
+    expect(receive.code).toBe(EXIT.failure);
+    expect(receive.stderr).toBe(
+      `error: port ${new URL(receiver.url).port} is in use (pid ${receiver.child.pid}); pass --port or stop it\n`,
+    );
+    const mockRun = await cli(["mock", "--port", new URL(mock.url).port]);
+    expect(mockRun.code).toBe(EXIT.failure);
+    expect(mockRun.stderr).toBe(
+      `error: port ${new URL(mock.url).port} is in use (pid ${mock.child.pid}); pass --port or stop it\n`,
+    );
+  });
+
+  test("ready means the started process said it listens: another process on the port never answers for it", async () => {
+    // Past the port check (a port taken between the check and the start): the child's own line decides.
+    const { ctx } = testContext({ now: "real" });
+    const started = startApp(ctx, "mock", {
+      args: ["--port", new URL(mock.url).port],
+      env: { PATH: process.env.PATH },
+      output: "inherit",
+      host: "127.0.0.1",
+      port: Number(new URL(mock.url).port),
+      portFlag: "--mock-port",
+    });
+    await expect(started).rejects.toThrow(
+      `port ${new URL(mock.url).port} is in use (pid ${mock.child.pid}); pass --mock-port or stop it`,
+    );
+  });
+
   test("livehook mock runs until interrupted", async () => {
     const port = await freePort();
     const stop = new AbortController();
     const { ctx, err } = testContext({ now: "real", signal: stop.signal });
     const running = runCli(["mock", "--port", String(port), "--log-level", "warn"], ctx);
-    // Bounded wait for the command to report the mock ready (it polls /healthz itself).
+    // Bounded wait for the command to report the mock ready (once the mock printed its listening line).
     for (let i = 0; i < 600 && !err().includes("ready at"); i++) await new Promise((r) => setTimeout(r, 50));
     expect(err()).toContain(`mock ready at http://127.0.0.1:${port}`);
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);

@@ -64,6 +64,33 @@ describe("management commands against the mock with signature checks on", () => 
     expect(gone.stderr).toContain("LIVE.100011001 (HTTP 404)");
   });
 
+  test("Request Illegal comes with the rule it most likely stands for", async () => {
+    const unknown = await cli(["huawei", "callbacks", "get", "ffffffffffffffffffffffffffffffff"]);
+    expect(unknown.code).toBe(EXIT.vendor);
+    expect(unknown.stderr).toMatch(
+      /^error: LIVE\.100011001 \(HTTP 404\): Request Illegal; likely cause: no callback config f{32} in project \S+ \[request id /,
+    );
+    const badDomain = await cli(["huawei", "callbacks", "create", "--publish-domain", "push_example", "--app", "live"]);
+    expect(badDomain.code).toBe(EXIT.vendor);
+    expect(badDomain.stderr).toContain(
+      'Request Illegal; likely cause: publish_domain "push_example" is not a domain name',
+    );
+  });
+
+  test("no credentials against a mock that checks signatures: which variables to set", async () => {
+    const none = { HUAWEICLOUD_SDK_AK: "", HUAWEICLOUD_SDK_SK: "", ALIBABA_CLOUD_ACCESS_KEY_ID: "" };
+    const huawei = await cli(["huawei", "callbacks", "list"], none);
+    expect(huawei.code).toBe(EXIT.usage);
+    expect(huawei.stderr).toBe(
+      `error: the mock at ${mock.url} checks request signatures (--auth on): set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK to its LIVEHOOK_MOCK_AK and LIVEHOOK_MOCK_SK\n`,
+    );
+    const aliyun = await cli(["aliyun", "notify-config", "get", "--domain", "play.example.com"], none);
+    expect(aliyun.code).toBe(EXIT.usage);
+    expect(aliyun.stderr).toBe(
+      `error: the mock at ${mock.url} checks request signatures (--auth on): set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET to its LIVEHOOK_MOCK_AK and LIVEHOOK_MOCK_SK\n`,
+    );
+  });
+
   test("a wrong secret is the gateway's 401 with its code", async () => {
     const r = await cli(["huawei", "callbacks", "list"], { HUAWEICLOUD_SDK_SK: "not-the-secret" });
     expect(r.code).toBe(EXIT.vendor);

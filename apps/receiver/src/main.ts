@@ -12,6 +12,7 @@ import { createApp, vendorHooks } from "./app.js";
 import { ConfigError, keyWarnings, loadConfig } from "./config.js";
 import { createDeps, systemClock } from "./deps.js";
 import { Forwarder } from "./forwarder.js";
+import { keyStatus, nearMissVariables } from "./key-report.js";
 import { createLogger } from "./logger.js";
 import { nodeHookHandler } from "./node-hooks.js";
 import { openPostgresStore } from "./store/postgres-store.js";
@@ -63,12 +64,21 @@ async function main(): Promise<void> {
   const server = createServer((req, res) => {
     if (!hooks(req, res)) void honoListener(req, res);
   });
-  server.on("error", (err) => {
-    console.error(`livehook-receiver: cannot listen on ${config.host}:${config.port}: ${err.message}`);
+  server.on("error", (err: NodeJS.ErrnoException) => {
+    // A taken port is the user's situation, not a crash: one line that says what to do.
+    if (err.code === "EADDRINUSE") {
+      console.error(`livehook-receiver: port ${config.port} is in use; pass --port or stop it`);
+    } else {
+      console.error(`livehook-receiver: cannot listen on ${config.host}:${config.port}: ${err.message}`);
+    }
     process.exit(1);
   });
   server.listen(config.port, config.host, () => {
     const info = server.address() as AddressInfo;
+    // Once the port is ours, so a busy port stays the only line; before "listening", which parents wait for.
+    for (const line of keyStatus(config))
+      log[line.level]({ vendor: line.vendor, keyCount: line.keyCount }, line.message);
+    for (const warning of nearMissVariables(process.env)) log.warn(warning);
     // Always printed, whatever the level: parent processes (the CLI, tests) wait for this line to learn the URL.
     log.child({}, { level: "info" }).info(
       {

@@ -11,6 +11,7 @@ import {
   listLiveCallbacks,
   updateLiveCallback,
 } from "../vendor-api/huawei.js";
+import { assertVendorKey } from "../vendor-api/key-rules.js";
 import type {
   CreateCallbackOptions,
   DeleteCallbackOptions,
@@ -70,6 +71,7 @@ export async function listCallbacks(opts: ListCallbacksOptions, ctx: CliContext)
 }
 
 export async function createCallback(opts: CreateCallbackOptions, ctx: CliContext) {
+  if (opts.key !== undefined) assertVendorKey("huawei-live", opts.key, "--key");
   const req = request({
     publish_domain: opts.publishDomain,
     app: opts.app,
@@ -89,6 +91,7 @@ export async function getCallback(id: string, opts: GetCallbackOptions, ctx: Cli
 
 /** PUT replaces the whole config (§2.8), so unspecified fields are taken from the current one. */
 export async function updateCallback(id: string, opts: UpdateCallbackOptions, ctx: CliContext) {
+  if (opts.key !== undefined) assertVendorKey("huawei-live", opts.key, "--key");
   const c = conn(opts, ctx);
   const current = await getLiveCallback(ctx, c, id);
   const req = request({

@@ -68,10 +68,12 @@ describe("huawei callbacks, signed requests verified by core", () => {
     expect(vendor.requests.some((r) => r.startsWith("DELETE /v1/"))).toBe(true);
   });
 
-  test("a vendor error shows its code and exits 4", async () => {
+  test("a vendor error shows its code, the likely cause behind Huawei's terse message, and exits 4", async () => {
     const r = await cli(["huawei", "callbacks", "get", "ffffffffffffffffffffffffffffffff"]);
     expect(r.code).toBe(EXIT.vendor);
-    expect(r.stderr).toBe("error: LIVE.100011001 (HTTP 404): Request Illegal [request id req-1]\n");
+    expect(r.stderr).toBe(
+      `error: LIVE.100011001 (HTTP 404): Request Illegal; likely cause: no callback config ffffffffffffffffffffffffffffffff in project ${PROJECT} [request id req-1]\n`,
+    );
   });
 
   test("a wrong secret is rejected by the gateway", async () => {

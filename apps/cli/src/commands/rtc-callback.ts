@@ -4,6 +4,7 @@ import { UsageError } from "../errors.js";
 import { createOutput, type Output } from "../output.js";
 import { huaweiConnection } from "../vendor-api/connection.js";
 import { getRtcCallback, setRtcCallback } from "../vendor-api/huawei.js";
+import { assertVendorKey } from "../vendor-api/key-rules.js";
 import type { GetRtcCallbackOptions, SetRtcCallbackOptions } from "./rtc-callback.command.js";
 
 type AppOptions = GetRtcCallbackOptions | SetRtcCallbackOptions;
@@ -47,6 +48,7 @@ export async function getCallback(opts: GetRtcCallbackOptions, ctx: CliContext) 
 }
 
 export async function setCallback(opts: SetRtcCallbackOptions, ctx: CliContext) {
+  if (opts.authKey !== undefined) assertVendorKey("huawei-rtc", opts.authKey, "--auth-key");
   const input = { url: opts.url, ...(opts.authKey === undefined ? {} : { auth_key: opts.authKey }) };
   const parsed = HuaweiRtcAppCallbackUrlReq.safeParse(input);
   if (!parsed.success) {

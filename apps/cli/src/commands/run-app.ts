@@ -1,4 +1,5 @@
 import { type AppName, aborted, startApp } from "../app-process.js";
+import { assertPortFree } from "../busy-port.js";
 import type { CliContext } from "../context.js";
 import { DEFAULT_PORTS } from "../env.js";
 import { CliError, EXIT } from "../errors.js";
@@ -18,6 +19,7 @@ async function runApp(name: AppName, opts: AppOptions, forwarded: string[], defa
   const out = createOutput(ctx);
   const host = opts.host ?? "127.0.0.1";
   const port = opts.port === undefined ? defaultPort : parseInteger(opts.port, "--port", 1, 65535);
+  await assertPortFree(host, port, "--port");
   const app = await startApp(ctx, name, {
     args: ["--port", String(port), ...forwarded],
     env: ctx.env,

@@ -17,8 +17,9 @@ export function startCommand(ctx: CliContext) {
     .addHelpText(
       "after",
       `
-Ctrl-C stops both apps cleanly. The demo callback keys come from LIVEHOOK_HUAWEI_LIVE_KEY,
-LIVEHOOK_HUAWEI_RTC_KEY and LIVEHOOK_ALIYUN_LIVE_KEY, or built-in development keys.`,
+Ctrl-C stops both apps cleanly. The demo callback keys come from LIVEHOOK_HUAWEI_LIVE_KEYS,
+LIVEHOOK_HUAWEI_RTC_KEYS and LIVEHOOK_ALIYUN_LIVE_KEYS (the first key of each; the singular names work too), or
+built-in development keys. Both ports must be free: start never uses an app it did not start.`,
     )
     .action(async (opts) => {
       const { runStart } = await import("./start.js");

@@ -11,11 +11,15 @@ import {
 import { z } from "zod";
 import type { CliContext } from "../context.js";
 import { VendorError } from "../errors.js";
-import type { Connection } from "./connection.js";
+import { type Connection, mockAuthError } from "./connection.js";
 import { exchange, expectShape, parseJson, snippet } from "./http.js";
+import { aliyunLikelyCause } from "./likely-cause.js";
 
 const VERSION = "2016-11-01";
 const RequestIdOnly = z.object({ RequestId: z.string() });
+
+/** How a mock with `--auth on` answers the placeholder credentials (§4.3, D20). */
+const PLACEHOLDER_REJECTED = new Set(["InvalidAccessKeyId.NotFound", "SignatureDoesNotMatch"]);
 
 export type RpcParams = Record<string, string | number | boolean | undefined>;
 
@@ -39,7 +43,8 @@ async function rpc(ctx: CliContext, conn: Connection, action: string, params: Rp
   if (reply.status >= 200 && reply.status < 300) return body;
   const requestId = typeof body?.RequestId === "string" ? body.RequestId : undefined;
   if (body && typeof body.Code === "string") {
-    throw new VendorError(reply.status, body.Code, String(body.Message ?? ""), requestId);
+    if (conn.placeholderCredentials && PLACEHOLDER_REJECTED.has(body.Code)) throw mockAuthError(conn, "aliyun");
+    throw new VendorError(reply.status, body.Code, String(body.Message ?? ""), requestId, aliyunLikelyCause(body.Code));
   }
   throw new VendorError(reply.status, `HTTP ${reply.status}`, snippet(reply.text), requestId);
 }

@@ -51,7 +51,14 @@ const MOCK_AK = "LIVEHOOKMOCKACCESSKEY";
 const MOCK_SK = "livehook-mock-secret-key";
 const MOCK_PROJECT = "0123456789abcdef0123456789abcdef";
 
-export type Connection = { endpoint: string; accessKey: string; secretKey: string; isMock: boolean };
+export type Connection = {
+  endpoint: string;
+  accessKey: string;
+  secretKey: string;
+  isMock: boolean;
+  /** The mock's placeholder credentials stand in for unset variables: only a mock with `--auth off` accepts them. */
+  placeholderCredentials: boolean;
+};
 export type HuaweiConnection = Connection & { projectId: string };
 
 export type Api = "huawei-live" | "huawei-rtc" | "aliyun-live";
@@ -93,13 +100,15 @@ export function huaweiConnection(
   ctx: CliContext,
 ): HuaweiConnection {
   const { url, isMock } = endpointOf(api, opts, ctx);
+  const placeholderCredentials =
+    !envValue(ctx, CREDENTIAL_ENV.huaweiAk) || !envValue(ctx, CREDENTIAL_ENV.huaweiSk) ? isMock : false;
   const accessKey = credential(ctx, CREDENTIAL_ENV.huaweiAk, isMock, MOCK_AK);
   const secretKey = credential(ctx, CREDENTIAL_ENV.huaweiSk, isMock, MOCK_SK);
   const projectId =
     opts.projectId ?? envValue(ctx, CREDENTIAL_ENV.huaweiProjectId) ?? (isMock ? MOCK_PROJECT : undefined);
   if (projectId === undefined)
     throw new UsageError("no project id: pass --project-id or set HUAWEICLOUD_SDK_PROJECT_ID");
-  return { endpoint: url, isMock, projectId, accessKey, secretKey };
+  return { endpoint: url, isMock, placeholderCredentials, projectId, accessKey, secretKey };
 }
 
 export function aliyunConnection(opts: AliyunConnectionOptions, ctx: CliContext): Connection {
@@ -107,7 +116,23 @@ export function aliyunConnection(opts: AliyunConnectionOptions, ctx: CliContext)
   return {
     endpoint: url,
     isMock,
+    placeholderCredentials:
+      !envValue(ctx, CREDENTIAL_ENV.aliyunAk) || !envValue(ctx, CREDENTIAL_ENV.aliyunSk) ? isMock : false,
     accessKey: credential(ctx, CREDENTIAL_ENV.aliyunAk, isMock, MOCK_AK),
     secretKey: credential(ctx, CREDENTIAL_ENV.aliyunSk, isMock, MOCK_SK),
   };
+}
+
+/**
+ * The answer to a rejected placeholder signature: the mock runs with `--auth on`, so say which variables to set
+ * (its own LIVEHOOK_MOCK_AK and LIVEHOOK_MOCK_SK are the values it accepts).
+ */
+export function mockAuthError(conn: Connection, vendor: "huawei" | "aliyun"): UsageError {
+  const [ak, sk] =
+    vendor === "huawei"
+      ? [CREDENTIAL_ENV.huaweiAk, CREDENTIAL_ENV.huaweiSk]
+      : [CREDENTIAL_ENV.aliyunAk, CREDENTIAL_ENV.aliyunSk];
+  return new UsageError(
+    `the mock at ${conn.endpoint} checks request signatures (--auth on): set ${ak} and ${sk} to its LIVEHOOK_MOCK_AK and LIVEHOOK_MOCK_SK`,
+  );
 }

@@ -13,8 +13,9 @@ import {
 } from "@livehook/core";
 import type { CliContext } from "../context.js";
 import { VendorError } from "../errors.js";
-import type { HuaweiConnection } from "./connection.js";
+import { type HuaweiConnection, mockAuthError } from "./connection.js";
 import { exchange, expectShape, type HttpReply, parseJson, snippet } from "./http.js";
+import { huaweiLikelyCause } from "./likely-cause.js";
 
 async function call(
   ctx: CliContext,
@@ -45,7 +46,10 @@ async function call(
   const err = parseJson(reply) as { error_code?: unknown; error_msg?: unknown } | undefined;
   const requestId = reply.headers.get("x-request-id") ?? undefined;
   if (err && typeof err.error_code === "string") {
-    throw new VendorError(reply.status, err.error_code, String(err.error_msg ?? ""), requestId);
+    // The gateway's 401 to the placeholder signature: the mock checks signatures and no credentials are set.
+    if (conn.placeholderCredentials && err.error_code === "APIGW.0301") throw mockAuthError(conn, "huawei");
+    const likelyCause = huaweiLikelyCause(err.error_code, { method, path, body });
+    throw new VendorError(reply.status, err.error_code, String(err.error_msg ?? ""), requestId, likelyCause);
   }
   throw new VendorError(reply.status, `HTTP ${reply.status}`, snippet(reply.text), requestId);
 }
