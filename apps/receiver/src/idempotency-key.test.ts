@@ -11,8 +11,17 @@ function referenceDigest(body: unknown, authFields: readonly string[]): string {
   const sorted = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(sorted);
     if (typeof value === "object" && value !== null) {
+      // defineProperty, not assignment: a "__proto__" key (which JSON.parse and fast-check's jsonValue make an own
+      // property) must stay a field instead of replacing the copy's prototype.
       const out: Record<string, unknown> = {};
-      for (const k of Object.keys(value).sort()) out[k] = sorted((value as Record<string, unknown>)[k]);
+      for (const k of Object.keys(value).sort()) {
+        Object.defineProperty(out, k, {
+          value: sorted((value as Record<string, unknown>)[k]),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
       return out;
     }
     return value;
