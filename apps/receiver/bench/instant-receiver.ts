@@ -9,7 +9,7 @@ import { huaweiLiveHook } from "../src/hooks/huawei-live.js";
 import type { VendorHook } from "../src/hooks/vendor-hook.js";
 import { openSqliteStore } from "../src/store/sqlite-store.js";
 import type { EventStore, NewEvent, WriteOutcome } from "../src/store/types.js";
-import { testConfig } from "../test/helpers.js";
+import { testConfig } from "../test/test-config.js";
 import { BENCH_KEY } from "./bench-events.js";
 
 export type InstantReceiver = { deps: ReceiverDeps; hook: VendorHook; close(): Promise<void> };

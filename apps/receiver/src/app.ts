@@ -1,5 +1,6 @@
 /**
- * createApp(deps) builds the Hono app and listens on nothing (STYLE habit 17); main.ts owns the socket.
+ * createApp(deps) builds the Hono app for everything but the callbacks and listens on nothing (STYLE habit 17).
+ * server.ts puts it behind the node:http callback path (node-hooks.ts); main.ts owns the socket.
  */
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
@@ -10,13 +11,12 @@ import type { ReceiverDeps } from "./deps.js";
 import { aliyunLiveHook } from "./hooks/aliyun-live.js";
 import { huaweiLiveHook } from "./hooks/huawei-live.js";
 import { huaweiRtcHook } from "./hooks/huawei-rtc.js";
-import { receiveCallback } from "./hooks/receive-callback.js";
 import type { VendorHook } from "./hooks/vendor-hook.js";
 import { HOST_NOT_ALLOWED } from "./host-check.js";
 import { INSPECTOR_HEADERS, INSPECTOR_HTML } from "./inspector/page.js";
 import { StoreBlocked } from "./store/types.js";
 
-/** The callback endpoints, by path. main.ts serves the same table on its node:http fast path. */
+/** The callback endpoints, by path, answered by node-hooks.ts (see server.ts). */
 export function vendorHooks(config: Config): Map<string, VendorHook> {
   return new Map<string, VendorHook>([
     [
@@ -54,8 +54,6 @@ export function createApp(deps: ReceiverDeps): Hono {
     // No reply of the receiver is meant to be sniffed into another type (an event body rendered as HTML).
     c.res.headers.set("x-content-type-options", "nosniff");
   });
-
-  for (const [path, hook] of vendorHooks(config)) app.post(path, receiveCallback(hook, deps));
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.get("/readyz", async (c) => {

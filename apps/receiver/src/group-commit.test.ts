@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { huaweiLiveEvent, makeReceiver, post, signedHuaweiLive } from "../test/helpers.js";
+import { huaweiLiveEvent, makeReceiver, openConnections, post, signedHuaweiLive } from "../test/helpers.js";
 import { GroupCommitter, MAX_QUEUED_REJECTIONS, StoreWaitExceeded } from "./group-commit.js";
 import { openSqliteStore } from "./store/sqlite-store.js";
 import { newEvent } from "./store/store.suite.js";
@@ -78,6 +78,7 @@ test("a failed batch rejects every event in it and the next batch still runs", a
 test("concurrent HTTP deliveries are committed together", async () => {
   const { wrapped, batches } = counting(await openSqliteStore({ file: ":memory:", synchronous: "NORMAL" }));
   const { app } = await makeReceiver({ store: wrapped });
+  await openConnections(app, 10);
   const replies = await Promise.all(
     Array.from({ length: 10 }, (_, i) =>
       post(app, "/hooks/huawei-live", signedHuaweiLive(huaweiLiveEvent({ job_id: `job-${i}` }))),

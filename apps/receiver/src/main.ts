@@ -5,16 +5,13 @@
  * flush the group committer, close the store, exit.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { getRequestListener } from "@hono/node-server";
-import { createApp, vendorHooks } from "./app.js";
 import { ConfigError, keyWarnings, loadConfig } from "./config.js";
 import { createDeps, systemClock } from "./deps.js";
 import { Forwarder } from "./forwarder.js";
 import { keyStatus, nearMissVariables } from "./key-report.js";
 import { createLogger } from "./logger.js";
-import { nodeHookHandler } from "./node-hooks.js";
+import { createReceiverServer } from "./server.js";
 import { openPostgresStore } from "./store/postgres-store.js";
 import { openSqliteStore } from "./store/sqlite-store.js";
 
@@ -49,7 +46,6 @@ async function main(): Promise<void> {
 
   let draining = false;
   const deps = { ...createDeps({ config, store, clock: systemClock, log }), draining: () => draining };
-  const app = createApp(deps);
 
   const forwarder = Object.keys(config.forward).length
     ? new Forwarder({ store, targets: config.forward, retryScheduleMs: config.forwardRetryMs, clock: systemClock, log })
@@ -59,11 +55,7 @@ async function main(): Promise<void> {
     forwarder.start();
   }
 
-  const hooks = nodeHookHandler(deps, vendorHooks(config));
-  const honoListener = getRequestListener(app.fetch);
-  const server = createServer((req, res) => {
-    if (!hooks(req, res)) void honoListener(req, res);
-  });
+  const server = createReceiverServer(deps);
   server.on("error", (err: NodeJS.ErrnoException) => {
     // A taken port is the user's situation, not a crash: one line that says what to do.
     if (err.code === "EADDRINUSE") {

@@ -1,8 +1,6 @@
 /**
- * The node:http fast path for the callback endpoints. Hono's node adapter turns every request into a fetch
- * Request with a web-stream body; for the hot path that conversion costs more than verifying and storing the
- * event, so main.ts answers POST /hooks/<vendor> here, reading the IncomingMessage directly, and passes
- * everything else to Hono. The checks and replies are processCallback's, exactly as on the Hono route.
+ * The callback endpoints, on node:http: POST /hooks/<vendor> is answered here, reading the IncomingMessage
+ * directly, and everything else is left to Hono (server.ts says why). The checks and replies are processCallback's.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ReceiverDeps } from "./deps.js";

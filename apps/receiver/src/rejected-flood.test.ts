@@ -1,21 +1,16 @@
 /**
  * Issue 15 item 8: a flood of unsigned requests must not grow the disk without bound. 5,000 requests of 8 KB,
- * unsigned, with a 600-byte header, over 50 keep-alive connections to 127.0.0.1, against the receiver served as
- * main.ts serves it, on a SQLite file (writer and checkpointer threads, as in production) and on the real
- * PostgreSQL. The bound asserted is the one README "Query API" states.
+ * unsigned, with a 600-byte header, over 50 keep-alive connections to 127.0.0.1, against the production server
+ * (server.ts), on a SQLite file (writer and checkpointer threads, as in production) and on the real PostgreSQL.
+ * The bound asserted is the one README "Query API" states.
  */
 import { mkdtempSync, rmSync, statSync } from "node:fs";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { getRequestListener } from "@hono/node-server";
 import { afterAll, expect, test } from "vitest";
 import { makeReceiver, openTestStore } from "../test/helpers.js";
 import { runLoad } from "../test/load.js";
-import { vendorHooks } from "./app.js";
 import { systemClock } from "./deps.js";
-import { nodeHookHandler } from "./node-hooks.js";
 import { REJECTED_BODY_BYTES, REJECTED_HEADERS_BYTES, REJECTION_RATE } from "./rejected-record.js";
 import { openSqliteStore } from "./store/sqlite-store.js";
 import { WAL_SIZE_LIMIT_BYTES } from "./store/sqlite-writer.js";
@@ -31,17 +26,11 @@ const BODY = JSON.stringify({ padding: "x".repeat(8 * 1024 - 20) });
 /** Floods the receiver; calls `sample` every 25 ms meanwhile. */
 async function flood(store: EventStore, sample: () => void = () => {}) {
   const r = await makeReceiver({ store, clock: systemClock, config: { rejectedKeepPerVendor: KEEP } });
-  const hooks = nodeHookHandler(r.deps, vendorHooks(r.deps.config));
-  const hono = getRequestListener(r.app.fetch);
-  const server = createServer((req, res) => {
-    if (!hooks(req, res)) void hono(req, res);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const stop = new AbortController();
   const sampler = setInterval(sample, 25);
   const started = performance.now();
   const load = await runLoad({
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: r.url,
     connections: 50,
     durationMs: 60_000,
     signal: stop.signal,
@@ -58,8 +47,6 @@ async function flood(store: EventStore, sample: () => void = () => {}) {
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
   sample();
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
   return { r, load, seconds };
 }
 

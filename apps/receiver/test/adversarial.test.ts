@@ -21,6 +21,7 @@ import {
   huaweiRtcEvent,
   makeReceiver,
   NOW_S,
+  openConnections,
   signedAliyun,
   signedHuaweiLive,
   signedHuaweiRtc,
@@ -154,6 +155,8 @@ describe.each(stores)("hostile signed bodies on $name", (factory) => {
       const { store, cleanup } = await factory.open();
       cleanups.push(cleanup);
       const { app } = await makeReceiver({ store, config: { bodyLimitBytes: 256 * 1024 } });
+      // Keep-alive connections opened first, so the events sent together reach one event-loop turn (one batch).
+      await openConnections(app, HONEST_PER_RUN + 1);
       const send = (d: Delivery) =>
         app.request(d.path, { method: "POST", body: d.body, headers: d.headers }) as Promise<Response>;
 

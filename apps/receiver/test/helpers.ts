@@ -1,55 +1,27 @@
 /**
- * Shared test fixtures: a receiver over an in-memory SQLite store with a fixed clock, and signers from
- * @livehook/core so every test event is signed exactly as a vendor (or the mock) would sign it.
+ * Shared test fixtures: a receiver over an in-memory SQLite store with a fixed clock, served on 127.0.0.1 by the
+ * production server, and signers from @livehook/core so every test event is signed exactly as a vendor (or the
+ * mock) would sign it.
  */
 import { randomBytes } from "node:crypto";
+import { Agent, request as httpRequest, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
+import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { aliyunLiveCallbackHeaders, huaweiRtcCallbackHeaders, signHuaweiLiveCallbackBody } from "@livehook/core";
 import { pino } from "pino";
-import { createApp } from "../src/app.js";
-import { type Config, DEFAULTS } from "../src/config.js";
+import { afterAll } from "vitest";
+import type { Config } from "../src/config.js";
 import { type Clock, createDeps, type ReceiverDeps } from "../src/deps.js";
+import { createReceiverServer } from "../src/server.js";
 import { dropPostgresSchema, openPostgresStore } from "../src/store/postgres-store.js";
 import { openSqliteStore } from "../src/store/sqlite-store.js";
 import type { EventStore } from "../src/store/types.js";
+import { ALIYUN_HOST, KEYS, testConfig } from "./test-config.js";
 
-export const KEYS = {
-  huaweiLive: "a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6",
-  huaweiLiveOld: "OLDKEYOLDKEYOLDKEYOLDKEYOLDKEY12",
-  huaweiRtc: "rtc-key-0123456789abcdef0123456789",
-  aliyun: "aliyun-notify-auth-key",
-};
-export const ALIYUN_HOST = "receiver.example.com";
+export { ALIYUN_HOST, KEYS, testConfig };
 export const NOW = new Date("2026-03-01T00:00:00Z");
 export const NOW_S = Math.floor(NOW.getTime() / 1000);
-
-export function testConfig(overrides: Partial<Config> = {}): Config {
-  return {
-    port: 0,
-    host: "127.0.0.1",
-    allowedHosts: [],
-    storage: { kind: "sqlite", file: ":memory:" },
-    keys: {
-      "huawei-live": [KEYS.huaweiLive, KEYS.huaweiLiveOld],
-      "huawei-rtc": [KEYS.huaweiRtc],
-      "aliyun-live": [KEYS.aliyun],
-    },
-    huaweiLiveSignTypes: ["HMACSHA256"],
-    toleranceSeconds: DEFAULTS.toleranceSeconds,
-    bodyLimitBytes: 64 * 1024,
-    aliyunCallbackHost: ALIYUN_HOST,
-    dedupeWindowSeconds: 60,
-    recordRejected: true,
-    rejectedKeepPerVendor: 1000,
-    adminToken: undefined,
-    forward: {},
-    forwardRetryMs: [10, 20],
-    sqliteSynchronous: "NORMAL",
-    sqliteWriter: "inline",
-    storeWaitMs: DEFAULTS.storeWaitMs,
-    logLevel: "silent",
-    ...overrides,
-  };
-}
 
 /** A clock the test moves by hand. */
 export function manualClock(start = NOW): Clock & { set(d: Date): void; advance(ms: number): void } {
@@ -65,9 +37,35 @@ export function manualClock(start = NOW): Clock & { set(d: Date): void; advance(
   };
 }
 
+/**
+ * The servers `makeReceiver` started, with their clients' agents, closed when the test file ends (each file runs
+ * in a process of its own, with its own copy of this module).
+ */
+const servers = new Map<Server, Agent>();
+afterAll(async () => {
+  await Promise.all(
+    [...servers].map(([server, agent]) => {
+      agent.destroy();
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(resolve));
+    }),
+  );
+  servers.clear();
+});
+
+export type TestReceiver = {
+  /** Sends one request to the receiver's socket; the call shape of Hono's `app.request`. */
+  app: { request: (path: string, init?: RequestInit) => Promise<Response> };
+  /** The production server (server.ts), listening on 127.0.0.1 at a free port until the test file ends. */
+  server: Server;
+  url: string;
+  deps: ReceiverDeps;
+  store: EventStore;
+};
+
 export async function makeReceiver(
   opts: { config?: Partial<Config>; store?: EventStore; clock?: Clock } = {},
-): Promise<{ app: ReturnType<typeof createApp>; deps: ReceiverDeps; store: EventStore }> {
+): Promise<TestReceiver> {
   const store = opts.store ?? (await openSqliteStore({ file: ":memory:", synchronous: "NORMAL" }));
   const deps = createDeps({
     config: testConfig(opts.config),
@@ -75,7 +73,64 @@ export async function makeReceiver(
     clock: opts.clock ?? manualClock(),
     log: pino({ level: "silent" }),
   });
-  return { app: createApp(deps), deps, store };
+  const server = createReceiverServer(deps);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  // Closed by the afterAll above; unref'd so that, should that never run, the server alone keeps no process alive.
+  server.unref();
+  // Keep-alive, as vendors deliver: connections stay open between requests (see openConnections).
+  const agent = new Agent({ keepAlive: true });
+  servers.set(server, agent);
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { app: { request: (path, init) => sendRequest(agent, url, path, init) }, server, url, deps, store };
+}
+
+/**
+ * Opens `count` keep-alive connections to the receiver, so that as many requests sent together afterwards reach
+ * the server in one event-loop turn, as deliveries on a busy vendor's open connections do. Over new connections
+ * they would arrive one connect at a time, each in a turn (and so a group commit) of its own.
+ */
+export async function openConnections(app: TestReceiver["app"], count: number): Promise<void> {
+  await Promise.all(Array.from({ length: count }, async () => (await app.request("/healthz")).arrayBuffer()));
+}
+
+/**
+ * One request over a real socket, through node:http rather than fetch: Node's fetch replaces a `Host` header with
+ * the URL's, and several tests are about the Host a sender claims; fetch also adds headers of its own
+ * (user-agent, accept-*, sec-fetch-mode), and the receiver stores the headers it got. A streamed body is sent
+ * chunked, any other with its Content-Length, as fetch would.
+ */
+async function sendRequest(agent: Agent, base: string, path: string, init: RequestInit = {}): Promise<Response> {
+  // A Request normalises the headers and body of `init` exactly as fetch and Hono's app.request would.
+  const req = new Request(new URL(path, base), init);
+  const headers = Object.fromEntries(req.headers);
+  const streamed = init.body instanceof ReadableStream;
+  const body = streamed || req.body === null ? undefined : Buffer.from(await req.arrayBuffer());
+  if (body !== undefined) headers["content-length"] = String(body.length);
+  return new Promise((resolve, reject) => {
+    const out = httpRequest(
+      req.url,
+      { agent, method: req.method, headers, signal: init.signal ?? undefined },
+      (res) => {
+        const replyHeaders = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) {
+          for (const v of Array.isArray(value) ? value : [value ?? ""]) replyHeaders.append(name, v);
+        }
+        const status = res.statusCode ?? 0;
+        const noBody = req.method === "HEAD" || status === 204 || status === 304;
+        resolve(
+          new Response(noBody ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>), {
+            status,
+            statusText: res.statusMessage ?? "",
+            headers: replyHeaders,
+          }),
+        );
+      },
+    );
+    // After the reply this is a no-op: a 413 closes the connection while a streamed body may still be sending.
+    out.on("error", reject);
+    if (streamed && req.body !== null) Readable.fromWeb(req.body as NodeReadableStream).pipe(out);
+    else out.end(body);
+  });
 }
 
 export const huaweiLiveEvent = (over: Record<string, unknown> = {}) => ({

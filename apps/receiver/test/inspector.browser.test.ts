@@ -2,24 +2,15 @@
  * The inspector end to end in headless Chromium (Debian `chromium`, or CHROMIUM_PATH): open the page, post a
  * signed event, see it appear live (SSE), open it and see its raw body, verdict and session timeline.
  */
-import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { huaweiLiveEvent, makeReceiver, signedHuaweiLive } from "./helpers.js";
 
 let browser: Browser;
-let server: ReturnType<typeof serve>;
 let base: string;
 
 beforeAll(async () => {
-  const { app } = await makeReceiver();
-  await new Promise<void>((resolve) => {
-    server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info: AddressInfo) => {
-      base = `http://127.0.0.1:${info.port}`;
-      resolve();
-    });
-  });
+  base = (await makeReceiver()).url;
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: [
@@ -35,8 +26,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  if (server !== undefined && "closeAllConnections" in server) server.closeAllConnections();
-  await new Promise((resolve) => server?.close(resolve));
 });
 
 test("a posted event appears live and opens with its raw body and timeline", async () => {

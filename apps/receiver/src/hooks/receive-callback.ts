@@ -8,18 +8,15 @@
  * (issue 15, item 2). Everything before the write depends on the body alone and would fail the same way on every
  * retry: such a failure is a 4xx with a reason, recorded as a rejected attempt.
  *
- * `processCallback` is framework-free: the Hono route (below, used by app.request() tests and any embedding)
- * and the node:http fast path of main.ts (node-hooks.ts) both read the body under the size limit and hand the
- * bytes here, so both give the same answers.
+ * `processCallback` is framework-free: node-hooks.ts reads the body under the size limit and hands the bytes
+ * here, then writes the reply it gets back.
  */
 import type { CallbackVerdict, HeaderSource } from "@livehook/core";
-import type { Context } from "hono";
 import type { ReceiverDeps } from "../deps.js";
 import { headerValue } from "../header-value.js";
 import { HOST_NOT_ALLOWED } from "../host-check.js";
 import { eventDigest, idempotencyKeys } from "../idempotency-key.js";
 import { MAX_BODY_DEPTH, nestsDeeperThan } from "../json-depth.js";
-import { readBody } from "../read-body.js";
 import { REJECTED_BODY_BYTES, rejectedHeaders } from "../rejected-record.js";
 import { mayHoldUnstorableText, storableFacts } from "../storable-text.js";
 import type { NewEvent, WriteOutcome } from "../store/types.js";
@@ -207,25 +204,5 @@ function describeEvent(
     rawBody: raw,
     forward: deps.config.forward[vendor] !== undefined,
     fileSequence: facts.fileSequence,
-  };
-}
-
-/** The Hono route for one vendor. */
-export function receiveCallback(hook: VendorHook, deps: ReceiverDeps) {
-  return async (c: Context): Promise<Response> => {
-    const started = performance.now();
-    const receivedAt = deps.clock.now();
-    let raw: Uint8Array | undefined;
-    try {
-      raw = await readBody(c.req.raw, deps.config.bodyLimitBytes);
-    } catch (err) {
-      if (!(err instanceof Error && "status" in err && err.status === 413)) throw err;
-      raw = undefined;
-    }
-    const reply = await processCallback(hook, deps, { raw, headers: c.req.raw.headers, receivedAt, started });
-    // The rest of an oversized body is never read: node:http ends the connection after this reply instead of
-    // dumping the body for keep-alive (node-hooks.ts does the same on the fast path).
-    if (raw === undefined) reply.headers.connection = "close";
-    return c.json(reply.body, reply.status as 200, reply.headers);
   };
 }

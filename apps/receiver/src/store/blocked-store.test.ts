@@ -14,6 +14,7 @@ import {
   DATABASE_URL,
   huaweiLiveEvent,
   makeReceiver,
+  openConnections,
   post,
   signedHuaweiLive,
   testSchemaName,
@@ -38,9 +39,11 @@ async function blockedStoreScenario(store: EventStore, lock: Lock) {
   acknowledged.add(Number(first.headers.get("x-livehook-event-id")));
   expect((await app.request("/readyz")).status).toBe(200);
 
+  const jobs = ["during-1", "during-2", "during-3"];
+  // Inline, each batch blocks the event loop for the whole bound: the three must arrive in one turn (one batch).
+  await openConnections(app, jobs.length);
   await lock.take();
   try {
-    const jobs = ["during-1", "during-2", "during-3"];
     const started = performance.now();
     const replies = await Promise.all(
       jobs.map(async (job) => {

@@ -1,0 +1,21 @@
+/**
+ * The receiver's HTTP server, composed the one way it is served: main.ts listens on it and the tests
+ * (test/helpers.ts `makeReceiver`) send their requests to it over a socket. Callbacks (POST /hooks/<vendor>) are
+ * answered by node-hooks.ts straight from the IncomingMessage, because Hono's node adapter turns every request into
+ * a fetch Request with a web-stream body, and on the hot path that conversion costs more than verifying and storing
+ * the event; everything else (API, inspector, probes, metrics, unknown paths) goes to the Hono app.
+ */
+import { createServer, type Server } from "node:http";
+import { getRequestListener } from "@hono/node-server";
+import { createApp, vendorHooks } from "./app.js";
+import type { ReceiverDeps } from "./deps.js";
+import { nodeHookHandler } from "./node-hooks.js";
+
+/** A server that listens on nothing yet: the caller chooses the address and owns the shutdown. */
+export function createReceiverServer(deps: ReceiverDeps): Server {
+  const hooks = nodeHookHandler(deps, vendorHooks(deps.config));
+  const hono = getRequestListener(createApp(deps).fetch);
+  return createServer((req, res) => {
+    if (!hooks(req, res)) void hono(req, res);
+  });
+}
