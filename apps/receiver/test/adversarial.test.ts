@@ -12,9 +12,6 @@
 import { randomBytes } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, describe, expect, test } from "vitest";
-import { dropPostgresSchema, openPostgresStore } from "../src/store/postgres-store.js";
-import { openSqliteStore } from "../src/store/sqlite-store.js";
-import type { EventStore } from "../src/store/types.js";
 import {
   aliyunFileEvent,
   huaweiLiveEvent,
@@ -22,12 +19,13 @@ import {
   makeReceiver,
   NOW_S,
   openConnections,
+  openTestStore,
+  STORE_KINDS,
   signedAliyun,
   signedHuaweiLive,
   signedHuaweiRtc,
 } from "./helpers.js";
 
-const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const RUNS = 12;
 const HONEST_PER_RUN = 3;
 const encoder = new TextEncoder();
@@ -114,32 +112,6 @@ async function rtcDelivery(n: string, mutate: (json: string) => string | Uint8Ar
   };
 }
 
-type StoreFactory = { name: string; open(): Promise<{ store: EventStore; cleanup(): Promise<void> }> };
-
-const stores: StoreFactory[] = [
-  {
-    name: "SQLite",
-    open: async () => {
-      const store = await openSqliteStore({ file: ":memory:", synchronous: "NORMAL" });
-      return { store, cleanup: () => store.close() };
-    },
-  },
-  {
-    name: "PostgreSQL",
-    open: async () => {
-      const schema = `livehook_adv_${process.pid}_${randomBytes(4).toString("hex")}`;
-      const store = await openPostgresStore({ url: DATABASE_URL, schema });
-      return {
-        store,
-        cleanup: async () => {
-          await store.close();
-          await dropPostgresSchema(DATABASE_URL, schema);
-        },
-      };
-    },
-  },
-];
-
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
   for (const cleanup of cleanups) await cleanup();
@@ -148,11 +120,11 @@ afterAll(async () => {
 let counter = 0;
 const unique = () => `${process.pid}-${++counter}-${randomBytes(3).toString("hex")}`;
 
-describe.each(stores)("hostile signed bodies on $name", (factory) => {
+describe.each(STORE_KINDS)("hostile signed bodies on $kind", ({ kind }) => {
   test.each<Vendor>(["huawei-live", "huawei-rtc", "aliyun-live"])(
     "%s: no 5xx, batch-mates unharmed, the hostile event stored losslessly or refused with a recorded reason",
     async (vendor) => {
-      const { store, cleanup } = await factory.open();
+      const { store, cleanup } = await openTestStore(kind);
       cleanups.push(cleanup);
       const { app } = await makeReceiver({ store, config: { bodyLimitBytes: 256 * 1024 } });
       // Keep-alive connections opened first, so the events sent together reach one event-loop turn (one batch).

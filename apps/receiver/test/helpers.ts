@@ -246,9 +246,9 @@ export const STORE_KINDS = [
 ];
 
 /** An in-memory SQLite store, or a PostgreSQL store in a schema of its own; `cleanup` closes it (and drops that schema). */
-export async function openTestStore(
-  kind: (typeof STORE_KINDS)[number]["kind"],
-): Promise<{ store: EventStore; cleanup: () => Promise<void> }> {
+export type TestStore = { store: EventStore; cleanup: () => Promise<void> };
+
+export async function openTestStore(kind: (typeof STORE_KINDS)[number]["kind"]): Promise<TestStore> {
   if (kind === "sqlite") {
     const store = await openSqliteStore({ file: ":memory:", synchronous: "NORMAL" });
     return { store, cleanup: () => store.close() };

@@ -9,12 +9,14 @@ import {
   huaweiLiveEvent,
   huaweiRtcEvent,
   makeReceiver,
+  openTestStore,
   post,
+  STORE_KINDS,
   signedAliyun,
   signedHuaweiLive,
   signedHuaweiRtc,
+  type TestStore,
 } from "../../test/helpers.js";
-import { openTestStore, STORE_KINDS, type TestStore } from "../../test/stores.js";
 import { huaweiRtcHook } from "./huawei-rtc.js";
 import { processCallback } from "./receive-callback.js";
 
@@ -38,7 +40,7 @@ function signedDeepDelivery(vendor: "huawei-live" | "huawei-rtc" | "aliyun-live"
   return { path: "/hooks/aliyun-live", body, headers: signedAliyun() };
 }
 
-describe.each(STORE_KINDS)("deeply nested bodies (%s)", (kind) => {
+describe.each(STORE_KINDS)("deeply nested bodies ($kind)", ({ kind }) => {
   let opened: TestStore | undefined;
   afterEach(async () => {
     await opened?.cleanup();

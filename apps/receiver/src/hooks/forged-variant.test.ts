@@ -11,12 +11,14 @@ import {
   huaweiRtcEvent,
   makeReceiver,
   NOW_S,
+  openTestStore,
   post,
+  STORE_KINDS,
   signedAliyun,
   signedHuaweiLive,
   signedHuaweiRtc,
+  type TestStore,
 } from "../../test/helpers.js";
-import { openTestStore, STORE_KINDS, type TestStore } from "../../test/stores.js";
 
 const SIGNED_FIELDS = ["auth_timestamp", "event_type", "publish_domain", "app", "stream", "download_url", "play_url"];
 /** Fields the HMAC does not cover, each with the value an attacker puts there. */
@@ -32,7 +34,7 @@ const UNSIGNED_CHANGES: [field: string, value: unknown][] = [
 type Json = Record<string, unknown>;
 const json = async (res: Response | Promise<Response>) => (await (await res).json()) as Json;
 
-describe.each(STORE_KINDS)("what the signature authenticated (%s)", (kind) => {
+describe.each(STORE_KINDS)("what the signature authenticated ($kind)", ({ kind }) => {
   let opened: TestStore | undefined;
   afterEach(async () => {
     await opened?.cleanup();
