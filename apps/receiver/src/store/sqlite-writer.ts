@@ -114,10 +114,16 @@ export function openWriterConnection(
  * whose signature can still verify. A variant verifies only until its `auth_timestamp` + grace, so an older key
  * can never be matched again; and one process writes the file, so what this writer has stored is everything
  * stored. The keys are therefore held here instead of in an indexed table: a signature key is random within its
- * second, so that index dirtied pages all over its right-hand end on every commit. Measured with bench:frames
- * (bodies signed per send second): 28.3 → 20.2 WAL frames per commit of 20 events; with bench/receiver.bench.ts
- * (full-worker): CPU per event 0.00 → 0.00 ms, against main. The events keep their key in `signature_key` (no
- * index), from which a writer that opens reads back the recent ones.
+ * second, so that index dirtied several of its pages on every commit. The events keep their key in
+ * `signature_key` (no index), from which a writer that opens reads back the recent ones.
+ *
+ * Measured against main with the table (bodies signed for their own send second, as the vendor does):
+ * - bench:frames: 28.3 → 21.3 WAL frames per commit of 20 events (the table's leaf and internal pages, 7.2 and
+ *   0.6, are gone; the events' leaf pages take 1.0 more for the column). 20.2 before forged variants existed.
+ * - bench/receiver.bench.ts --only full-worker (3 rounds of 5 s, load average 10 on 2 shared cores), CPU per event
+ *   all threads: 172, 242, 236 µs against main's 160, 186, 230 µs; sqlite-writer.bench (NORMAL, 3 rounds): 25.9
+ *   and 27.5 µs per event against 24.2 and 27.5. Within the machine's noise: the table's CPU cost was small once
+ *   the stamps vary per second; what it cost was pages written.
  */
 type HeldSignature = { eventId: number; validUntilMs: number };
 
