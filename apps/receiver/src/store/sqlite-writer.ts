@@ -209,7 +209,10 @@ export function createSqliteWriter(sqlite: BetterSqlite3.Database): SqliteWriter
     }
   }
 
-  /** The event an earlier event with this key is (if it is still valid at the event's receipt), else undefined. */
+  /**
+   * The id of the stored event that first carried this key, if its signature was still valid when `e` was
+   * received: `e` is then its forged variant. Otherwise `e` (to be stored as `id`) now holds the key.
+   */
   function variantOrigin(e: EventRow, key: string, id: number): number | undefined {
     const graceSeconds = e.signatureGraceSeconds ?? OPENING_GRACE_SECONDS;
     if (graceSeconds > heldForGrace) holdStoredSignatures(e.receivedAt, graceSeconds);
