@@ -120,10 +120,12 @@ export function openWriterConnection(
  * Measured against main with the table (bodies signed for their own send second, as the vendor does):
  * - bench:frames: 28.3 → 21.3 WAL frames per commit of 20 events (the table's leaf and internal pages, 7.2 and
  *   0.6, are gone; the events' leaf pages take 1.0 more for the column). 20.2 before forged variants existed.
- * - bench/receiver.bench.ts --only full-worker (3 rounds of 5 s, load average 10 on 2 shared cores), CPU per event
- *   all threads: 172, 242, 236 µs against main's 160, 186, 230 µs; sqlite-writer.bench (NORMAL, 3 rounds): 25.9
- *   and 27.5 µs per event against 24.2 and 27.5. Within the machine's noise: the table's CPU cost was small once
- *   the stamps vary per second; what it cost was pages written.
+ * - bench/receiver.bench.ts --only full-worker --builds dist,dist-main --rounds 3 --seconds 5, CPU µs per event
+ *   (all threads) per round: 107, 120, 110 against main's 126, 116, 92 (load average 4 on 2 shared cores;
+ *   medians 110 and 116, 7749 and 7367 events/s); an earlier run at load 10 gave 172, 242, 236 against 160, 186,
+ *   230. sqlite-writer.bench (NORMAL): 25.9 and 27.5 µs per event against 24.2 and 27.5. So no CPU difference
+ *   the shared machine can resolve: with stamps that change every second the table cost pages written, which the
+ *   frame count shows, more than CPU.
  */
 type HeldSignature = { eventId: number; validUntilMs: number };
 
