@@ -8,11 +8,15 @@ export const BENCH_KEY = "a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6";
 
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace(".000Z", "Z");
 
+/** The vendor signs each callback with `auth_timestamp` = the second it sends it + this (D6, the mock's convention). */
+export const SIGN_AHEAD_SECONDS = 300;
+
 /**
- * Event `i` of a run: its own job and file, ending at `endSeconds` (120 s after it started), signed with
- * `auth_timestamp` = `expirySeconds` (the mock's convention, D6).
+ * Event `i` of a run: its own job and file, ending at `endSeconds` (120 s after it started), sent at `sentSeconds`
+ * and so signed with `auth_timestamp` = `sentSeconds` + 300, as the vendor does. One stamp for every body would
+ * make all signature keys share one time prefix, which real traffic (a new stamp every second) never does.
  */
-export function signedBenchEvent(run: string, i: number, endSeconds: number, expirySeconds: number): string {
+export function signedBenchEvent(run: string, i: number, endSeconds: number, sentSeconds: number): string {
   return signHuaweiLiveCallbackBody(
     {
       project_id: "70b76xxxxxx34253880af501cdxxxxxx",
@@ -31,6 +35,6 @@ export function signedBenchEvent(run: string, i: number, endSeconds: number, exp
     },
     BENCH_KEY,
     "HMACSHA256",
-    expirySeconds,
+    sentSeconds + SIGN_AHEAD_SECONDS,
   );
 }

@@ -18,7 +18,9 @@ export async function capturedRows(run: string, events: number, perSecond = 1000
   for (let i = 0; i < events; i += 256) {
     const replies = [];
     for (let j = i; j < Math.min(events, i + 256); j++) {
-      const raw = Buffer.from(signedBenchEvent(run, j, now + Math.floor(j / perSecond), now + 300));
+      // As delivered, a completion is sent about when its file ends.
+      const second = now + Math.floor(j / perSecond);
+      const raw = Buffer.from(signedBenchEvent(run, j, second, second));
       replies.push(processCallback(hook, deps, { raw, headers, receivedAt: new Date(), started: performance.now() }));
     }
     for (const reply of await Promise.all(replies)) {

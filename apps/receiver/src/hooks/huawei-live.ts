@@ -1,4 +1,5 @@
 import { HuaweiLiveRecordCallback, isHuaweiLiveRecordCallback, verifyHuaweiLiveParsedCallback } from "@livehook/core";
+import { SIGNATURE_MAX_FUTURE_SECONDS } from "../store/types.js";
 import { keyTime, keyTimePrefix } from "./key-time.js";
 import { epochMs, field, text, type VendorHook } from "./vendor-hook.js";
 
@@ -43,7 +44,7 @@ export function huaweiLiveHook(opts: HuaweiLiveHookOptions): VendorHook {
         now,
         allowedSignTypes: opts.signTypes,
         graceSeconds: opts.graceSeconds,
-        maxFutureSeconds: 3600,
+        maxFutureSeconds: SIGNATURE_MAX_FUTURE_SECONDS,
       }),
     schemaFor: () => RECORD_CALLBACK,
     facts: (body) => {
@@ -63,6 +64,7 @@ export function huaweiLiveHook(opts: HuaweiLiveHookOptions): VendorHook {
       };
     },
     signatureKey,
+    signatureGraceSeconds: opts.graceSeconds,
     // The signature and its expiry change on every retry (D6); the event is everything else.
     authFields: ["auth_sign", "auth_timestamp"],
     ack: Object.freeze({ status: 1, result: "success" }),

@@ -176,6 +176,7 @@ function describeEvent(
   // the event flagged, and its raw body (bytes) keeps what was received (issue 15, item 1).
   const derived = hook.facts(body, (name) => headerValue(headers, name));
   const { facts, altered } = mayHoldUnstorableText(raw) ? storableFacts(derived) : { facts: derived, altered: [] };
+  const signatureKey = verdict.authenticated.scope === "fields" ? (hook.signatureKey?.(body) ?? null) : null;
   return {
     vendor,
     receivedAt: receivedAt.getTime(),
@@ -195,7 +196,8 @@ function describeEvent(
     fileKey: facts.fileKey,
     eventTime: facts.eventTime,
     authScope: verdict.authenticated.scope,
-    signatureKey: verdict.authenticated.scope === "fields" ? (hook.signatureKey?.(body) ?? null) : null,
+    signatureKey,
+    signatureGraceSeconds: signatureKey === null ? null : (hook.signatureGraceSeconds ?? null),
     keyIndex: verdict.keyIndex,
     valid: validation.valid,
     issues: altered.length === 0 ? validation.issues : [...validation.issues, ...altered],

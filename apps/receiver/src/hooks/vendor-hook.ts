@@ -52,6 +52,8 @@ export type VendorHook = Verifier & {
    * by which the store spots forged variants. Asked only when the verdict's scope is `fields`.
    */
   signatureKey?(body: unknown): string | null;
+  /** With `signatureKey`: how long after the key's time its signature still verifies (NewEvent.signatureGraceSeconds). */
+  signatureGraceSeconds?: number;
   /** Body fields that belong to the signature, not the event; left out of the idempotency key. */
   authFields: readonly string[];
   /** The 200 reply body, frozen (its JSON text is made once); every vendor here only looks at the status (vendor-spec §1). */

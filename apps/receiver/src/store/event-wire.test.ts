@@ -20,6 +20,7 @@ const event: fc.Arbitrary<NewEvent> = fc.record({
   eventTime: fc.option(fc.integer({ min: 0, max: 2 ** 45 }), { nil: null }),
   authScope: fc.constantFrom(...AUTHENTICATION_SCOPES),
   signatureKey: text,
+  signatureGraceSeconds: fc.option(fc.integer({ min: 1, max: 86_400 }), { nil: null }),
   keyIndex: fc.nat(8),
   valid: fc.boolean(),
   issues: fc.array(fc.record({ path: fc.array(fc.string()), code: fc.string(), message: fc.string() })),

@@ -24,6 +24,7 @@ type Row = [
   eventTime: number | null,
   authScope: NewEvent["authScope"],
   signatureKey: string | null,
+  signatureGraceSeconds: number | null,
   keyIndex: number,
   valid: boolean,
   issuesJson: string,
@@ -60,6 +61,7 @@ export function encodeEvents(events: readonly NewEvent[]): { batch: EventBatch; 
       e.eventTime,
       e.authScope,
       e.signatureKey,
+      e.signatureGraceSeconds,
       e.keyIndex,
       e.valid,
       listJson(e.issues),
@@ -78,7 +80,7 @@ export function decodeEvents(batch: EventBatch): EventRow[] {
   let at = 0;
   for (let i = 0; i < batch.rows.length; i++) {
     const r = batch.rows[i] as Row;
-    const length = r[17];
+    const length = r[18];
     events[i] = {
       vendor: r[0],
       receivedAt: r[1],
@@ -92,14 +94,15 @@ export function decodeEvents(batch: EventBatch): EventRow[] {
       eventTime: r[9],
       authScope: r[10],
       signatureKey: r[11],
-      keyIndex: r[12],
-      valid: r[13],
-      issuesJson: r[14],
-      unknownFieldsJson: r[15],
-      headersJson: r[16],
+      signatureGraceSeconds: r[12],
+      keyIndex: r[13],
+      valid: r[14],
+      issuesJson: r[15],
+      unknownFieldsJson: r[16],
+      headersJson: r[17],
       rawBody: batch.bodies.subarray(at, at + length),
-      forward: r[18],
-      fileSequence: r[19] ?? undefined,
+      forward: r[19],
+      fileSequence: r[20] ?? undefined,
     };
     at += length;
   }

@@ -204,11 +204,15 @@ function signatureKey0005(body: unknown): string | null {
 /**
  * What a signature authenticated (issue 15, item 4), and forged variants. `auth_scope` is `body` (SparkRTC),
  * `fields` (Huawei Live HMACSHA256, the only Huawei Live events stored with body_authenticated = 1 before) or
- * `none` (Huawei Live MD5, Alibaba); body_authenticated becomes 1 exactly for `body`. `event_signatures` holds
- * the first event stored with each signature key of a `fields` event with a download_url (the only ones whose
- * signed fields single out one event); a later event with the same key is a forged
- * variant, and both get `anomaly` = 'forged_variant' with the other's id. Events stored before are claimed here
- * in id order, so a variant among them is flagged and a new variant of one of them is caught.
+ * `none` (Huawei Live MD5, Alibaba); body_authenticated becomes 1 exactly for `body`. A `fields` event with a
+ * download_url (the only ones whose signed fields single out one event) has a signature key; a later event with
+ * the key of a stored one is a forged variant, and both get `anomaly` = 'forged_variant' with the other's id.
+ * Variants among the events stored before are flagged here.
+ *
+ * Where the keys live differs. PostgreSQL: table `event_signatures` holds the first event stored with each key,
+ * so receivers sharing the database see each other's claims. SQLite: column `events.signature_key`, no index;
+ * its one writer holds the keys still valid in memory and reads this column back when it opens
+ * (sqlite-writer.ts).
  */
 function authScope(dialect: Dialect): Migration {
   return {
@@ -225,9 +229,7 @@ function authScope(dialect: Dialect): Migration {
           ELSE 'none' END`.execute(db);
       await sql`UPDATE events SET body_authenticated = 0 WHERE auth_scope <> 'body'`.execute(db);
       if (dialect === "sqlite") {
-        // Like event_keys: the key is the table, one B-tree instead of rows plus an index.
-        await sql`CREATE TABLE event_signatures (signature text PRIMARY KEY NOT NULL, event_id bigint NOT NULL)
-          WITHOUT ROWID`.execute(db);
+        await db.schema.alterTable("events").addColumn("signature_key", "text").execute();
       } else {
         await db.schema
           .createTable("event_signatures")
@@ -253,6 +255,10 @@ function authScope(dialect: Dialect): Migration {
           }
           const key = signatureKey0005(body);
           if (key === null) continue;
+          if (dialect === "sqlite") {
+            await sql`UPDATE events SET signature_key = ${key} WHERE id = ${row.id}`.execute(db);
+            continue;
+          }
           const { rows: claimed } = await sql<{ event_id: number | string }>`INSERT INTO event_signatures
             (signature, event_id) VALUES (${key}, ${row.id}) ON CONFLICT DO NOTHING RETURNING event_id`.execute(db);
           if (claimed.length > 0) continue;
@@ -263,6 +269,19 @@ function authScope(dialect: Dialect): Migration {
           await flag(row.id, first);
           await flag(first, row.id);
         }
+      }
+      if (dialect === "sqlite") {
+        // Events sharing a key, found by one sort of the keyed rows (no index is kept for them): each variant
+        // points at the first event with its key, the first at the second.
+        type Shared = { id: number; first: number; second: number };
+        const { rows } = await sql<Shared>`SELECT id, first, second FROM (
+            SELECT id, count(*) OVER whole AS n, first_value(id) OVER whole AS first,
+              nth_value(id, 2) OVER whole AS second
+            FROM events WHERE signature_key IS NOT NULL
+            WINDOW whole AS (PARTITION BY signature_key ORDER BY id
+              ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING))
+          WHERE n > 1`.execute(db);
+        for (const row of rows) await flag(row.id, row.id === row.first ? row.second : row.first);
       }
     },
   };

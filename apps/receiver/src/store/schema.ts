@@ -42,7 +42,7 @@ export interface EventKeysTable {
   event_id: Int8 | null;
 }
 
-/** One row per signature key (NewEvent.signatureKey): the first stored event that carried it. */
+/** PostgreSQL only: one row per signature key (NewEvent.signatureKey), the first stored event that carried it. */
 export interface EventSignaturesTable {
   signature: string;
   event_id: Int8;

@@ -4,7 +4,13 @@
  * does not block the event loop.
  */
 import type BetterSqlite3 from "better-sqlite3";
-import { type NewEvent, type NewRejection, sequencedKeys, type WriteOutcome } from "./types.js";
+import {
+  type NewEvent,
+  type NewRejection,
+  SIGNATURE_MAX_FUTURE_SECONDS,
+  sequencedKeys,
+  type WriteOutcome,
+} from "./types.js";
 
 /**
  * An event as the writer stores it: its JSON columns already as text. For the writer thread that text is made on
@@ -33,6 +39,7 @@ export function toEventRow(e: NewEvent): EventRow {
     eventTime: e.eventTime,
     authScope: e.authScope,
     signatureKey: e.signatureKey,
+    signatureGraceSeconds: e.signatureGraceSeconds,
     keyIndex: e.keyIndex,
     valid: e.valid,
     issuesJson: listJson(e.issues),
@@ -48,6 +55,8 @@ export type SqliteWriter = {
   writeAll(events: readonly EventRow[]): WriteOutcome[];
   /** Inserts the rejections, then keeps only the newest `keepPerVendor` of each vendor present in the batch. */
   rejectAll(rejections: readonly NewRejection[], keepPerVendor: number): void;
+  /** How many signature keys the writer holds in memory (tests: only keys still valid are kept). */
+  heldSignatures(): number;
 };
 
 /**
@@ -100,6 +109,40 @@ export function openWriterConnection(
   return sqlite;
 }
 
+/**
+ * Forged variants on SQLite (README "Forged variants"): which event first stored each signature key, for the keys
+ * whose signature can still verify. A variant verifies only until its `auth_timestamp` + grace, so an older key
+ * can never be matched again; and one process writes the file, so what this writer has stored is everything
+ * stored. The keys are therefore held here instead of in an indexed table: a signature key is random within its
+ * second, so that index dirtied several of its pages on every commit. The events keep their key in
+ * `signature_key` (no index), from which a writer that opens reads back the recent ones.
+ *
+ * Measured against main with the table (bodies signed for their own send second, as the vendor does):
+ * - bench:frames: 28.3 → 21.3 WAL frames per commit of 20 events (the table's leaf and internal pages, 7.2 and
+ *   0.6, are gone; the events' leaf pages take 1.0 more for the column). 20.2 before forged variants existed.
+ * - bench/receiver.bench.ts --only full-worker --builds dist,dist-main --rounds 3 --seconds 5, CPU µs per event
+ *   (all threads) per round: 107, 120, 110 against main's 126, 116, 92 (load average 4 on 2 shared cores;
+ *   medians 110 and 116, 7749 and 7367 events/s); an earlier run at load 10 gave 172, 242, 236 against 160, 186,
+ *   230. sqlite-writer.bench (NORMAL): 25.9 and 27.5 µs per event against 24.2 and 27.5. So no CPU difference
+ *   the shared machine can resolve: with stamps that change every second the table cost pages written, which the
+ *   frame count shows, more than CPU.
+ */
+type HeldSignature = { eventId: number; validUntilMs: number };
+
+/**
+ * The grace a writer assumes when it opens: LIVEHOOK_TOLERANCE_SECONDS's default. An event whose hook allows
+ * more makes the writer read the stored keys again for that grace (config does not reach the store).
+ */
+const OPENING_GRACE_SECONDS = 300;
+/**
+ * How long a key is kept after it expired, for an event received before then but written after (a slow body,
+ * up to Node's 300 s request timeout). Whether a key matches is decided by the event's own receivedAt.
+ */
+const EXPIRED_KEY_KEPT_MS = 600_000;
+
+/** A signature key starts with `t<auth_timestamp in 7 base-36 digits>` (hooks/huawei-live.ts). */
+const signatureKeySeconds = (key: string): number => Number.parseInt(key.slice(1, 8), 36);
+
 export function createSqliteWriter(sqlite: BetterSqlite3.Database): SqliteWriter {
   // Ids are handed out here, before the claims, so a claim carries its event's id (migration 0003). The writer
   // is the only one inserting events, and the next id is read again at the start of every transaction.
@@ -110,15 +153,13 @@ export function createSqliteWriter(sqlite: BetterSqlite3.Database): SqliteWriter
   const bumpDuplicates = sqlite.prepare("UPDATE events SET duplicates = duplicates + 1 WHERE id = ?");
   const insertEvent = sqlite.prepare(
     `INSERT INTO events (id, vendor, idem_key, received_at, event_type, domain, app, stream, session_key, file_key,
-       event_time, body_authenticated, auth_scope, anomaly, anomaly_event_id, key_index, valid, issues,
-       unknown_fields, headers, raw_body, forward_state, forward_next_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       event_time, body_authenticated, auth_scope, anomaly, anomaly_event_id, signature_key, key_index, valid,
+       issues, unknown_fields, headers, raw_body, forward_state, forward_next_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const claimSignature = sqlite.prepare(
-    "INSERT INTO event_signatures (signature, event_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-  );
-  const signatureOwner = sqlite.prepare<[string], { event_id: number }>(
-    "SELECT event_id FROM event_signatures WHERE signature = ?",
+  const lastReceivedAt = sqlite.prepare<[], { at: number | null }>("SELECT max(received_at) AS at FROM events");
+  const recentSignatures = sqlite.prepare<[number], { id: number; signature_key: string }>(
+    `SELECT id, signature_key FROM events WHERE received_at >= ? AND signature_key IS NOT NULL ORDER BY id`,
   );
   const flagOriginal = sqlite.prepare(
     `UPDATE events SET anomaly = 'forged_variant', anomaly_event_id = coalesce(anomaly_event_id, ?) WHERE id = ?`,
@@ -138,6 +179,57 @@ export function createSqliteWriter(sqlite: BetterSqlite3.Database): SqliteWriter
     "INSERT INTO rejections (vendor, received_at, reason, status, headers, raw_body) VALUES (?, ?, ?, ?, ?, ?)",
   );
 
+  // Insertion order is about expiry order (a vendor signs for its send second + 300 s), so pruning stops at the
+  // first key still valid; one signed far ahead (at most an hour) only delays the pruning of those after it.
+  const held = new Map<string, HeldSignature>();
+  /** Keys this batch added, dropped again should its transaction roll back. */
+  let addedInBatch: string[] = [];
+  let heldForGrace = 0;
+  let latestReceivedAt = 0;
+
+  /**
+   * Reads back the keys of the events stored recently enough that their signature can still verify at `nowMs`
+   * with `graceSeconds`: received at most the largest stamp ahead plus the grace ago (events_received_at).
+   */
+  function holdStoredSignatures(nowMs: number, graceSeconds: number): void {
+    const since = nowMs - (SIGNATURE_MAX_FUTURE_SECONDS + graceSeconds) * 1000;
+    for (const row of recentSignatures.iterate(since)) {
+      const validUntilMs = (signatureKeySeconds(row.signature_key) + graceSeconds) * 1000;
+      if (validUntilMs < nowMs) continue;
+      // Rows come in id order: the first event stored with a key keeps it; a larger grace lengthens its life.
+      const earlier = held.get(row.signature_key);
+      if (earlier === undefined) held.set(row.signature_key, { eventId: row.id, validUntilMs });
+      else earlier.validUntilMs = Math.max(earlier.validUntilMs, validUntilMs);
+    }
+    heldForGrace = Math.max(heldForGrace, graceSeconds);
+  }
+
+  function pruneExpired(nowMs: number): void {
+    for (const [key, h] of held) {
+      if (h.validUntilMs + EXPIRED_KEY_KEPT_MS >= nowMs) break;
+      held.delete(key);
+    }
+  }
+
+  /**
+   * The id of the stored event that first carried this key, if its signature was still valid when `e` was
+   * received: `e` is then its forged variant. Otherwise `e` (to be stored as `id`) now holds the key.
+   */
+  function variantOrigin(e: EventRow, key: string, id: number): number | undefined {
+    const graceSeconds = e.signatureGraceSeconds ?? OPENING_GRACE_SECONDS;
+    if (graceSeconds > heldForGrace) holdStoredSignatures(e.receivedAt, graceSeconds);
+    const earlier = held.get(key);
+    if (earlier !== undefined && e.receivedAt <= earlier.validUntilMs) return earlier.eventId;
+    held.delete(key);
+    held.set(key, { eventId: id, validUntilMs: (signatureKeySeconds(key) + graceSeconds) * 1000 });
+    addedInBatch.push(key);
+    return undefined;
+  }
+
+  const opened = lastReceivedAt.get()?.at ?? null;
+  if (opened !== null) holdStoredSignatures(opened, OPENING_GRACE_SECONDS);
+  heldForGrace = OPENING_GRACE_SECONDS;
+
   function writeOne(e: EventRow, id: number): WriteOutcome {
     // One writer and one transaction: the count read here cannot change before this batch commits.
     const seq = e.fileSequence;
@@ -146,10 +238,7 @@ export function createSqliteWriter(sqlite: BetterSqlite3.Database): SqliteWriter
     const claimed = keys.map((k) => claim.run(k, id).changes === 1);
     if (claimed.every(Boolean)) {
       // A signature key another stored event holds: same signed fields, different unsigned ones (README).
-      let variantOf: number | undefined;
-      if (e.signatureKey !== null && claimSignature.run(e.signatureKey, id).changes === 0) {
-        variantOf = signatureOwner.get(e.signatureKey)?.event_id;
-      }
+      const variantOf = e.signatureKey === null ? undefined : variantOrigin(e, e.signatureKey, id);
       insertEvent.run(
         id,
         e.vendor,
@@ -166,6 +255,7 @@ export function createSqliteWriter(sqlite: BetterSqlite3.Database): SqliteWriter
         e.authScope,
         variantOf === undefined ? null : "forged_variant",
         variantOf ?? null,
+        e.signatureKey,
         e.keyIndex,
         e.valid ? 1 : 0,
         e.issuesJson,
@@ -197,6 +287,8 @@ export function createSqliteWriter(sqlite: BetterSqlite3.Database): SqliteWriter
   }
 
   const writeBatch = sqlite.transaction((events: readonly EventRow[]) => {
+    for (const e of events) latestReceivedAt = Math.max(latestReceivedAt, e.receivedAt);
+    pruneExpired(latestReceivedAt);
     let next = (lastId.get()?.id ?? 0) + 1;
     return events.map((e) => {
       const outcome = writeOne(e, next);
@@ -219,5 +311,19 @@ export function createSqliteWriter(sqlite: BetterSqlite3.Database): SqliteWriter
   });
 
   // IMMEDIATE: the batch reads the last id before its first write, and must hold the write lock while it does.
-  return { writeAll: (events) => writeBatch.immediate(events), rejectAll };
+  return {
+    writeAll: (events) => {
+      try {
+        return writeBatch.immediate(events);
+      } catch (err) {
+        // Nothing of the batch was stored, so none of its keys may match a later event.
+        for (const key of addedInBatch) held.delete(key);
+        throw err;
+      } finally {
+        addedInBatch = [];
+      }
+    },
+    rejectAll,
+    heldSignatures: () => held.size,
+  };
 }

@@ -21,6 +21,7 @@ export function newEvent(over: Partial<NewEvent> = {}): NewEvent {
     eventTime: T0,
     authScope: "fields",
     signatureKey: null,
+    signatureGraceSeconds: null,
     keyIndex: 0,
     valid: true,
     issues: [],
@@ -30,6 +31,15 @@ export function newEvent(over: Partial<NewEvent> = {}): NewEvent {
     forward: false,
     ...over,
   };
+}
+
+/**
+ * What a Huawei Live completion sent at T0 carries: a signature key for its `auth_timestamp` (T0 + 300 s, an
+ * expiry, D6) and the receiver's default grace after it.
+ */
+export function signedAtT0(hex: string): Pick<NewEvent, "signatureKey" | "signatureGraceSeconds"> {
+  const stamp = T0 / 1000 + 300;
+  return { signatureKey: `t${stamp.toString(36).padStart(7, "0")}:${hex}`, signatureGraceSeconds: 300 };
 }
 
 export function storeSuite(name: string, open: () => Promise<{ store: EventStore; cleanup: () => Promise<void> }>) {
@@ -151,14 +161,14 @@ export function storeSuite(name: string, open: () => Promise<{ store: EventStore
     });
 
     test("a second event with a stored signature key is stored and both are flagged as forged variants", async () => {
-      const signatureKey = "t0abcdef:0123456789abcdef0123456789abcdef";
-      const [first] = await store.writeBatch([newEvent({ signatureKey })]);
+      const signature = signedAtT0("0123456789abcdef0123456789abcdef");
+      const [first] = await store.writeBatch([newEvent(signature)]);
       // Another event (its own idempotency key) under the same signature, then a third in one batch with a fourth
       // that carries a different signature.
-      const [second] = await store.writeBatch([newEvent({ signatureKey })]);
+      const [second] = await store.writeBatch([newEvent(signature)]);
       const [third, other] = await store.writeBatch([
-        newEvent({ signatureKey }),
-        newEvent({ signatureKey: "t0abcdef:ffffffffffffffffffffffffffffffff" }),
+        newEvent(signature),
+        newEvent(signedAtT0("ffffffffffffffffffffffffffffffff")),
       ]);
       expect(first).toEqual({ status: "stored", id: expect.any(Number) });
       const firstId = first?.id as number;
@@ -176,12 +186,12 @@ export function storeSuite(name: string, open: () => Promise<{ store: EventStore
     });
 
     test("variants within one batch are flagged too, and a duplicate is never a variant", async () => {
-      const signatureKey = "t0abcdeg:0123456789abcdef0123456789abcdef";
+      const signature = signedAtT0("0123456789abcdef0123456789abcdef");
       const idemKeys = ["huawei-live:same-event"];
       const outcomes = await store.writeBatch([
-        newEvent({ signatureKey, idemKeys }),
-        newEvent({ signatureKey, idemKeys }),
-        newEvent({ signatureKey }),
+        newEvent({ ...signature, idemKeys }),
+        newEvent({ ...signature, idemKeys }),
+        newEvent(signature),
       ]);
       const firstId = outcomes[0]?.status === "stored" ? outcomes[0].id : -1;
       expect(outcomes[1]).toEqual({ status: "duplicate", id: firstId });

@@ -31,6 +31,12 @@ export type NewEvent = {
    * variant (README "Body authentication"). The time prefix keeps the index written at its right-hand edge.
    */
   signatureKey: string | null;
+  /**
+   * With a signature key: how long after the key's time (`auth_timestamp`, an expiry) the signature still verifies
+   * (the hook's grace, LIVEHOOK_TOLERANCE_SECONDS). Past that no variant can verify, so the SQLite writer forgets
+   * the key then (sqlite-writer.ts).
+   */
+  signatureGraceSeconds: number | null;
   keyIndex: number;
   valid: boolean;
   issues: unknown[];
@@ -63,6 +69,12 @@ export type WriteOutcome =
   | { status: "stored"; id: number; forgedVariantOf?: number | undefined }
   | { status: "duplicate"; id: number | null }
   | { status: "refused"; id: null; reason: string };
+
+/**
+ * How far ahead of the receiver's clock a Huawei Live `auth_timestamp` may be and still verify (D6): a stored
+ * signature key can stay valid until this plus the grace after the event was received.
+ */
+export const SIGNATURE_MAX_FUTURE_SECONDS = 3600;
 
 export const EVENT_ANOMALY_KINDS = ["forged_variant"] as const;
 /**
