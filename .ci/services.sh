@@ -13,7 +13,7 @@ ensure() {
   listening "$port" && return 0
   echo "ci: $name is not listening on 127.0.0.1:$port; starting it"
   "$@" >/dev/null 2>&1 || true
-  for _ in $(seq 1 60); do
+  for _ in $(seq 1 120); do
     listening "$port" && return 0
     sleep 1
   done
@@ -22,3 +22,8 @@ ensure() {
 }
 
 ensure PostgreSQL 5432 bash -c 'pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start'
+ensure NATS 4222 start-stop-daemon --start --oknodo --background --exec /usr/sbin/nats-server -- \
+  -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server -l /var/log/nats-server.log
+# RabbitMQ takes several seconds to open its port after it detaches (longer on a busy machine); ensure waits up
+# to two minutes for any service.
+ensure RabbitMQ 5672 rabbitmq-server -detached

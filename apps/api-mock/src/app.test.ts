@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { HuaweiApigErrorResponse, MockAdminHealth } from "@livehook/core";
+import { HuaweiApigErrorResponse } from "@livehook/core";
 import { describe, expect, test } from "vitest";
 import { testMock } from "../test/harness.js";
 import { loadConfig } from "./config.js";
+import { MockAdminHealth } from "./generated/index.js";
 import { Store } from "./state/store.js";
 
 describe("service routes", () => {

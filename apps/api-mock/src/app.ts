@@ -1,6 +1,6 @@
 /**
- * createApp(deps) returns the Hono app and listens on nothing (STYLE habit 17); main.ts is the only place that
- * opens the database, reads config and listens. createMock also hands back the simulator so tests can wait for
+ * createApp(deps) returns the Hono app and listens on nothing (STYLE habit 17); serve.ts is the only place that
+ * opens the database and listens (for the command, main.ts, and for startMock). createMock also hands back the simulator so tests can wait for
  * deliveries to settle.
  */
 import { Hono } from "hono";

@@ -4,13 +4,14 @@
  */
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { DEFAULT_MOCK_PORT } from "./default-port.js";
 import { hostName } from "./host-check.js";
 
 const OnOff = z.enum(["on", "off"]).transform((v) => v === "on");
 
 export const Config = z
   .object({
-    port: z.coerce.number().int().min(0).max(65535).default(4010),
+    port: z.coerce.number().int().min(0).max(65535).default(DEFAULT_MOCK_PORT),
     host: z.string().min(1).default("127.0.0.1"),
     /** Host names answered besides the listening ones (host-check.ts); off loopback, the check is on only with these. */
     allowedHosts: z
@@ -39,7 +40,7 @@ export type Config = z.infer<typeof Config>;
 
 export const USAGE = `Usage: livehook-mock [options]
 
-  --port <n>          listen port (default 4010, or PORT)
+  --port <n>          listen port (default ${DEFAULT_MOCK_PORT}, or PORT)
   --host <addr>       listen address (default 127.0.0.1, or HOST)
   --allowed-hosts <h,…>
                       Host names answered besides the listening ones (or LIVEHOOK_MOCK_ALLOWED_HOSTS); on loopback

@@ -1,10 +1,7 @@
 /** What the app needs from the outside world; tests replace every piece (STYLE habit 18). */
+import type { Clock } from "@livehook/core";
 import type { Logger } from "pino";
 import type { Store } from "./state/store.js";
-
-export interface Clock {
-  now(): Date;
-}
 
 export interface Random {
   /** Cryptographically irrelevant randomness for ids and fault dice; tests pass a seeded one. */

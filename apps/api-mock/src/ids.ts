@@ -1,5 +1,6 @@
 /** Identifier formats (D4) and request ids (§2.1, §4.1). */
-import type { Clock, Random } from "./deps.js";
+import type { Clock } from "@livehook/core";
+import type { Random } from "./deps.js";
 
 export const hex = (random: Random, bytes: number): string => random.bytes(bytes).toString("hex");
 

@@ -1,4 +1,4 @@
-/** JSON request bodies: the media type check and a parse that reports malformed text instead of throwing. */
+/** JSON request bodies: a parse that reports malformed text instead of throwing (the media type: @livehook/core). */
 
 export const utf8 = new TextDecoder();
 
@@ -10,9 +10,4 @@ export function parseJson(text: string): { value: unknown } | undefined {
     if (err instanceof SyntaxError) return undefined;
     throw err;
   }
-}
-
-/** `application/json` or any `application/…+json`, with or without parameters. */
-export function isJsonMediaType(contentType: string | undefined): boolean {
-  return contentType !== undefined && /^\s*application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(contentType);
 }

@@ -2,7 +2,7 @@
  * Alibaba rejects a SignatureNonce seen before within the timestamp window (§6.2). Core keeps no state, so the
  * mock remembers nonces here until the window has surely passed.
  */
-import type { Clock } from "./deps.js";
+import type { Clock } from "@livehook/core";
 
 const WINDOW_MS = 2 * 15 * 60 * 1000;
 

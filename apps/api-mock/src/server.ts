@@ -1,5 +1,5 @@
 /**
- * The mock's request listener, as main.ts serves it: a refused Host is answered first (DNS rebinding guard,
+ * The mock's request listener, as serve.ts serves it: a refused Host is answered first (DNS rebinding guard,
  * host-check.ts), everything else goes to the Hono app. Tests serve the same listener.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";

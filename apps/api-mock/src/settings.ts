@@ -1,6 +1,7 @@
 /** Mutable mock settings (GET/PATCH /_mock/settings) and their defaults. */
-import type { MockAdminFaults, MockAdminSettings, MockAdminSettingsUpdate } from "@livehook/core";
+
 import { RETRY_PROFILES } from "./delivery/retry-profiles.js";
+import type { MockAdminFaults, MockAdminSettings, MockAdminSettingsUpdate } from "./generated/index.js";
 
 export const DEFAULT_SETTINGS: MockAdminSettings = {
   console_parity: false,

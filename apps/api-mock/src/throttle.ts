@@ -1,5 +1,5 @@
 /** Fixed-window request counters for the optional vendor throttling (D16), on the injected clock. */
-import type { Clock } from "./deps.js";
+import type { Clock } from "@livehook/core";
 
 export class Throttle {
   readonly #windows = new Map<string, { start: number; count: number }>();

@@ -2,6 +2,7 @@
  * One error style for every vendor API: routes throw a VendorError and the app's one `onError` renders it in the
  * body shape of whoever answers in reality (STYLE habit 20).
  */
+import type { Vendor } from "@livehook/core";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
@@ -10,7 +11,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
  * both, adds the request id's first 32 characters as `request_id` (§2.10, D21); Alibaba answers
  * `{RequestId, HostId, Code, Message}` (D20).
  */
-export type ErrorSource = "huawei-live" | "huawei-rtc" | "huawei-apig" | "aliyun-live";
+export type ErrorSource = Vendor | "huawei-apig";
 
 export class VendorError extends Error {
   constructor(

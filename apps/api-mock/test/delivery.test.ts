@@ -7,14 +7,12 @@ import {
   AliyunLiveRecordStatusCallback,
   HuaweiLiveRecordCallback,
   HuaweiRtcRecordCallback,
-  MockAdminDelivery,
-  MockAdminDeliveryList,
-  MockAdminSession,
   verifyAliyunLiveCallback,
   verifyHuaweiLiveCallback,
   verifyHuaweiRtcCallback,
 } from "@livehook/core";
 import { afterEach, describe, expect, test } from "vitest";
+import { MockAdminDelivery, MockAdminDeliveryList, MockAdminSession } from "../src/generated/index.js";
 import { testMock } from "./harness.js";
 import { type Received, type Reply, startReceiver } from "./receiver.js";
 

@@ -1,5 +1,7 @@
 /** An in-process mock with a virtual clock, seeded randomness and a sleep that only advances the clock. */
+import { systemClock } from "@livehook/core";
 import { pino } from "pino";
+import { afterAll } from "vitest";
 import { createMock } from "../src/app.js";
 import type { Credentials, Fetch, Random } from "../src/deps.js";
 import { Store } from "../src/state/store.js";
@@ -30,6 +32,13 @@ export function seededRandom(seed = 42): Random {
 
 export const T0 = new Date("2026-03-01T00:00:00Z");
 
+/** Stores the harness opened: closed once the test file is done, when no delivery can still write to them. */
+const opened = new Set<Store>();
+afterAll(() => {
+  for (const store of opened) store.close();
+  opened.clear();
+});
+
 export function testMock(
   opts: {
     credentials?: Credentials;
@@ -42,8 +51,10 @@ export function testMock(
 ) {
   let now = (opts.now ?? T0).getTime();
   const sleeps: number[] = [];
+  // A store passed in belongs to the caller, who closes it.
   const store = opts.store ?? new Store();
-  const clock = opts.realClock ? { now: () => new Date() } : { now: () => new Date(now) };
+  if (!opts.store) opened.add(store);
+  const clock = opts.realClock ? systemClock : { now: () => new Date(now) };
   const mock = createMock({
     clock,
     random: seededRandom(),

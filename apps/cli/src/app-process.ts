@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, readFileSync, type WriteStream } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { BusyPortError } from "./busy-port.js";
 import type { CliContext } from "./context.js";
 import { CliError, EXIT } from "./errors.js";
@@ -19,13 +19,10 @@ const APPS: Record<AppName, { pkg: string; bin: string }> = {
 
 export function resolveAppBin(app: AppName): string {
   const { pkg, bin } = APPS[app];
-  const require = createRequire(import.meta.url);
-  let pkgJsonPath: string;
-  try {
-    pkgJsonPath = require.resolve(`${pkg}/package.json`);
-  } catch {
-    throw new CliError(`${pkg} is not installed next to livehook`, EXIT.failure);
-  }
+  // Node's own lookup folders, searched by hand: a package's `exports` need not expose its package.json.
+  const lookup = createRequire(import.meta.url).resolve.paths(pkg) ?? [];
+  const pkgJsonPath = lookup.map((dir) => join(dir, pkg, "package.json")).find((path) => existsSync(path));
+  if (pkgJsonPath === undefined) throw new CliError(`${pkg} is not installed next to livehook`, EXIT.failure);
   const manifest = JSON.parse(readFileSync(pkgJsonPath, "utf8")) as { bin?: string | Record<string, string> };
   const rel = typeof manifest.bin === "string" ? manifest.bin : manifest.bin?.[bin];
   if (rel === undefined) throw new CliError(`${pkg} has no "${bin}" bin`, EXIT.failure);
@@ -39,6 +36,8 @@ export function resolveAppBin(app: AppName): string {
 export type RunningApp = {
   name: AppName;
   url: string;
+  /** The app's listening line, parsed: what it says about itself (the receiver: its forwarding). */
+  listening: Record<string, unknown>;
   child: ChildProcess;
   /** Resolves with the exit code (or the signal name) when the process ends. */
   exited: Promise<number | string>;
@@ -57,6 +56,11 @@ export type StartAppOptions = {
   portFlag?: string;
   /** Bounded wait for the app's listening line. */
   readyTimeoutMs?: number;
+  /**
+   * Called with each line of the app's stdout; a line it answers `true` for is handled (shown by the caller its
+   * own way) and not passed on to this command's output (a log file still gets every line).
+   */
+  onLine?: (line: string) => boolean;
 };
 
 /**
@@ -70,10 +74,16 @@ export const LISTENING_MESSAGE: Record<AppName, string> = {
 
 /** The port of an app's listening line, or undefined when the line is something else. */
 export function listeningPort(name: AppName, line: string): number | undefined {
+  const port = listeningLine(name, line)?.port;
+  return typeof port === "number" ? port : undefined;
+}
+
+/** An app's listening line, parsed, or undefined when the line is something else. */
+export function listeningLine(name: AppName, line: string): Record<string, unknown> | undefined {
   if (!line.includes(LISTENING_MESSAGE[name])) return undefined;
   try {
-    const parsed = JSON.parse(line) as { msg?: unknown; port?: unknown };
-    return parsed.msg === LISTENING_MESSAGE[name] && typeof parsed.port === "number" ? parsed.port : undefined;
+    const parsed = JSON.parse(line) as Record<string, unknown>;
+    return parsed.msg === LISTENING_MESSAGE[name] && typeof parsed.port === "number" ? parsed : undefined;
   } catch {
     return undefined;
   }
@@ -102,10 +112,23 @@ export async function startApp(ctx: CliContext, name: AppName, o: StartAppOption
     for (const chunk of pending) emit(chunk.stream, chunk.text);
   };
   const log = o.output === "inherit" ? undefined : openLog(o.output.logFile);
+  // With `onLine`, stdout is passed on by whole lines, so that a handled line can be left out.
+  let partial = "";
+  const passOn = (stream: "out" | "err", text: string) => {
+    const onLine = o.onLine;
+    if (stream === "err" || onLine === undefined) return text;
+    const lines = (partial + text).split("\n");
+    partial = lines.pop() ?? "";
+    return lines
+      .filter((line) => !onLine(line))
+      .map((line) => `${line}\n`)
+      .join("");
+  };
   const keep = (stream: "out" | "err") => (chunk: Buffer) => {
     const text = chunk.toString("utf8");
+    const shown = passOn(stream, text);
     if (log !== undefined) log.write(chunk);
-    else emit(stream, text);
+    else if (shown !== "") emit(stream, shown);
     // The end of the output explains an early exit (a port in use, a bad option).
     tail = (tail + text).slice(-2000);
   };
@@ -130,36 +153,38 @@ export async function startApp(ctx: CliContext, name: AppName, o: StartAppOption
     child.on("error", () => resolveClose("spawn_failed"));
   });
   const timeoutMs = o.readyTimeoutMs ?? 30_000;
-  const outcome = await new Promise<{ port: number } | { exit: number | string } | "timeout" | "aborted">(
-    (resolveOutcome) => {
-      let pending = "";
-      const onLine = (chunk: Buffer) => {
-        pending += chunk.toString("utf8");
-        const lines = pending.split("\n");
-        pending = lines.pop() ?? "";
-        for (const line of lines) {
-          const port = listeningPort(name, line);
-          if (port !== undefined) settle({ port });
-        }
-      };
-      const onAbort = () => settle("aborted");
-      const timer = setTimeout(() => settle("timeout"), timeoutMs);
-      function settle(value: { port: number } | { exit: number | string } | "timeout" | "aborted") {
-        clearTimeout(timer);
-        child.stdout.off("data", onLine);
-        ctx.signal.removeEventListener("abort", onAbort);
-        resolveOutcome(value);
+  const outcome = await new Promise<
+    { port: number; line: Record<string, unknown> } | { exit: number | string } | "timeout" | "aborted"
+  >((resolveOutcome) => {
+    let pending = "";
+    const onLine = (chunk: Buffer) => {
+      pending += chunk.toString("utf8");
+      const lines = pending.split("\n");
+      pending = lines.pop() ?? "";
+      for (const line of lines) {
+        const parsed = listeningLine(name, line);
+        if (parsed !== undefined) settle({ port: parsed.port as number, line: parsed });
       }
-      child.stdout.on("data", onLine);
-      ctx.signal.addEventListener("abort", onAbort, { once: true });
-      if (ctx.signal.aborted) settle("aborted");
-      void closed.then((code) => settle({ exit: code }));
-    },
-  );
+    };
+    const onAbort = () => settle("aborted");
+    const timer = setTimeout(() => settle("timeout"), timeoutMs);
+    function settle(
+      value: { port: number; line: Record<string, unknown> } | { exit: number | string } | "timeout" | "aborted",
+    ) {
+      clearTimeout(timer);
+      child.stdout.off("data", onLine);
+      ctx.signal.removeEventListener("abort", onAbort);
+      resolveOutcome(value);
+    }
+    child.stdout.on("data", onLine);
+    ctx.signal.addEventListener("abort", onAbort, { once: true });
+    if (ctx.signal.aborted) settle("aborted");
+    void closed.then((code) => settle({ exit: code }));
+  });
   if (typeof outcome === "object" && "port" in outcome) {
     releaseHeld();
     const url = `http://${o.host.includes(":") ? `[${o.host}]` : o.host}:${outcome.port}`;
-    return { name, url, child, exited, stop };
+    return { name, url, listening: outcome.line, child, exited, stop };
   }
   if (outcome === "aborted") {
     await stop();

@@ -16,3 +16,6 @@ export async function readBody(file: string | undefined, ctx: CliContext): Promi
     throw new UsageError(`cannot read ${file}: ${code === "ENOENT" ? "no such file" : (code ?? String(err))}`);
   }
 }
+
+/** How a body read by readBody is named in errors: its file name, or stdin. */
+export const bodySource = (file: string | undefined): string => (file === undefined || file === "-" ? "stdin" : file);

@@ -8,7 +8,9 @@ import { Command, CommanderError, type CommandUnknownOpts } from "@commander-js/
 import { aliyunCommand } from "./commands/aliyun-notify.command.js";
 import { completionCommand } from "./commands/completion.command.js";
 import { doctorCommand } from "./commands/doctor.command.js";
+import { eventsCommand } from "./commands/events.command.js";
 import { huaweiCommand } from "./commands/huawei-callbacks.command.js";
+import { loadCommand } from "./commands/load.command.js";
 import { reconcileCommand } from "./commands/reconcile.command.js";
 import { rtcCommand } from "./commands/rtc-callback.command.js";
 import { mockCommand, receiveCommand } from "./commands/run-app.command.js";
@@ -50,7 +52,9 @@ export function buildProgram(ctx: CliContext): Command {
     mockCommand(ctx),
     receiveCommand(ctx),
     tailCommand(ctx),
+    eventsCommand(ctx),
     simulateCommand(ctx),
+    loadCommand(ctx),
     reconcileCommand(ctx),
     triggerCommand(ctx),
     doctorCommand(ctx),

@@ -17,4 +17,6 @@ export type CliContext = {
   /** Aborted on Ctrl-C; long-running commands stop cleanly when it fires. */
   signal: AbortSignal;
   random: () => number;
+  /** The command line that runs livehook where the user is (`npx livehook`, `pnpm livehook`), for printed hints. */
+  self: string;
 };

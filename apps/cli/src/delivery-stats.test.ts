@@ -1,7 +1,7 @@
-import type { MockAdminDelivery } from "@livehook/core";
+import type { MockAdminDelivery } from "@livehook/api-mock/admin";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { deliveryStats, percentile } from "./delivery-stats.js";
+import { deliveryStats, failedDeliveries, failuresByReason, percentile } from "./delivery-stats.js";
 
 function delivery(status: MockAdminDelivery["status"], latencies: number[], extra: Partial<MockAdminDelivery> = {}) {
   return {
@@ -67,5 +67,37 @@ describe("delivery stats", () => {
         },
       ),
     );
+  });
+});
+
+describe("failed deliveries", () => {
+  /** A failed delivery whose one attempt got this answer. */
+  const failed = (answer: Partial<MockAdminDelivery["attempts"][number]>): MockAdminDelivery => {
+    const d = delivery("failed", [1]);
+    return { ...d, attempts: d.attempts.map((a) => ({ ...a, ...answer })) };
+  };
+
+  test("each failure has its last attempt's status and the receiver's reason; the summary groups them", () => {
+    const list = failedDeliveries([
+      failed({ status_code: 401, response_snippet: '{"error":"bad_signature"}' }),
+      failed({ status_code: 401, response_snippet: '{"error":"bad_signature"}' }),
+      failed({ status_code: 404, response_snippet: '{"error":"vendor_not_configured","message":"no keys"}' }),
+      failed({ status_code: 500, response_snippet: "<html>Internal   Server Error</html>" }),
+      failed({ error: "connection_error: ECONNREFUSED", response_snippet: "" }),
+      delivery("success", [3]),
+    ]);
+    expect(list.map((f) => [f.status, f.reason])).toEqual([
+      [401, "bad_signature"],
+      [401, "bad_signature"],
+      [404, "vendor_not_configured"],
+      [500, "<html>Internal Server Error</html>"],
+      [null, "connection_error: ECONNREFUSED"],
+    ]);
+    expect(failuresByReason(list)).toEqual([
+      { reason: "401 bad_signature", count: 2 },
+      { reason: "404 vendor_not_configured", count: 1 },
+      { reason: "500 <html>Internal Server Error</html>", count: 1 },
+      { reason: "connection_error: ECONNREFUSED", count: 1 },
+    ]);
   });
 });

@@ -25,12 +25,22 @@ export const DEMO_KEYS: Record<Vendor, string> = {
   "aliyun-live": "livehook-demo-aliyun-key",
 };
 
-export function demoKeys(ctx: CliContext): Record<Vendor, string> {
-  return {
-    "huawei-live": envCallbackKeys(ctx, "huawei-live")?.[0] ?? DEMO_KEYS["huawei-live"],
-    "huawei-rtc": envCallbackKeys(ctx, "huawei-rtc")?.[0] ?? DEMO_KEYS["huawei-rtc"],
-    "aliyun-live": envCallbackKeys(ctx, "aliyun-live")?.[0] ?? DEMO_KEYS["aliyun-live"],
+/**
+ * Each vendor's keys: a key, or a list for rotation. The receiver accepts every key of a list; a vendor config
+ * holds one key, so the mock signs with the first.
+ */
+export type VendorKeys = Record<Vendor, string | readonly string[]>;
+
+const keyList = (keys: string | readonly string[]): readonly string[] => (typeof keys === "string" ? [keys] : keys);
+const signingKey = (keys: string | readonly string[]): string => keyList(keys)[0] ?? "";
+
+/** The keys from LIVEHOOK_<VENDOR>_KEYS (all of a list) or LIVEHOOK_<VENDOR>_KEY, else the development keys. */
+export function demoKeys(ctx: CliContext): Record<Vendor, readonly string[]> {
+  const keys = (vendor: Vendor) => {
+    const fromEnv = envCallbackKeys(ctx, vendor);
+    return fromEnv !== undefined && fromEnv.length > 0 ? fromEnv : [DEMO_KEYS[vendor]];
   };
+  return { "huawei-live": keys("huawei-live"), "huawei-rtc": keys("huawei-rtc"), "aliyun-live": keys("aliyun-live") };
 }
 
 /**
@@ -42,7 +52,12 @@ export function checkDemoKeys(ctx: CliContext): void {
   for (const vendor of ["huawei-live", "huawei-rtc"] as const) {
     const names = KEY_ENV[vendor];
     const source = ctx.env[names.list] ? names.list : ctx.env[names.single] ? names.single : undefined;
-    if (source !== undefined) assertVendorKey(vendor, keys[vendor], source);
+    if (source === undefined) continue;
+    const list = keys[vendor];
+    // Every key of a rotation list: the receiver accepts each, and any may become the one the vendor signs with.
+    for (const [i, key] of list.entries()) {
+      assertVendorKey(vendor, key, list.length > 1 ? `${source} (key ${i + 1})` : source);
+    }
   }
 }
 
@@ -54,7 +69,7 @@ export async function configureMock(
   ctx: CliContext,
   mockUrl: string,
   receiverUrl: string,
-  keys: Record<Vendor, string>,
+  keys: VendorKeys,
 ): Promise<void> {
   const opts = { mock: mockUrl };
   const live = huaweiConnection("huawei-live", opts, ctx);
@@ -69,7 +84,7 @@ export async function configureMock(
       | "RECORD_FAILED"
     )[],
     sign_type: "HMACSHA256" as const,
-    key: keys["huawei-live"],
+    key: signingKey(keys["huawei-live"]),
   };
   try {
     await createLiveCallback(ctx, live, liveReq);
@@ -84,7 +99,7 @@ export async function configureMock(
   const rtc = huaweiConnection("huawei-rtc", opts, ctx);
   await setRtcCallback(ctx, rtc, DEMO["huawei-rtc"].app, {
     url: `${receiverUrl}/hooks/huawei-rtc`,
-    auth_key: keys["huawei-rtc"],
+    auth_key: signingKey(keys["huawei-rtc"]),
   });
 
   const ali = aliyunConnection(opts, ctx);
@@ -93,7 +108,7 @@ export async function configureMock(
     NotifyUrl: `${receiverUrl}/hooks/aliyun-live`,
     NeedStatusNotify: true,
     NotifyReqAuth: true,
-    NotifyAuthKey: keys["aliyun-live"],
+    NotifyAuthKey: signingKey(keys["aliyun-live"]),
   };
   try {
     await addNotifyConfig(ctx, ali, aliReq);
@@ -103,11 +118,11 @@ export async function configureMock(
   }
 }
 
-/** Environment for a receiver that accepts the demo keys. */
-export function receiverKeyEnv(keys: Record<Vendor, string>): Record<string, string> {
+/** Environment for a receiver that accepts the demo keys: every key of each list (comma-separated). */
+export function receiverKeyEnv(keys: VendorKeys): Record<string, string> {
   return {
-    LIVEHOOK_HUAWEI_LIVE_KEYS: keys["huawei-live"],
-    LIVEHOOK_HUAWEI_RTC_KEYS: keys["huawei-rtc"],
-    LIVEHOOK_ALIYUN_LIVE_KEYS: keys["aliyun-live"],
+    LIVEHOOK_HUAWEI_LIVE_KEYS: keyList(keys["huawei-live"]).join(","),
+    LIVEHOOK_HUAWEI_RTC_KEYS: keyList(keys["huawei-rtc"]).join(","),
+    LIVEHOOK_ALIYUN_LIVE_KEYS: keyList(keys["aliyun-live"]).join(","),
   };
 }

@@ -42,10 +42,16 @@ export class CheckFailed extends CliError {
   }
 }
 
+/** What to run when the mock is not there (the last part of an UnreachableError). */
+export const MOCK_NEXT_STEP = "start it with `livehook mock`, or the mock and a receiver with `livehook start`";
+/** What to run when the receiver is not there. */
+export const RECEIVER_NEXT_STEP = "start it with `livehook receive`, or a receiver and the mock with `livehook start`";
+
 export class UnreachableError extends CliError {
   readonly url: string;
-  constructor(url: string, cause: string) {
-    super(`cannot reach ${url}: ${cause}`, EXIT.unreachable);
+  /** `nextStep`: what to run so the URL answers, when the CLI knows what should be there. */
+  constructor(url: string, cause: string, nextStep?: string) {
+    super(`cannot reach ${url} (${cause})${nextStep ? `; ${nextStep}` : ""}`, EXIT.unreachable);
     this.name = "UnreachableError";
     this.url = url;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { eventLine } from "./event-line.js";
+import { eventLine, rejectionLine } from "./event-line.js";
 import type { Output } from "./output.js";
 import { ReceivedEvent } from "./receiver-client.js";
 
@@ -10,6 +10,7 @@ const out = {
     ok: (s: string) => `<ok>${s}`,
     bad: (s: string) => `<bad>${s}`,
     warn: (s: string) => `<warn>${s}`,
+    rejected: (s: string) => `<rejected>${s}`,
     dim: plain,
     bold: plain,
   },
@@ -52,5 +53,18 @@ describe("event lines", () => {
   test("summaries from receivers before the anomaly column still parse", () => {
     const { anomaly: _a, ...older } = summary({});
     expect(eventLine(out, ReceivedEvent.parse(older))).not.toContain("forged");
+  });
+});
+
+describe("rejectionLine", () => {
+  test("a rejected delivery shows its status and reason in the rejection colour", () => {
+    const line = rejectionLine(out, {
+      id: 9,
+      vendor: "aliyun-live",
+      receivedAt: "2026-03-01T00:00:08.000Z",
+      status: 401,
+      reason: "bad_signature",
+    });
+    expect(line).toBe("00:00:08 aliyun-live <rejected>rejected 401 bad_signature rejection #9");
   });
 });

@@ -1,6 +1,6 @@
 /** One line per stored event, for `tail` and `start`. */
 import type { Output } from "./output.js";
-import type { ReceivedEvent } from "./receiver-client.js";
+import type { ReceivedEvent, RejectedAttempt } from "./receiver-client.js";
 
 export function eventLine(out: Output, e: ReceivedEvent): string {
   const time = e.receivedAt.slice(11, 19);
@@ -13,6 +13,12 @@ export function eventLine(out: Output, e: ReceivedEvent): string {
     ? ` ${out.color.bad(`${e.anomaly.kind.replaceAll("_", "-")} of #${e.anomaly.otherEventId}`)}`
     : "";
   return `${out.color.dim(time)} ${e.vendor.padEnd(11)} ${(e.eventType ?? "?").padEnd(24)} ${where} ${verdict}${invalid}${anomaly}${dup} ${out.color.dim(`#${e.id}`)}`;
+}
+
+/** One line per rejected delivery, in the columns of eventLine: the status and the receiver's reason. */
+export function rejectionLine(out: Output, r: RejectedAttempt): string {
+  const time = r.receivedAt.slice(11, 19);
+  return `${out.color.dim(time)} ${r.vendor.padEnd(11)} ${out.color.rejected(`rejected ${r.status} ${r.reason}`)} ${out.color.dim(`rejection #${r.id}`)}`;
 }
 
 export type EventFilters = { vendor?: string; eventType?: string; domain?: string; app?: string; stream?: string };

@@ -6,6 +6,7 @@
 import { runCli } from "./cli.js";
 import type { CliContext } from "./context.js";
 import { EXIT } from "./errors.js";
+import { selfCommand } from "./self-command.js";
 
 const interrupt = new AbortController();
 let interrupts = 0;
@@ -39,6 +40,7 @@ const ctx: CliContext = {
   fetch: globalThis.fetch,
   signal: interrupt.signal,
   random: Math.random,
+  self: selfCommand(),
 };
 
 const code = await runCli(process.argv.slice(2), ctx);

@@ -1,4 +1,4 @@
-/** Client of the mock's admin API (`/_mock/…`, described by core's mock-admin.yaml), replies checked by core. */
+/** Client of the mock's admin API (`/_mock/…`, described by the mock package's openapi/mock-admin.yaml), replies checked with its generated schemas. */
 import {
   MockAdminDelivery,
   MockAdminDeliveryList,
@@ -6,17 +6,22 @@ import {
   MockAdminRedeliverResponse,
   MockAdminSession,
   type MockAdminSessionCreateRequestInput,
-} from "@livehook/core";
+} from "@livehook/api-mock/admin";
 import type { CliContext } from "./context.js";
-import { CliError, EXIT } from "./errors.js";
+import { CliError, EXIT, MOCK_NEXT_STEP } from "./errors.js";
 import { exchange, expectShape, parseJson, snippet } from "./vendor-api/http.js";
 
 async function admin(ctx: CliContext, base: string, method: string, path: string, body?: unknown): Promise<unknown> {
-  const reply = await exchange(ctx, `${base}/_mock${path}`, {
-    method,
-    headers: { "content-type": "application/json" },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
+  const reply = await exchange(
+    ctx,
+    `${base}/_mock${path}`,
+    {
+      method,
+      headers: { "content-type": "application/json" },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    },
+    MOCK_NEXT_STEP,
+  );
   const json = parseJson(reply);
   if (reply.status >= 200 && reply.status < 300) return json;
   const err = json as { error?: string; message?: string } | undefined;

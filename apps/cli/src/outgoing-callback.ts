@@ -10,7 +10,7 @@ import {
   signHuaweiLiveCallbackBody,
 } from "@livehook/core";
 import type { CliContext } from "./context.js";
-import { CliError, EXIT, UnreachableError } from "./errors.js";
+import { CliError, EXIT, RECEIVER_NEXT_STEP, UnreachableError } from "./errors.js";
 import { networkCause } from "./network-error.js";
 import { unixNow } from "./parse-values.js";
 import type { Vendor } from "./vendors.js";
@@ -86,6 +86,6 @@ export async function postCallback(ctx: CliContext, url: string, signed: SignedC
     return { status: res.status, body: text, ms: performance.now() - started };
   } catch (err) {
     if (ctx.signal.aborted) throw new CliError("interrupted", EXIT.interrupted);
-    throw new UnreachableError(url, networkCause(err));
+    throw new UnreachableError(url, networkCause(err), RECEIVER_NEXT_STEP);
   }
 }

@@ -25,6 +25,8 @@ export type Output = {
     dim: (s: string) => string;
     bold: (s: string) => string;
     warn: (s: string) => string;
+    /** Rejected deliveries (tail): a colour of their own, apart from the warnings on stored events. */
+    rejected: (s: string) => string;
   };
 };
 
@@ -78,7 +80,14 @@ export function createOutput(ctx: CliContext): Output {
       statusShown = true;
     },
     clearStatus,
-    color: { ok: colors.green, bad: colors.red, dim: colors.dim, bold: colors.bold, warn: colors.yellow },
+    color: {
+      ok: colors.green,
+      bad: colors.red,
+      dim: colors.dim,
+      bold: colors.bold,
+      warn: colors.yellow,
+      rejected: colors.magenta,
+    },
   };
 }
 

@@ -1,32 +1,44 @@
-/** Client of the receiver's query API (`/api/events`, its SSE stream), with the admin token when one is set. */
+/**
+ * Client of the receiver's query API (`/api/events`, its SSE stream, resend), with the admin token when one is set. Shapes
+ * come from the receiver's document (openapi/receiver-api.yaml, generated schemas in `@livehook/receiver/api`).
+ */
+import {
+  ReceiverApiEventDetail,
+  ReceiverApiEventSummary,
+  ReceiverApiForwardFailed,
+  ReceiverApiProblem,
+  ReceiverApiResendResult,
+} from "@livehook/receiver/api";
 import { z } from "zod";
 import type { CliContext } from "./context.js";
 import { adminToken } from "./env.js";
-import { CliError, EXIT, UnreachableError } from "./errors.js";
+import { CliError, EXIT, RECEIVER_NEXT_STEP, UnreachableError } from "./errors.js";
 import { networkCause } from "./network-error.js";
 import { exchange, expectShape, parseJson, snippet } from "./vendor-api/http.js";
 
-/** The fields of an event summary the CLI uses; the receiver sends more. */
-export const ReceivedEvent = z.looseObject({
-  id: z.number(),
-  vendor: z.string(),
-  receivedAt: z.string(),
-  eventType: z.string().nullable(),
-  domain: z.string().nullable(),
-  app: z.string().nullable(),
-  stream: z.string().nullable(),
-  sessionKey: z.string().nullable(),
-  /** `verified` (whole body signed), `verified_fields` (named fields only), `verified_signature_only` (none). */
-  verdict: z.string(),
-  valid: z.boolean(),
-  duplicates: z.number(),
-  /** Absent from receivers before migration 0005. */
-  anomaly: z.object({ kind: z.string(), otherEventId: z.number() }).nullable().optional(),
-});
+/**
+ * The fields of an event summary the CLI uses, as the document states them. Loose, so a newer receiver's extra
+ * fields pass; `anomaly` is absent from receivers before migration 0005.
+ */
+export const ReceivedEvent = ReceiverApiEventSummary.pick({
+  id: true,
+  vendor: true,
+  receivedAt: true,
+  eventType: true,
+  domain: true,
+  app: true,
+  stream: true,
+  sessionKey: true,
+  verdict: true,
+  valid: true,
+  duplicates: true,
+})
+  .extend({ anomaly: ReceiverApiEventSummary.shape.anomaly.optional() })
+  .loose();
 export type ReceivedEvent = z.infer<typeof ReceivedEvent>;
 
 const EventPage = z.object({ events: z.array(ReceivedEvent), nextCursor: z.string().nullable() });
-const EventDetail = z.looseObject({ id: z.number(), vendor: z.string(), body: z.unknown() });
+const EventDetail = ReceiverApiEventDetail.pick({ id: true, vendor: true, body: true }).loose();
 
 function authHeaders(ctx: CliContext): Record<string, string> {
   const token = adminToken(ctx);
@@ -34,7 +46,7 @@ function authHeaders(ctx: CliContext): Record<string, string> {
 }
 
 async function get(ctx: CliContext, url: string): Promise<unknown> {
-  const reply = await exchange(ctx, url, { method: "GET", headers: authHeaders(ctx) });
+  const reply = await exchange(ctx, url, { method: "GET", headers: authHeaders(ctx) }, RECEIVER_NEXT_STEP);
   if (reply.status === 401)
     throw new CliError("the receiver wants an admin token: set LIVEHOOK_ADMIN_TOKEN", EXIT.usage);
   if (reply.status !== 200) throw new CliError(`${url}: ${reply.status} ${snippet(reply.text)}`, EXIT.failure);
@@ -68,42 +80,145 @@ export async function eventBody(ctx: CliContext, base: string, id: number): Prom
   return expectShape(EventDetail, await get(ctx, `${base}/api/events/${id}`), "event").body;
 }
 
-export type StreamOptions = { after?: number; signal: AbortSignal; onEvent: (e: ReceivedEvent) => void };
+export type ResendResult =
+  | ReceiverApiResendResult
+  | { eventId: number; target: string; status: null; reason: string; ms: number; delivered: false };
+
+/** `POST /api/events/:id/resend`: the receiver relays the event to its forwarding target and reports the answer. */
+export async function resendEvent(ctx: CliContext, base: string, id: number): Promise<ResendResult> {
+  const url = `${base}/api/events/${id}/resend`;
+  const reply = await exchange(ctx, url, { method: "POST", headers: authHeaders(ctx) }, RECEIVER_NEXT_STEP);
+  if (reply.status === 401)
+    throw new CliError("the receiver wants an admin token: set LIVEHOOK_ADMIN_TOKEN", EXIT.usage);
+  if (reply.status === 404) throw new CliError(`event #${id} is not stored at ${base}`, EXIT.failure);
+  if (reply.status === 409) {
+    const problem = ReceiverApiProblem.loose().safeParse(parseJson(reply));
+    throw new CliError(
+      `event #${id}: ${problem.success ? problem.data.message : "no forwarding target"}`,
+      EXIT.failure,
+    );
+  }
+  if (reply.status === 502) {
+    const failed = expectShape(ReceiverApiForwardFailed.loose(), parseJson(reply), "resend");
+    return { eventId: id, target: failed.target, status: null, reason: failed.reason, ms: failed.ms, delivered: false };
+  }
+  if (reply.status !== 200) throw new CliError(`${url}: ${reply.status} ${snippet(reply.text)}`, EXIT.failure);
+  return expectShape(ReceiverApiResendResult.loose(), parseJson(reply), "resend");
+}
+
+/** A rejected attempt as the receiver's stream sends it (`?rejections=1`). */
+export const RejectedAttempt = z.looseObject({
+  id: z.number(),
+  vendor: z.string(),
+  receivedAt: z.string(),
+  status: z.number(),
+  reason: z.string(),
+});
+export type RejectedAttempt = z.infer<typeof RejectedAttempt>;
+
+const StreamReady = z.looseObject({ after: z.number(), rejectionsAfter: z.number().optional() });
+
+/** A change of the stream's connection, for the user: lost (and retrying), or back (and resuming). */
+export type ConnectionChange =
+  | { state: "lost"; cause: string; attempt: number; retryInMs: number }
+  | { state: "back"; afterEvent: number };
+
+export type StreamOptions = {
+  after?: number;
+  signal: AbortSignal;
+  onEvent: (e: ReceivedEvent) => void;
+  /** Given, the stream also carries rejected attempts (receivers without it simply send none). */
+  onRejection?: (r: RejectedAttempt) => void;
+  onConnection?: (change: ConnectionChange) => void;
+};
+
+const RETRY_FIRST_MS = 250;
+const RETRY_MAX_MS = 5000;
 
 /**
- * Follows `/api/events/stream` (SSE) until the signal fires. A dropped connection is resumed after the last id
- * seen, with a bounded back-off; a receiver that is gone from the start is an UnreachableError.
+ * Follows `/api/events/stream` (SSE) until the signal fires. A dropped connection is said (`onConnection`) and
+ * retried with a back-off (250 ms doubling to 5 s) for as long as it takes, resuming after the last event and the
+ * last rejection seen, so nothing stored meanwhile is missed or shown twice. A receiver that cannot be reached on
+ * the first try is an UnreachableError.
  */
 export async function followEvents(ctx: CliContext, base: string, o: StreamOptions): Promise<void> {
   let lastId = o.after;
+  let lastRejection: number | undefined;
   let failures = 0;
+  let connectedOnce = false;
+  const withRejections = o.onRejection !== undefined;
   while (!o.signal.aborted) {
-    const q = lastId === undefined ? "" : `?after=${lastId}`;
+    const q = new URLSearchParams();
+    if (lastId !== undefined) q.set("after", String(lastId));
+    if (withRejections) q.set("rejections", "1");
+    if (lastRejection !== undefined) q.set("rejectionsAfter", String(lastRejection));
+    let cause = "the receiver closed the stream";
     try {
-      const res = await ctx.fetch(`${base}/api/events/stream${q}`, {
+      const res = await ctx.fetch(`${base}/api/events/stream?${q}`, {
         headers: { accept: "text/event-stream", ...authHeaders(ctx) },
         signal: o.signal,
       });
       if (res.status === 401)
         throw new CliError("the receiver wants an admin token: set LIVEHOOK_ADMIN_TOKEN", EXIT.usage);
+      // A receiver that is starting, draining or has lost its store answers 5xx for a while: retried like a drop.
+      if (res.status >= 500 && connectedOnce) throw new TransientStreamFailure(`HTTP ${res.status}`);
       if (!res.ok || res.body === null)
         throw new CliError(`${base}/api/events/stream: HTTP ${res.status}`, EXIT.failure);
-      failures = 0;
       for await (const msg of sseMessages(res.body)) {
-        if (msg.event !== "event") continue;
-        const parsed = ReceivedEvent.safeParse(JSON.parse(msg.data));
-        if (!parsed.success) continue;
-        lastId = parsed.data.id;
-        o.onEvent(parsed.data);
+        if (msg.event === "ready") {
+          const ready = StreamReady.safeParse(parseOrUndefined(msg.data));
+          if (ready.success) {
+            lastId = ready.data.after;
+            if (withRejections) lastRejection = ready.data.rejectionsAfter;
+          }
+          if (connectedOnce && failures > 0) o.onConnection?.({ state: "back", afterEvent: lastId ?? 0 });
+          connectedOnce = true;
+          failures = 0;
+        } else if (msg.event === "event") {
+          const parsed = ReceivedEvent.safeParse(parseOrUndefined(msg.data));
+          if (!parsed.success) continue;
+          lastId = parsed.data.id;
+          o.onEvent(parsed.data);
+        } else if (msg.event === "rejection") {
+          const parsed = RejectedAttempt.safeParse(parseOrUndefined(msg.data));
+          if (!parsed.success) continue;
+          lastRejection = parsed.data.id;
+          o.onRejection?.(parsed.data);
+        } else if (msg.event === "error") {
+          cause = `the receiver reported ${msg.data}`;
+        }
       }
     } catch (err) {
       if (o.signal.aborted) return;
       if (err instanceof CliError) throw err;
-      failures += 1;
-      if (failures > 10 || lastId === undefined) throw new UnreachableError(base, networkCause(err));
+      if (!connectedOnce) throw new UnreachableError(base, networkCause(err), RECEIVER_NEXT_STEP);
+      cause = err instanceof TransientStreamFailure ? err.message : networkCause(err);
     }
     if (o.signal.aborted) return;
-    await new Promise((r) => setTimeout(r, Math.min(5000, 200 * 2 ** failures)));
+    failures += 1;
+    const retryInMs = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (failures - 1));
+    o.onConnection?.({ state: "lost", cause, attempt: failures, retryInMs });
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, retryInMs);
+      o.signal.addEventListener(
+        "abort",
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        { once: true },
+      );
+    });
+  }
+}
+
+class TransientStreamFailure extends Error {}
+
+function parseOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }
 

@@ -6,12 +6,15 @@
 import { createHash, createHmac } from "node:crypto";
 import {
   type CallbackVerdict,
+  getHeader,
   type HuaweiLiveSignType,
   huaweiLiveHmacMessage,
   verifyAliyunLiveCallback,
   verifyHuaweiLiveCallback,
   verifyHuaweiRtcCallback,
 } from "@livehook/core";
+import { DEFAULT_PORTS } from "./env.js";
+import { jsonSyntaxError } from "./json-text.js";
 
 export type SignedString = { key: number; text: string; expected: string };
 
@@ -79,8 +82,14 @@ export function checkHuaweiLive(input: HuaweiLiveCheck): CheckReport {
     const parsed: unknown = JSON.parse(input.raw.toString("utf8"));
     if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed))
       body = parsed as Record<string, unknown>;
-  } catch {
-    return { verdict, signed: [], received: undefined, findings: ["the body is not valid JSON"] };
+  } catch (err) {
+    const text = input.raw.toString("utf8");
+    return {
+      verdict,
+      signed: [],
+      received: undefined,
+      findings: [`the body is not valid JSON: ${jsonSyntaxError(text, err)}`],
+    };
   }
   const receivedRaw = typeof body.auth_sign === "string" ? body.auth_sign : undefined;
   const received = lowerOrUndefined(receivedRaw);
@@ -175,9 +184,9 @@ function bodyVariants(raw: Buffer): { body: Buffer; story: string }[] {
 export function checkHuaweiRtc(input: HuaweiRtcCheck): CheckReport {
   const opts = { now: input.now, toleranceSeconds: input.toleranceSeconds };
   const verdict = verifyHuaweiRtcCallback(input.raw, input.headers, input.keys, opts);
-  const rand = input.headers["x-rtc-rand"] ?? "";
-  const ts = input.headers["x-rtc-timestamp"] ?? "";
-  const receivedRaw = input.headers["x-rtc-signature"];
+  const rand = getHeader(input.headers, "x-rtc-rand") ?? "";
+  const ts = getHeader(input.headers, "x-rtc-timestamp") ?? "";
+  const receivedRaw = getHeader(input.headers, "x-rtc-signature");
   const received = lowerOrUndefined(receivedRaw);
   const prefix = rand + ts;
   const signed = input.keys.map((key, i) => ({
@@ -223,6 +232,9 @@ export type AliyunLiveCheck = {
   toleranceSeconds?: number;
 };
 
+/** Ports a sender may wrongly put in the signed host: the web's, the receiver's default and common dev servers'. */
+const LIKELY_PORTS = ["80", "443", String(DEFAULT_PORTS.receiver), "8080", "3000"];
+
 function hostVariants(url: string | undefined, host: string): { host: string; story: string }[] {
   const out: { host: string; story: string }[] = [];
   const hostname = host.replace(/:\d+$/, "");
@@ -252,11 +264,11 @@ function hostVariants(url: string | undefined, host: string): { host: string; st
       other,
       `the sender signed the host "${other}": wrong host (it must be the host of the configured callback URL)`,
     );
-    for (const port of ["80", "443", "4020", "8080", "3000"]) {
+    for (const port of LIKELY_PORTS) {
       add(`${other}:${port}`, `the sender signed "${other}:${port}": wrong host or port`);
     }
   }
-  for (const port of ["80", "443", "4020", "8080", "3000"]) {
+  for (const port of LIKELY_PORTS) {
     add(`${hostname}:${port}`, `the sender signed "${hostname}:${port}": wrong port in the signed host`);
   }
   return out;
@@ -265,8 +277,8 @@ function hostVariants(url: string | undefined, host: string): { host: string; st
 export function checkAliyunLive(input: AliyunLiveCheck): CheckReport {
   const opts = { now: input.now, host: input.host, toleranceSeconds: input.toleranceSeconds };
   const verdict = verifyAliyunLiveCallback(input.headers, input.keys, opts);
-  const ts = input.headers["ali-live-timestamp"] ?? "";
-  const receivedRaw = input.headers["ali-live-signature"];
+  const ts = getHeader(input.headers, "ali-live-timestamp") ?? "";
+  const receivedRaw = getHeader(input.headers, "ali-live-signature");
   const received = lowerOrUndefined(receivedRaw);
   const hostname = input.host.replace(/:\d+$/, "");
   const signed = input.keys.map((key, i) => {

@@ -1,13 +1,10 @@
 /**
- * The three callback schemes by the names the receiver uses in its paths (`/hooks/<vendor>`). Kept free of imports
- * so the command tree can list them without loading core.
+ * The vendor ids come from @livehook/core, through its import-free `vendors` entry, so the command tree can list
+ * them without loading the schemas. What is the CLI's own is here: the environment variables of the keys.
  */
-export const VENDORS = ["huawei-live", "huawei-rtc", "aliyun-live"] as const;
-export type Vendor = (typeof VENDORS)[number];
+import type { Vendor } from "@livehook/core/vendors";
 
-export function isVendor(value: string): value is Vendor {
-  return (VENDORS as readonly string[]).includes(value);
-}
+export { HUAWEI_LIVE_SIGN_TYPES, isVendor, VENDORS, type Vendor } from "@livehook/core/vendors";
 
 /** Environment variables holding callback keys, per vendor. The plural form takes a comma-separated list (rotation). */
 export const KEY_ENV: Record<Vendor, { single: string; list: string }> = {

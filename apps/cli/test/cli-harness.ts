@@ -13,6 +13,8 @@ export type HarnessOptions = {
   fetch?: typeof fetch;
   signal?: AbortSignal;
   cwd?: string;
+  /** How hints spell the command (default `livehook`). */
+  self?: string;
 };
 
 export function testContext(opts: HarnessOptions = {}): { ctx: CliContext; out: () => string; err: () => string } {
@@ -34,6 +36,7 @@ export function testContext(opts: HarnessOptions = {}): { ctx: CliContext; out: 
     fetch: opts.fetch ?? globalThis.fetch,
     signal: opts.signal ?? new AbortController().signal,
     random: () => 0.5,
+    self: opts.self ?? "livehook",
   };
   return { ctx, out: () => stdout, err: () => stderr };
 }

@@ -192,11 +192,13 @@ describe("end to end: mock → receiver through the CLI", () => {
       "nothing.example.com",
     ]);
     expect(r.code).toBe(EXIT.failure);
-    expect(r.stderr).toContain("no deliveries: is a callback configured on the mock?");
+    expect(r.stderr).toContain(
+      "no deliveries: no callback config on the mock matched huawei-live domain nothing.example.com, app live",
+    );
   });
 
   test("reconcile --redeliver leaves no gap, and a second reconcile agrees", async () => {
-    const args = ["reconcile", "--mock", mock.url, "--receiver", receiver.url, "--wait", "60"];
+    const args = ["reconcile", "--mock", mock.url, "--receiver", receiver.url, "--timeout", "60"];
     const first = await cli([...args, "--redeliver", "--rounds", "5", "--json"]);
     const report = JSON.parse(first.stdout) as {
       expected: number;
@@ -230,7 +232,7 @@ describe("end to end: mock → receiver through the CLI", () => {
   });
 
   test("tail prints stored events and stops after --count", async () => {
-    const r = await cli(["tail", "--url", receiver.url, "--history", "3", "--count", "3", "--json"]);
+    const r = await cli(["tail", "--receiver", receiver.url, "--history", "3", "--count", "3", "--json"]);
     expect(r.code).toBe(0);
     expect(r.stdout.trim().split("\n")).toHaveLength(3);
   });
@@ -244,10 +246,10 @@ describe("end to end: mock → receiver through the CLI", () => {
         LIVEHOOK_ALIYUN_LIVE_KEY: DEMO_KEYS["aliyun-live"],
       };
       const event = vendor === "aliyun-live" ? "file_created" : "RECORD_FILE_COMPLETE";
-      const t = await cli(["trigger", vendor, event, "--to", `${receiver.url}/hooks/${vendor}`, "--replay"], { env });
+      const t = await cli(["trigger", vendor, event, "--receiver", receiver.url, "--replay"], { env });
       expect(t.stderr).toBe("");
       expect(t.code).toBe(0);
-      const d = await cli(["doctor", "--url", `${receiver.url}/hooks/${vendor}`, "--json"], { env });
+      const d = await cli(["doctor", "--receiver", receiver.url, "--vendor", vendor, "--json"], { env });
       const probes = (JSON.parse(d.stdout) as { probes: { probe: string; pass: boolean; actual: string }[] }).probes;
       expect(probes.filter((p) => !p.pass)).toEqual([]);
       expect(d.code).toBe(0);
@@ -257,7 +259,7 @@ describe("end to end: mock → receiver through the CLI", () => {
   test("tail filters by vendor", async () => {
     const r = await cli([
       "tail",
-      "--url",
+      "--receiver",
       receiver.url,
       "--vendor",
       "huawei-rtc",
@@ -439,6 +441,12 @@ describe("the main job", () => {
     expect(mockRun.stderr).toBe(
       `error: port ${new URL(mock.url).port} is in use (pid ${mock.child.pid}); pass --port or stop it\n`,
     );
+  });
+
+  test("livehook receive passes --publish on to the receiver, which checks the URL at start", async () => {
+    const bad = await cli(["receive", "--port", String(await freePort()), "--publish", "kafka://127.0.0.1:9092"]);
+    expect(bad.code).toBe(EXIT.failure);
+    expect(bad.stdout + bad.stderr).toContain("must start with nats://, amqp:// or amqps://");
   });
 
   test("ready means the started process said it listens: another process on the port never answers for it", async () => {

@@ -21,7 +21,7 @@ import { type LoadResult, percentile, runLoad } from "../test/load.js";
 import { spawnReceiver } from "../test/spawn-receiver.js";
 import { BENCH_KEY as KEY, signedBenchEvent } from "./bench-events.js";
 import { cpuTicks, stealPercent } from "./steal-time.js";
-import { cpuPerEvent, threadCpuSeconds } from "./thread-cpu.js";
+import { type CpuPerEvent, cpuPerEvent, threadCpuSeconds } from "./thread-cpu.js";
 
 const { values } = parseArgs({
   options: {
@@ -45,7 +45,10 @@ const { values } = parseArgs({
      * one commit then land at random places). By default file i ends at run start + i/1000 s.
      */
     "constant-times": { type: "boolean", default: false },
-    /** Comma-separated subset of: bare, full-inline, normal-inline, full-worker, normal-worker, postgres. */
+    /**
+     * Comma-separated subset of: bare, full-inline, normal-inline, full-worker, normal-worker, postgres,
+     * postgres-x2, postgres-x3 (two or three receiver processes on one PostgreSQL schema, wrk only).
+     */
     only: { type: "string" },
     /**
      * Comma-separated build directories (relative to apps/receiver, each holding a built main.js), to compare
@@ -70,6 +73,9 @@ const POOL = Number(values.pool);
 const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const WRK_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), "wrk-bodies.lua");
 const PATH = "/hooks/huawei-live";
+
+/** Nearest-rank median: the middle round for an odd count, as in the tables of BENCHMARKS.md. */
+const median = (xs: number[]) => percentile(xs, 50);
 
 const hasWrk = spawnSync("wrk", ["--version"], { encoding: "utf8" }).error === undefined;
 if (values.generator === "wrk" && !hasWrk)
@@ -125,6 +131,8 @@ type Row = {
   load1: number;
   /** CPU per answered event during the measured phase, when /proc tells (Linux). */
   cpu: { eventLoopUs: number; allThreadsUs: number } | undefined;
+  /** Several receivers at once: each one's events/s and CPU per event it answered. */
+  perProcess?: { rps: number; cpu: CpuPerEvent | undefined }[];
   /** Share of the machine's vCPU time stolen by the hypervisor during the measured phase (Linux). */
   steal: number | undefined;
 };
@@ -142,9 +150,20 @@ type WrkResult = {
   wrapped: number;
 };
 
-function runWrk(url: string, seconds: number, bodiesFile: string): Promise<WrkResult> {
-  const args = [`-t${THREADS}`, `-c${CONNECTIONS}`, `-d${seconds}s`, "-s", WRK_SCRIPT, url, "--", bodiesFile];
-  args.push(String(THREADS), PATH);
+/**
+ * `share`: this wrk is one of `of` running at once (one per receiver), with its part of the connections and
+ * threads and its own bodies.
+ */
+function runWrk(
+  url: string,
+  seconds: number,
+  bodiesFile: string,
+  share: { index: number; of: number } = { index: 0, of: 1 },
+): Promise<WrkResult> {
+  const threads = share.of === 1 ? THREADS : 1;
+  const connections = Math.ceil(CONNECTIONS / share.of);
+  const args = [`-t${threads}`, `-c${connections}`, `-d${seconds}s`, "-s", WRK_SCRIPT, url, "--", bodiesFile];
+  args.push(String(threads * share.of), PATH, String(threads * share.index));
   return new Promise((resolve, reject) => {
     const child = spawn("wrk", args, { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
@@ -230,6 +249,49 @@ async function measure(name: string, url: string, files: Files, pid: number | un
   const stealText = row.steal === undefined ? "" : `   steal ${row.steal.toFixed(1)}%`;
   console.log(
     `${name.padEnd(60)} ${row.rps.toFixed(0).padStart(7)} ev/s   p50 ${row.p50.toFixed(2)} ms   p99 ${row.p99.toFixed(2)} ms   (${row.ok} ok, ${row.failed} failed, load ${load1.toFixed(2)})${cpuText}${stealText}`,
+  );
+  return row;
+}
+
+/**
+ * Several receivers on one database, each loaded by its own wrk (its share of the connections, one thread, its
+ * own bodies), all at once. events/s is the sum; p50 is the median of the receivers' and p99 the worst of them.
+ */
+async function measureMany(name: string, receivers: { url: string; pid: number }[], files: Files): Promise<Row> {
+  const load1 = loadavg()[0] ?? 0;
+  const of = receivers.length;
+  await Promise.all(receivers.map((r, index) => runWrk(r.url, WARMUP, files.warm, { index, of })));
+  const before = receivers.map((r) => threadCpuSeconds(r.pid));
+  const ticksBefore = cpuTicks();
+  const results = await Promise.all(receivers.map((r, index) => runWrk(r.url, SECONDS, files.main, { index, of })));
+  const steal = stealPercent(ticksBefore, cpuTicks());
+  const perProcess = results.map((r, i) => {
+    const ok = r.requests - r.non2xx;
+    const pid = (receivers[i] as { pid: number }).pid;
+    return { ok, rps: ok / (r.durationUs / 1e6), cpu: cpuPerEvent(pid, before[i], threadCpuSeconds(pid), ok) };
+  });
+  const ok = perProcess.reduce((n, p) => n + p.ok, 0);
+  const cpuTotal = (pick: (c: CpuPerEvent) => number) =>
+    perProcess.reduce((us, p) => us + (p.cpu === undefined ? Number.NaN : pick(p.cpu) * p.ok), 0) / ok;
+  const row: Row = {
+    round,
+    name,
+    rps: perProcess.reduce((n, p) => n + p.rps, 0),
+    p50: median(results.map((r) => r.p50Us / 1000)),
+    p99: Math.max(...results.map((r) => r.p99Us / 1000)),
+    ok,
+    failed: results.reduce((n, r) => n + r.non2xx + r.connect + r.read + r.write + r.timeout, 0),
+    load1,
+    cpu: { eventLoopUs: cpuTotal((c) => c.eventLoopUs), allThreadsUs: cpuTotal((c) => c.allThreadsUs) },
+    perProcess: perProcess.map(({ rps, cpu }) => ({ rps, cpu })),
+    steal,
+  };
+  if (results.some((r) => r.wrapped > 0)) console.log(`  (${name}: body pool exhausted; raise --pool)`);
+  const each = perProcess
+    .map((p) => `${p.rps.toFixed(0)} ev/s ${p.cpu?.eventLoopUs.toFixed(0)}/${p.cpu?.allThreadsUs.toFixed(0)} µs`)
+    .join(", ");
+  console.log(
+    `${name.padEnd(60)} ${row.rps.toFixed(0).padStart(7)} ev/s   p50 ${row.p50.toFixed(2)} ms   p99 ${row.p99.toFixed(2)} ms   (${ok} ok, ${row.failed} failed, load ${load1.toFixed(2)})   per process (CPU/event loop/all threads): ${each}   steal ${steal?.toFixed(1)}%`,
   );
   return row;
 }
@@ -347,14 +409,49 @@ try {
       await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
       await admin.end();
     }
+
+    for (const count of [2, 3]) {
+      if (!selected(`postgres-x${count}`)) continue;
+      if (generator !== "wrk") throw new Error(`--only postgres-x${count} needs wrk`);
+      for (const build of buildsOf(round)) {
+        const { main, label } = buildArgs(build);
+        const schema = `livehook_bench_${process.pid}`;
+        const admin = new pg.Client({ connectionString: DATABASE_URL });
+        await admin.connect();
+        await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE; CREATE SCHEMA "${schema}"`);
+        const pgUrl = new URL(DATABASE_URL);
+        pgUrl.searchParams.set("options", `-c search_path=${schema}`);
+        const receivers = [];
+        // One after another: the first migrates the schema, the others find it done.
+        for (let i = 0; i < count; i++) {
+          receivers.push(
+            await spawnReceiver(
+              [],
+              { LIVEHOOK_HUAWEI_LIVE_KEYS: KEY, DATABASE_URL: pgUrl.toString(), LIVEHOOK_LOG_LEVEL: "warn" },
+              30_000,
+              profileArgs(`postgres-x${count}-${i}`),
+              main,
+            ),
+          );
+        }
+        rows.push(
+          await measureMany(
+            `${count} receivers, one PostgreSQL${label}`,
+            receivers.map((r) => ({ url: r.url, pid: r.child.pid as number })),
+            files,
+          ),
+        );
+        for (const r of receivers) await stop(r.child);
+        await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        await admin.end();
+      }
+    }
     await measureBare();
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
 
-/** Nearest-rank median: the middle round for an odd count, as in the tables of BENCHMARKS.md. */
-const median = (xs: number[]) => percentile(xs, 50);
 const bareOf = new Map<number, number>();
 for (let r = 1; r <= ROUNDS; r++) {
   const runs = rows.filter((row) => row.name === BARE && row.round === r).map((row) => row.rps);
@@ -393,6 +490,30 @@ const table = [
 ].join("\n");
 console.log(`\n${table}\n`);
 
+/** Several receivers: each process's share of the events and what each event cost it (medians over rounds). */
+const multi = names.filter((name) => rows.some((r) => r.name === name && r.perProcess !== undefined));
+const perProcessTable =
+  multi.length === 0
+    ? ""
+    : [
+        "| Receivers | events/s, total | events/s, each process | CPU µs/event, each process: event loop, all threads |",
+        "|---|---:|---|---|",
+        ...multi.map((name) => {
+          const of = rows.filter((r) => r.name === name);
+          const count = of[0]?.perProcess?.length ?? 0;
+          const each = Array.from({ length: count }, (_, i) => of.map((r) => r.perProcess?.[i]));
+          const rps = each.map((ps) => median(ps.map((p) => p?.rps ?? Number.NaN)).toFixed(0)).join(", ");
+          const cpu = each
+            .map(
+              (ps) =>
+                `${median(ps.map((p) => p?.cpu?.eventLoopUs ?? Number.NaN)).toFixed(0)}/${median(ps.map((p) => p?.cpu?.allThreadsUs ?? Number.NaN)).toFixed(0)}`,
+            )
+            .join(", ");
+          return `| ${name} | ${median(of.map((r) => r.rps)).toFixed(0)} | ${rps} | ${cpu} |`;
+        }),
+      ].join("\n");
+if (perProcessTable !== "") console.log(`${perProcessTable}\n`);
+
 /**
  * The same medians over the quiet rounds alone (every run of the round under --max-steal), beside the table's,
  * which keeps every round: a reader sees both, and how many rounds the hypervisor spoilt.
@@ -421,4 +542,8 @@ console.log(
     .map((l) => l.toFixed(2))
     .join(" ")}`,
 );
-if (values.write) writeFileSync(values.write, `${[table, ...quietLines].join("\n")}\n`);
+if (values.write)
+  writeFileSync(
+    values.write,
+    `${[table, perProcessTable, quietLines.join("\n")].filter((t) => t !== "").join("\n\n")}\n`,
+  );

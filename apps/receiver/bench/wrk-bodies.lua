@@ -1,8 +1,9 @@
 -- wrk script for bench/receiver.bench.ts: POSTs pre-signed event bodies, one per line of a file, so every
 -- request carries a distinct, validly signed event. Each wrk thread takes every n-th line (no two threads send
 -- the same body); a thread that runs out starts over, and the receiver then answers duplicates, which done()
--- reports as "wrapped".
---   wrk -t2 -c50 -d10s -s wrk-bodies.lua http://127.0.0.1:PORT -- BODIES_FILE THREADS PATH
+-- reports as "wrapped". With several wrk processes sharing one file (one per receiver), THREADS counts the
+-- threads of all of them and FIRST is this process's first thread among them (default 0).
+--   wrk -t2 -c50 -d10s -s wrk-bodies.lua http://127.0.0.1:PORT -- BODIES_FILE THREADS PATH [FIRST]
 
 local threads = {}
 local count = 0
@@ -14,14 +15,14 @@ function setup(thread)
 end
 
 function init(args)
-  local file, nthreads = args[1], tonumber(args[2])
+  local file, nthreads, first = args[1], tonumber(args[2]), tonumber(args[4] or "0")
   wrk.method = "POST"
   wrk.path = args[3] or "/"
   wrk.headers["Content-Type"] = "application/json"
   bodies = {}
   local i = 0
   for line in io.lines(file) do
-    if i % nthreads == tid then bodies[#bodies + 1] = line end
+    if i % nthreads == first + tid then bodies[#bodies + 1] = line end
     i = i + 1
   end
   idx = 0

@@ -1,11 +1,12 @@
 /**
  * createApp(deps) builds the Hono app for everything but the callbacks and listens on nothing (STYLE habit 17).
- * server.ts puts it behind the node:http callback path (node-hooks.ts); main.ts owns the socket.
+ * server.ts puts it behind the node:http callback path (node-hooks.ts); serve.ts owns the socket.
  */
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { adminAuth } from "./admin-auth.js";
 import { apiRoutes } from "./api/routes.js";
+import { StoreUnavailable } from "./api/store-reads.js";
 import type { Config } from "./config.js";
 import type { ReceiverDeps } from "./deps.js";
 import { aliyunLiveHook } from "./hooks/aliyun-live.js";
@@ -87,6 +88,10 @@ export function createApp(deps: ReceiverDeps): Hono {
   // verifier or driver error must never carry a key or a connection string into a response.
   app.onError((err, c) => {
     if (err instanceof HTTPException) return err.getResponse();
+    if (err instanceof StoreUnavailable) {
+      deps.log.warn({ reason: err.reason, path: c.req.path }, "store read failed");
+      return c.json({ error: "store_unavailable", reason: err.reason }, 503);
+    }
     deps.log.error({ err: { name: err.name, message: err.message }, path: c.req.path }, "request failed");
     return c.json({ error: "internal_error" }, 500);
   });

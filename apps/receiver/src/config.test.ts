@@ -21,6 +21,37 @@ describe("loadConfig", () => {
     });
   });
 
+  test("--forward-to: every vendor, or one as <vendor>=URL whatever the order, over LIVEHOOK_FORWARD_<VENDOR>", () => {
+    const env = {
+      LIVEHOOK_FORWARD_HUAWEI_RTC: "http://env.test/rtc",
+      LIVEHOOK_FORWARD_ALIYUN_LIVE: "http://env.test/ali",
+    };
+    expect(load([], env).forward).toEqual({
+      "huawei-rtc": "http://env.test/rtc",
+      "aliyun-live": "http://env.test/ali",
+    });
+    const c = load(
+      ["--forward-to", "huawei-live=http://app.test/live", "--forward-to", "http://app.test/all?x=1"],
+      env,
+    );
+    expect(c.forward).toEqual({
+      "huawei-live": "http://app.test/live",
+      "huawei-rtc": "http://app.test/all?x=1",
+      "aliyun-live": "http://app.test/all?x=1",
+    });
+    expect(() => load(["--forward-to", "huawei-lives=http://a.test/"])).toThrow(/unknown vendor "huawei-lives"/);
+    expect(() => load(["--forward-to", "huawei-live=ftp://a.test/"])).toThrow(/--forward-to huawei-live/);
+    expect(() => load(["--forward-to", "localhost:3000"])).toThrow(ConfigError);
+  });
+
+  test("LIVEHOOK_FORWARD_SECRET is validated, and an error never shows it", () => {
+    const secret = `whsec_${Buffer.alloc(32, 3).toString("base64")}`;
+    expect(load([], { LIVEHOOK_FORWARD_SECRET: secret }).forwardSecret).toBe(secret);
+    expect(load().forwardSecret).toBeUndefined();
+    expect(() => load([], { LIVEHOOK_FORWARD_SECRET: "whsec_short" })).toThrow(/LIVEHOOK_FORWARD_SECRET/);
+    expect(() => load([], { LIVEHOOK_FORWARD_SECRET: "whsec_short" })).not.toThrow(/whsec_short/);
+  });
+
   test("the rejection bound and the dedupe window are configurable, and validated", () => {
     const c = load([], { LIVEHOOK_REJECTED_KEEP: "50", LIVEHOOK_DEDUPE_WINDOW_SECONDS: "40" });
     expect(c.rejectedKeepPerVendor).toBe(50);
@@ -92,6 +123,48 @@ describe("loadConfig", () => {
     expect(() => load([], {}, { "livehook.config.json": JSON.stringify({ prot: 1 }) })).toThrow(/prot/);
     expect(() => load([], {}, { "livehook.config.json": "{" })).toThrow(/not valid JSON/);
     expect(() => load(["--config", "missing.json"])).toThrow(/not found/);
+  });
+
+  test("publish targets: --publish [vendor=]URL over the environment over the file, validated at start", () => {
+    expect(load().publish).toEqual({});
+    expect(load().forwardLeaseMs).toBe(30_000);
+    const flags = load([
+      "--publish",
+      "nats://127.0.0.1:4222",
+      "--publish",
+      "aliyun-live=amqp://u:p@mq:5672/v?exchange=ev",
+    ]);
+    expect(flags.publish).toEqual({
+      "huawei-live": ["nats://127.0.0.1:4222"],
+      "huawei-rtc": ["nats://127.0.0.1:4222"],
+      "aliyun-live": ["nats://127.0.0.1:4222", "amqp://u:p@mq:5672/v?exchange=ev"],
+    });
+    const env = {
+      LIVEHOOK_PUBLISH: "nats://n:4222?stream=S&prefix=a.b",
+      LIVEHOOK_PUBLISH_HUAWEI_RTC: "amqp://mq",
+      LIVEHOOK_FORWARD_LEASE_MS: "5000",
+    };
+    const file = { "livehook.config.json": '{"publish":{"huawei-live":["amqp://file"]},"forwardLeaseMs":9000}' };
+    expect(load([], env, file)).toMatchObject({
+      publish: {
+        "huawei-live": ["nats://n:4222?stream=S&prefix=a.b"],
+        "huawei-rtc": ["nats://n:4222?stream=S&prefix=a.b", "amqp://mq"],
+        "aliyun-live": ["nats://n:4222?stream=S&prefix=a.b"],
+      },
+      forwardLeaseMs: 5000,
+    });
+    expect(load([], {}, file)).toMatchObject({ publish: { "huawei-live": ["amqp://file"] }, forwardLeaseMs: 9000 });
+    expect(() => load(["--publish", "kafka://k:9092"])).toThrow(/--publish[\s\S]*nats:\/\/, amqp:\/\/ or amqps:\/\//);
+    expect(() => load(["--publish", "huawei=nats://n"])).toThrow(/unknown vendor "huawei"/);
+    expect(() => load([], { LIVEHOOK_PUBLISH: "nats://n?subject=x" })).toThrow(/unknown query parameter "subject"/);
+    expect(() => load([], { LIVEHOOK_PUBLISH: "nats://n?stream=a.b" })).toThrow(/stream/);
+    // The error names the problem, never the URL's password.
+    expect(() => load(["--publish", "amqp://u:secret@mq?exchange=a b"])).toThrow(/exchange/);
+    try {
+      load(["--publish", "amqp://u:secret@mq?exchange=a b"]);
+    } catch (err) {
+      expect((err as Error).message).not.toContain("secret");
+    }
   });
 
   test("clear errors for bad values", () => {

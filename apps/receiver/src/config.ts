@@ -4,10 +4,20 @@
  * main.ts prints the prettified error and exits; no other module reads `process.env`.
  */
 import { parseArgs } from "node:util";
-import { checkHuaweiLiveKey, checkHuaweiRtcKey } from "@livehook/core";
+import {
+  checkHuaweiLiveKey,
+  checkHuaweiRtcKey,
+  HUAWEI_LIVE_SIGN_TYPES,
+  type HuaweiLiveSignType,
+  isVendor,
+  VENDORS,
+  type Vendor,
+} from "@livehook/core";
 import { z } from "zod";
+import { DEFAULT_RECEIVER_PORT } from "./default-port.js";
+import { ForwardSecret } from "./forward-secret.js";
 import { hostName } from "./host-check.js";
-import type { Vendor } from "./vendors.js";
+import { parseBusUrl } from "./outbox/bus-url.js";
 
 const csv = (s: string): string[] =>
   s
@@ -17,8 +27,17 @@ const csv = (s: string): string[] =>
 
 const KeyList = z.array(z.string().min(1, "a key must not be empty"));
 const Url = z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" });
-const SignType = z.enum(["HMACSHA256", "MD5"]);
+const SignType = z.enum(HUAWEI_LIVE_SIGN_TYPES);
 const Synchronous = z.enum(["FULL", "NORMAL"]);
+/** A message bus target: nats:// or amqp(s):// (outbox/bus-url.ts), checked whole so a typo stops the start. */
+const BusUrl = z.string().superRefine((s, ctx) => {
+  try {
+    parseBusUrl(s);
+  } catch (err) {
+    ctx.addIssue({ code: "custom", message: `${(err as Error).message}` });
+  }
+});
+const BusUrls = z.array(BusUrl);
 /** A host name or IP literal, optionally with a port (ignored): what a Host header may carry. */
 const HostEntry = z.string().refine((s) => hostName(s) !== undefined, "must be a host name or IP address");
 
@@ -53,6 +72,14 @@ export const FileConfig = z.strictObject({
     .strictObject({ "huawei-live": Url.optional(), "huawei-rtc": Url.optional(), "aliyun-live": Url.optional() })
     .optional(),
   forwardRetryMs: z.array(z.number().int().min(0)).max(20).optional(),
+  forwardLeaseMs: z.number().int().min(1000).max(600_000).optional(),
+  publish: z
+    .strictObject({
+      "huawei-live": BusUrls.optional(),
+      "huawei-rtc": BusUrls.optional(),
+      "aliyun-live": BusUrls.optional(),
+    })
+    .optional(),
   sqliteSynchronous: Synchronous.optional(),
   sqliteWriter: z.enum(["worker", "inline"]).optional(),
   storeWaitMs: z.number().int().min(100).max(4500).optional(),
@@ -86,11 +113,17 @@ export const EnvConfig = z.object({
   LIVEHOOK_FORWARD_HUAWEI_LIVE: Url.optional(),
   LIVEHOOK_FORWARD_HUAWEI_RTC: Url.optional(),
   LIVEHOOK_FORWARD_ALIYUN_LIVE: Url.optional(),
+  LIVEHOOK_FORWARD_SECRET: ForwardSecret.optional(),
   LIVEHOOK_FORWARD_RETRY_MS: z
     .string()
     .transform((s) => csv(s).map(Number))
     .pipe(z.array(z.number().int().min(0)).max(20))
     .optional(),
+  LIVEHOOK_FORWARD_LEASE_MS: optionalInt(1000, 600_000),
+  LIVEHOOK_PUBLISH: z.string().transform(csv).pipe(BusUrls).optional(),
+  LIVEHOOK_PUBLISH_HUAWEI_LIVE: z.string().transform(csv).pipe(BusUrls).optional(),
+  LIVEHOOK_PUBLISH_HUAWEI_RTC: z.string().transform(csv).pipe(BusUrls).optional(),
+  LIVEHOOK_PUBLISH_ALIYUN_LIVE: z.string().transform(csv).pipe(BusUrls).optional(),
   LIVEHOOK_SQLITE_SYNCHRONOUS: Synchronous.optional(),
   LIVEHOOK_SQLITE_WRITER: z.enum(["worker", "inline"]).optional(),
   LIVEHOOK_STORE_WAIT_MS: optionalInt(100, 4500),
@@ -110,20 +143,33 @@ export type Config = {
   storage: Storage;
   keys: Record<Vendor, string[]>;
   /** MD5 signs only key + timestamp, so it is accepted only when listed here (events are then not body-authenticated). */
-  huaweiLiveSignTypes: ("HMACSHA256" | "MD5")[];
+  huaweiLiveSignTypes: HuaweiLiveSignType[];
   /** Allowed clock distance for header timestamps, and the grace after Huawei's `auth_timestamp` expiry (D6). */
   toleranceSeconds: number;
   bodyLimitBytes: number;
   /** Host of the callback URL as Alibaba signs it; defaults to the request's Host header. */
   aliyunCallbackHost: string | undefined;
-  /** Window for bodies without identity (Alibaba status callbacks, SparkRTC file starts); README "Idempotency". */
+  /** Window for bodies without identity (Alibaba status callbacks, SparkRTC file starts); docs/receiver-internals.md "Idempotency keys". */
   dedupeWindowSeconds: number;
   recordRejected: boolean;
   /** Rejected attempts kept per vendor (newest first); older ones are deleted as new ones arrive. */
   rejectedKeepPerVendor: number;
   adminToken: string | undefined;
+  /**
+   * HTTP forwarding target per vendor (outbox/http-target.ts): `--forward-to`, LIVEHOOK_FORWARD_<VENDOR>, the
+   * file's `forward`.
+   */
   forward: Partial<Record<Vendor, string>>;
+  /**
+   * The `whsec_` secret HTTP forwards are signed with: LIVEHOOK_FORWARD_SECRET, else serve.ts fills it in from the
+   * file beside the SQLite database (forward-secret.ts). Redacted from logs.
+   */
+  forwardSecret: string | undefined;
+  /** Message bus targets per vendor (nats://, amqp://); with `forward`, the vendor's outbox targets. */
+  publish: Partial<Record<Vendor, string[]>>;
   forwardRetryMs: number[];
+  /** How long a claim keeps queued events from other receivers sharing the database (forwarder.ts). */
+  forwardLeaseMs: number;
   sqliteSynchronous: "FULL" | "NORMAL";
   /** Commit in a worker thread (the fsync does not block the event loop) or on the main thread. */
   sqliteWriter: "worker" | "inline";
@@ -136,7 +182,7 @@ export type Config = {
 };
 
 export const DEFAULTS = {
-  port: 4020,
+  port: DEFAULT_RECEIVER_PORT,
   host: "127.0.0.1",
   data: "./.livehook/receiver.db",
   toleranceSeconds: 300,
@@ -144,6 +190,7 @@ export const DEFAULTS = {
   dedupeWindowSeconds: 60,
   rejectedKeepPerVendor: 1000,
   forwardRetryMs: [1000, 5000, 30_000, 120_000, 600_000],
+  forwardLeaseMs: 30_000,
   storeWaitMs: 3000,
 } as const;
 
@@ -159,6 +206,11 @@ export type ConfigSources = {
   env: Readonly<Record<string, string | undefined>>;
   /** Returns the file text, or undefined when the file does not exist. */
   readFile: (path: string) => string | undefined;
+  /**
+   * Options given in code (`startReceiver`): the shape of `livehook.config.json`, validated the same way and taken
+   * instead of that file, so flags and the environment override them as they override the file.
+   */
+  options?: unknown;
 };
 
 function parseFlags(argv: readonly string[]) {
@@ -172,6 +224,8 @@ function parseFlags(argv: readonly string[]) {
         data: { type: "string" },
         "database-url": { type: "string" },
         config: { type: "string" },
+        publish: { type: "string", multiple: true },
+        "forward-to": { type: "string", multiple: true },
       },
       strict: true,
       allowPositionals: false,
@@ -191,17 +245,20 @@ function parseWith<T extends z.ZodType>(schema: T, value: unknown, where: string
 export function loadConfig(sources: ConfigSources): Config {
   const flags = parseFlags(sources.argv);
   const env = parseWith(EnvConfig, sources.env, "environment");
-  const filePath = flags.config ?? env.LIVEHOOK_CONFIG ?? "livehook.config.json";
-  const text = sources.readFile(filePath);
-  if (text === undefined && (flags.config !== undefined || env.LIVEHOOK_CONFIG !== undefined)) {
-    throw new ConfigError(`config file ${filePath} not found`);
-  }
-  let fileJson: unknown = {};
-  if (text !== undefined) {
-    try {
-      fileJson = JSON.parse(text);
-    } catch (err) {
-      throw new ConfigError(`${filePath}: not valid JSON (${(err as Error).message})`);
+  let fileJson: unknown = sources.options ?? {};
+  let filePath = "options";
+  if (sources.options === undefined) {
+    filePath = flags.config ?? env.LIVEHOOK_CONFIG ?? "livehook.config.json";
+    const text = sources.readFile(filePath);
+    if (text === undefined && (flags.config !== undefined || env.LIVEHOOK_CONFIG !== undefined)) {
+      throw new ConfigError(`config file ${filePath} not found`);
+    }
+    if (text !== undefined) {
+      try {
+        fileJson = JSON.parse(text);
+      } catch (err) {
+        throw new ConfigError(`${filePath}: not valid JSON (${(err as Error).message})`);
+      }
     }
   }
   const file = parseWith(FileConfig, fileJson, filePath);
@@ -234,9 +291,11 @@ export function loadConfig(sources: ConfigSources): Config {
     );
   }
   const forward: Partial<Record<Vendor, string>> = { ...file.forward };
+  const publish = publishTargets(flags.publish, env, file);
   if (env.LIVEHOOK_FORWARD_HUAWEI_LIVE) forward["huawei-live"] = env.LIVEHOOK_FORWARD_HUAWEI_LIVE;
   if (env.LIVEHOOK_FORWARD_HUAWEI_RTC) forward["huawei-rtc"] = env.LIVEHOOK_FORWARD_HUAWEI_RTC;
   if (env.LIVEHOOK_FORWARD_ALIYUN_LIVE) forward["aliyun-live"] = env.LIVEHOOK_FORWARD_ALIYUN_LIVE;
+  Object.assign(forward, forwardTargets(flags["forward-to"] ?? []));
 
   return {
     port,
@@ -257,13 +316,79 @@ export function loadConfig(sources: ConfigSources): Config {
     rejectedKeepPerVendor: env.LIVEHOOK_REJECTED_KEEP ?? file.rejectedKeepPerVendor ?? DEFAULTS.rejectedKeepPerVendor,
     adminToken,
     forward,
+    forwardSecret: env.LIVEHOOK_FORWARD_SECRET,
+    publish,
     forwardRetryMs: env.LIVEHOOK_FORWARD_RETRY_MS ?? file.forwardRetryMs ?? [...DEFAULTS.forwardRetryMs],
+    forwardLeaseMs: env.LIVEHOOK_FORWARD_LEASE_MS ?? file.forwardLeaseMs ?? DEFAULTS.forwardLeaseMs,
     sqliteSynchronous: env.LIVEHOOK_SQLITE_SYNCHRONOUS ?? file.sqliteSynchronous ?? "FULL",
     sqliteWriter: env.LIVEHOOK_SQLITE_WRITER ?? file.sqliteWriter ?? "worker",
     storeWaitMs: env.LIVEHOOK_STORE_WAIT_MS ?? file.storeWaitMs ?? DEFAULTS.storeWaitMs,
     logLevel: env.LIVEHOOK_LOG_LEVEL ?? file.logLevel ?? "info",
   };
 }
+
+/**
+ * A repeatable per-vendor flag (`--forward-to`, `--publish`): `URL` is every vendor's, `VENDOR=URL` one vendor's.
+ * A URL with `=` in its query is still a URL: only a leading `[a-z-]+=` names a vendor.
+ */
+function vendorFlag(flag: string, option: string): { vendor: Vendor | undefined; url: string } {
+  const named = /^([a-z-]+)=(.*)$/.exec(flag);
+  const vendor = named?.[1];
+  if (vendor === undefined) return { vendor: undefined, url: flag };
+  if (!isVendor(vendor)) throw new ConfigError(`${option}: unknown vendor "${vendor}" (known: ${VENDORS.join(", ")})`);
+  return { vendor, url: named?.[2] ?? "" };
+}
+
+/** `--forward-to` flags, repeatable: one vendor's URL wins over every vendor's, whatever their order. */
+export function forwardTargets(flags: readonly string[]): Partial<Record<Vendor, string>> {
+  const all: Partial<Record<Vendor, string>> = {};
+  const one: Partial<Record<Vendor, string>> = {};
+  for (const flag of flags) {
+    const { vendor, url } = vendorFlag(flag, "--forward-to");
+    if (vendor !== undefined) one[vendor] = parseWith(Url, url, `--forward-to ${vendor}`);
+    else for (const v of VENDORS) all[v] = parseWith(Url, url, "--forward-to");
+  }
+  return { ...all, ...one };
+}
+
+/**
+ * Message bus targets per vendor. The strongest source that names any wins as a whole: `--publish` flags, else
+ * the environment, else the file. A flag is `URL` (every vendor) or `VENDOR=URL`; LIVEHOOK_PUBLISH is every
+ * vendor's, LIVEHOOK_PUBLISH_<VENDOR> one vendor's.
+ */
+function publishTargets(
+  flags: readonly string[] | undefined,
+  env: z.infer<typeof EnvConfig>,
+  file: FileConfig,
+): Partial<Record<Vendor, string[]>> {
+  const out: Partial<Record<Vendor, string[]>> = {};
+  const add = (vendor: Vendor, urls: readonly string[]) => {
+    if (urls.length > 0) out[vendor] = [...new Set([...(out[vendor] ?? []), ...urls])];
+  };
+  if (flags !== undefined && flags.length > 0) {
+    for (const flag of flags) {
+      const { vendor, url } = vendorFlag(flag, "--publish");
+      const parsed = parseWith(BusUrl, url, "--publish");
+      for (const v of vendor === undefined ? VENDORS : [vendor]) add(v, [parsed]);
+    }
+    return out;
+  }
+  const perVendor = {
+    "huawei-live": env.LIVEHOOK_PUBLISH_HUAWEI_LIVE,
+    "huawei-rtc": env.LIVEHOOK_PUBLISH_HUAWEI_RTC,
+    "aliyun-live": env.LIVEHOOK_PUBLISH_ALIYUN_LIVE,
+  };
+  if (env.LIVEHOOK_PUBLISH !== undefined || Object.values(perVendor).some((v) => v !== undefined)) {
+    for (const vendor of VENDORS) add(vendor, [...(env.LIVEHOOK_PUBLISH ?? []), ...(perVendor[vendor] ?? [])]);
+    return out;
+  }
+  for (const vendor of VENDORS) add(vendor, file.publish?.[vendor] ?? []);
+  return out;
+}
+
+/** Whether accepted events of this vendor are queued in the outbox (forwarded or published). */
+export const hasOutboxTargets = (config: Pick<Config, "forward" | "publish">, vendor: Vendor): boolean =>
+  config.forward[vendor] !== undefined || (config.publish[vendor]?.length ?? 0) > 0;
 
 /**
  * Keys that the vendor's console would not accept (D5). Only a warning: the receiver verifies with whatever it is

@@ -2,6 +2,7 @@
  * Everything the app closes over (STYLE habit 18): config, store, clock, logger, and the pieces wired from
  * them. Tests build the same thing with an in-memory SQLite store and a fixed clock.
  */
+import type { Clock } from "@livehook/core";
 import type { Logger } from "pino";
 import type { Config } from "./config.js";
 import { EventBus } from "./event-bus.js";
@@ -10,12 +11,6 @@ import { type HostCheck, hostCheck } from "./host-check.js";
 import { Metrics } from "./metrics.js";
 import { REJECTION_RATE } from "./rejected-record.js";
 import type { EventStore } from "./store/types.js";
-
-export interface Clock {
-  now(): Date;
-}
-
-export const systemClock: Clock = { now: () => new Date() };
 
 export type ReceiverDeps = {
   config: Config;
@@ -27,7 +22,7 @@ export type ReceiverDeps = {
   committer: GroupCommitter;
   /** Which Host headers are answered (DNS rebinding guard, host-check.ts). */
   hostCheck: HostCheck;
-  /** Set by main.ts once SIGTERM arrived: /readyz answers 503 so a balancer stops sending. */
+  /** Set by serve.ts once the drain began (SIGTERM, or close()): /readyz answers 503 so a balancer stops sending. */
   draining?: () => boolean;
 };
 
@@ -45,7 +40,12 @@ export function createDeps(base: { config: Config; store: EventStore; clock: Clo
   const committer = new GroupCommitter(base.store, {
     maxBatch: GROUP_COMMIT_MAX_BATCH,
     onCommit: (_events, outcomes) => {
-      if (outcomes.some((o) => o.status === "stored")) bus.notify();
+      if (base.store.watchCommits !== undefined) return;
+      const ids = outcomes.flatMap((o) => (o.status === "stored" ? [o.id] : []));
+      if (ids.length > 0) bus.publish({ kind: "committed", ids });
+    },
+    onRejectionsRecorded: () => {
+      if (base.store.watchCommits === undefined) bus.publish({ kind: "rejected" });
     },
     onError: (err, kind) => base.log.error({ err, kind }, "store write failed"),
     keepRejectionsPerVendor: base.config.rejectedKeepPerVendor,
@@ -53,6 +53,7 @@ export function createDeps(base: { config: Config; store: EventStore; clock: Clo
     onRejectionDropped: (r) => metrics.rejectionDropped(r.vendor),
     storeWaitMs: base.config.storeWaitMs,
   });
+  base.store.watchCommits?.((notice) => bus.publish(notice));
   const { host, allowedHosts, adminToken } = base.config;
   return { ...base, metrics, bus, committer, hostCheck: hostCheck({ listenHost: host, allowedHosts, adminToken }) };
 }

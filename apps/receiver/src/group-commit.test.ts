@@ -1,9 +1,16 @@
-import { expect, test } from "vitest";
+import { expect, onTestFinished, test } from "vitest";
 import { huaweiLiveEvent, makeReceiver, openConnections, post, signedHuaweiLive } from "../test/helpers.js";
 import { GroupCommitter, MAX_QUEUED_REJECTIONS, StoreWaitExceeded } from "./group-commit.js";
 import { openSqliteStore } from "./store/sqlite-store.js";
 import { newEvent } from "./store/store.suite.js";
 import type { EventStore } from "./store/types.js";
+
+/** An in-memory store, closed when the test ends. */
+async function memoryStore(): Promise<EventStore> {
+  const store = await openSqliteStore({ file: ":memory:", synchronous: "NORMAL" });
+  onTestFinished(() => store.close());
+  return store;
+}
 
 function counting(store: EventStore) {
   const batches: number[] = [];
@@ -18,7 +25,7 @@ function counting(store: EventStore) {
 }
 
 test("events submitted in one event-loop turn share one transaction", async () => {
-  const { wrapped, batches } = counting(await openSqliteStore({ file: ":memory:", synchronous: "NORMAL" }));
+  const { wrapped, batches } = counting(await memoryStore());
   const committer = new GroupCommitter(wrapped);
   const outcomes = await Promise.all(Array.from({ length: 30 }, () => committer.submit(newEvent())));
   expect(outcomes.every((o) => o.status === "stored")).toBe(true);
@@ -28,7 +35,7 @@ test("events submitted in one event-loop turn share one transaction", async () =
 });
 
 test("while a batch is being written, arrivals wait for the next batch", async () => {
-  const base = await openSqliteStore({ file: ":memory:", synchronous: "NORMAL" });
+  const base = await memoryStore();
   const batches: number[] = [];
   let release: () => void = () => {};
   let first = true;
@@ -57,7 +64,7 @@ test("while a batch is being written, arrivals wait for the next batch", async (
 });
 
 test("a failed batch rejects every event in it and the next batch still runs", async () => {
-  const base = await openSqliteStore({ file: ":memory:", synchronous: "NORMAL" });
+  const base = await memoryStore();
   let fail = true;
   const flaky: EventStore = {
     ...base,
@@ -76,7 +83,7 @@ test("a failed batch rejects every event in it and the next batch still runs", a
 });
 
 test("concurrent HTTP deliveries are committed together", async () => {
-  const { wrapped, batches } = counting(await openSqliteStore({ file: ":memory:", synchronous: "NORMAL" }));
+  const { wrapped, batches } = counting(await memoryStore());
   const { app } = await makeReceiver({ store: wrapped });
   await openConnections(app, 10);
   const replies = await Promise.all(
@@ -90,7 +97,7 @@ test("concurrent HTTP deliveries are committed together", async () => {
 });
 
 test("drain waits for queued events and rejections", async () => {
-  const store = await openSqliteStore({ file: ":memory:", synchronous: "NORMAL" });
+  const store = await memoryStore();
   const committer = new GroupCommitter(store);
   void committer.submit(newEvent());
   committer.recordRejection({
@@ -107,7 +114,7 @@ test("drain waits for queued events and rejections", async () => {
 });
 
 test("rejections waiting for a slow store are capped; the excess is reported, never queued", async () => {
-  const base = await openSqliteStore({ file: ":memory:", synchronous: "NORMAL" });
+  const base = await memoryStore();
   let release: () => void = () => {};
   const gate = new Promise<void>((r) => {
     release = r;
@@ -140,7 +147,7 @@ test("rejections waiting for a slow store are capped; the excess is reported, ne
 });
 
 test("rejected attempts are recorded at a bounded rate per vendor; the excess is reported, never queued", async () => {
-  const store = await openSqliteStore({ file: ":memory:", synchronous: "NORMAL" });
+  const store = await memoryStore();
   const dropped: string[] = [];
   const committer = new GroupCommitter(store, {
     rejectionRate: { perSecond: 10, burst: 5 },
@@ -172,7 +179,7 @@ test("rejected attempts are recorded at a bounded rate per vendor; the excess is
 });
 
 test("a store with a pipeline depth gets that many batches at once, and they settle in order", async () => {
-  const base = await openSqliteStore({ file: ":memory:", synchronous: "NORMAL" });
+  const base = await memoryStore();
   let outstanding = 0;
   let most = 0;
   const releases: (() => void)[] = [];
@@ -205,7 +212,7 @@ test("a store with a pipeline depth gets that many batches at once, and they set
 });
 
 test("pollWrites asks the store for finished writes only while a batch is out", async () => {
-  const base = await openSqliteStore({ file: ":memory:", synchronous: "NORMAL" });
+  const base = await memoryStore();
   let polls = 0;
   let release: () => void = () => {};
   const store: EventStore = {
@@ -235,7 +242,7 @@ test("pollWrites asks the store for finished writes only while a batch is out", 
 });
 
 test("a store slower than the bound: submitters get StoreWaitExceeded in time, and a late commit is still stored", async () => {
-  const base = await openSqliteStore({ file: ":memory:", synchronous: "NORMAL" });
+  const base = await memoryStore();
   let release: () => void = () => {};
   const gate = new Promise<void>((resolve) => {
     release = resolve;
@@ -274,7 +281,7 @@ test("a store slower than the bound: submitters get StoreWaitExceeded in time, a
 });
 
 test("the bound arms itself again for events that arrive while every pipeline slot holds an expired write", async () => {
-  const base = await openSqliteStore({ file: ":memory:", synchronous: "NORMAL" });
+  const base = await memoryStore();
   let release: () => void = () => {};
   const gate = new Promise<void>((resolve) => {
     release = resolve;

@@ -5,11 +5,12 @@
  * acknowledgement cheap under load. A store takes at most `pipelineDepth` batches at once (1 by default); beyond
  * that, new events wait for the next batch, so batches grow with load instead of transactions piling up. The
  * SQLite writer thread (8) queues the batches it gets and commits all that are queued in one transaction, so the
- * event loop never waits for a commit to hand over the next batch; PostgreSQL (3) writes each in its own
+ * event loop never waits for a commit to hand over the next batch; PostgreSQL (one per core, at least 2) writes each in its own
  * transaction on its own connection, so one batch is written while another waits for its commit.
  */
+
+import type { Vendor } from "@livehook/core";
 import type { EventStore, NewEvent, NewRejection, WriteOutcome } from "./store/types.js";
-import type { Vendor } from "./vendors.js";
 
 const MAX_TRANSACTION_EVENTS = 1000;
 
@@ -40,6 +41,8 @@ export type GroupCommitHooks = {
   /** Called after each committed batch with its events and outcomes (SSE, forwarding, metrics). */
   onCommit?: (events: readonly NewEvent[], outcomes: readonly WriteOutcome[]) => void;
   onError?: (err: unknown, kind: "events" | "rejections") => void;
+  /** Called after rejected attempts were recorded (the event stream shows them). */
+  onRejectionsRecorded?: (rejections: readonly NewRejection[]) => void;
   /** Rejected attempts kept per vendor; older ones are deleted as new ones are recorded. Default 1000. */
   keepRejectionsPerVendor?: number;
   /**
@@ -183,6 +186,7 @@ export class GroupCommitter {
       this.inFlight.add(flight);
       try {
         await this.store.recordRejections(rejections, this.hooks.keepRejectionsPerVendor ?? 1000);
+        this.hooks.onRejectionsRecorded?.(rejections);
       } catch (err) {
         this.hooks.onError?.(err, "rejections");
       } finally {

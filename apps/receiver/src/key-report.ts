@@ -3,8 +3,9 @@
  * keys answers 404 `vendor_not_configured`), and environment variables it does not read whose names are one slip
  * away from one it does (`LIVEHOOK_HUAWEI_LIVE_KEY` for `…_KEYS`). Counts and names only, never a key.
  */
+
+import { VENDORS, type Vendor } from "@livehook/core";
 import { type Config, EnvConfig } from "./config.js";
-import { VENDORS, type Vendor } from "./vendors.js";
 
 export const KEYS_VARIABLE: Record<Vendor, string> = {
   "huawei-live": "LIVEHOOK_HUAWEI_LIVE_KEYS",

@@ -24,8 +24,12 @@ test("keys, tokens and auth headers are redacted wherever they appear", async ()
     "config loaded",
   );
   log.info({ keys: ["SECRET-KEY-3"] }, "keys");
+  // The field names the mock logs its vendors' callback keys under, and a request's auth header.
+  log.info({ callback: { auth_key: "SECRET-KEY-4", NotifyAuthKey: "SECRET-KEY-5" } }, "callback config");
+  log.info({ req: { headers: { authorization: "SECRET-TOKEN" } } }, "request");
   await new Promise((r) => setImmediate(r));
   const text = lines.join("");
   expect(text).toContain("config loaded");
+  expect(text).toContain("callback config");
   expect(text).not.toContain("SECRET");
 });

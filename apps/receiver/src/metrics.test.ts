@@ -1,6 +1,6 @@
+import { VENDORS } from "@livehook/core";
 import { expect, test } from "vitest";
 import { Metrics } from "./metrics.js";
-import { VENDORS } from "./vendors.js";
 
 /** Parses `name{labels} value` lines into name -> label-key sets. */
 function labelSets(text: string): Map<string, Set<string>> {

@@ -4,7 +4,7 @@
  * instances apart, and every series of a metric has the same labels, with a zero line for each vendor from the
  * start, so `sum without (instance) (rate(...))` aggregates several receivers without gaps (README "Metrics").
  */
-import { VENDORS, type Vendor } from "./vendors.js";
+import { VENDORS, type Vendor } from "@livehook/core";
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] as const;
 

@@ -7,15 +7,14 @@
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { systemClock, VENDORS } from "@livehook/core";
 import { afterAll, expect, test } from "vitest";
 import { makeReceiver, openTestStore } from "../test/helpers.js";
 import { runLoad } from "../test/load.js";
-import { systemClock } from "./deps.js";
 import { REJECTED_BODY_BYTES, REJECTED_HEADERS_BYTES, REJECTION_RATE } from "./rejected-record.js";
 import { openSqliteStore } from "./store/sqlite-store.js";
 import { WAL_SIZE_LIMIT_BYTES } from "./store/sqlite-writer.js";
 import type { EventStore } from "./store/types.js";
-import { VENDORS } from "./vendors.js";
 
 const FLOOD_REQUESTS = 5000;
 const KEEP = 100;
@@ -113,7 +112,7 @@ test("SQLite: the rejected records, the database file and its WAL stay under the
 test("PostgreSQL: the rejection table stays bounded", async () => {
   const { store, cleanup } = await openTestStore("postgres");
   try {
-    // Up to three transactions are in flight at once (pipelineDepth), and each prunes without seeing the others'
+    // Several transactions are in flight at once (pipelineDepth), and each prunes without seeing the others'
     // uncommitted rows, so the newest few batches may stand beyond the cut until the next write prunes them.
     await expectBoundedRecords(await flood(store), 2 * KEEP);
   } finally {

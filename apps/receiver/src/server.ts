@@ -1,6 +1,6 @@
 /**
- * The receiver's HTTP server, composed the one way it is served: main.ts listens on it and the tests
- * (test/helpers.ts `makeReceiver`) send their requests to it over a socket. Callbacks (POST /hooks/<vendor>) are
+ * The receiver's HTTP server, composed the one way it is served: serve.ts listens on it (for the command and for
+ * startReceiver) and the tests (test/helpers.ts `makeReceiver`) send their requests to it over a socket. Callbacks (POST /hooks/<vendor>) are
  * answered by node-hooks.ts straight from the IncomingMessage, because Hono's node adapter turns every request into
  * a fetch Request with a web-stream body, and on the hot path that conversion costs more than verifying and storing
  * the event; everything else (API, inspector, probes, metrics, unknown paths) goes to the Hono app.

@@ -95,7 +95,7 @@ export function buildSessions(events: readonly EventSummary[]): Session[] {
           }
         }
         if (fileId === null) {
-          // SparkRTC starts carry no file id (README "Idempotency"): starts and completions pair up by count.
+          // SparkRTC starts carry no file id (docs/receiver-internals.md "Idempotency keys"): starts and completions pair up by count.
           if (
             unnamedStarts === 0 &&
             list.some((o) => o.id > e.id && o.eventType === FILE_START && o.fileKey === null)

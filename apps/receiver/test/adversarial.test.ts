@@ -11,7 +11,7 @@
  */
 import { randomBytes } from "node:crypto";
 import fc from "fast-check";
-import { afterAll, describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test, vi } from "vitest";
 import {
   aliyunFileEvent,
   huaweiLiveEvent,
@@ -161,10 +161,15 @@ describe.each(STORE_KINDS)("hostile signed bodies on $kind", ({ kind }) => {
             expect(hostileReply.status).toBeGreaterThanOrEqual(400);
             const { error } = (await hostileReply.json()) as { error: string };
             expect(error).toMatch(/^[a-z_]+$/);
-            // Rejections are recorded best effort after the events of the batch; wait for that write.
-            await new Promise((resolve) => setTimeout(resolve, 20));
-            const rejections = await store.listRejections({ vendor, limit: 20 });
-            expect(rejections.some((r) => r.reason === error)).toBe(true);
+            // Rejections are recorded best effort after the events of the batch: wait for that write (a fixed
+            // sleep was too short on a loaded CI machine).
+            await vi.waitFor(
+              async () => {
+                const rejections = await store.listRejections({ vendor, limit: 20 });
+                expect(rejections.some((r) => r.reason === error)).toBe(true);
+              },
+              { timeout: 5000, interval: 20 },
+            );
           }
         }),
         { numRuns: RUNS },

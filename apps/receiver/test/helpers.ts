@@ -8,18 +8,23 @@ import { Agent, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
-import { aliyunLiveCallbackHeaders, huaweiRtcCallbackHeaders, signHuaweiLiveCallbackBody } from "@livehook/core";
+import {
+  aliyunLiveCallbackHeaders,
+  type Clock,
+  huaweiRtcCallbackHeaders,
+  signHuaweiLiveCallbackBody,
+} from "@livehook/core";
 import { pino } from "pino";
 import { afterAll } from "vitest";
 import type { Config } from "../src/config.js";
-import { type Clock, createDeps, type ReceiverDeps } from "../src/deps.js";
+import { createDeps, type ReceiverDeps } from "../src/deps.js";
 import { createReceiverServer } from "../src/server.js";
 import { dropPostgresSchema, openPostgresStore } from "../src/store/postgres-store.js";
 import { openSqliteStore } from "../src/store/sqlite-store.js";
 import type { EventStore } from "../src/store/types.js";
-import { ALIYUN_HOST, KEYS, testConfig } from "./test-config.js";
+import { ALIYUN_HOST, FORWARD_SECRET, KEYS, testConfig } from "./test-config.js";
 
-export { ALIYUN_HOST, KEYS, testConfig };
+export { ALIYUN_HOST, FORWARD_SECRET, KEYS, testConfig };
 export const NOW = new Date("2026-03-01T00:00:00Z");
 export const NOW_S = Math.floor(NOW.getTime() / 1000);
 
@@ -51,7 +56,12 @@ afterAll(async () => {
     }),
   );
   servers.clear();
+  // Then the stores it opened itself, once no server can write to them.
+  await Promise.all([...ownStores].map((store) => store.close()));
+  ownStores.clear();
 });
+/** The stores `makeReceiver` opened because the test passed none. */
+const ownStores = new Set<EventStore>();
 
 export type TestReceiver = {
   /** Sends one request to the receiver's socket; the call shape of Hono's `app.request`. */
@@ -66,7 +76,11 @@ export type TestReceiver = {
 export async function makeReceiver(
   opts: { config?: Partial<Config>; store?: EventStore; clock?: Clock } = {},
 ): Promise<TestReceiver> {
-  const store = opts.store ?? (await openSqliteStore({ file: ":memory:", synchronous: "NORMAL" }));
+  let store = opts.store;
+  if (!store) {
+    store = await openSqliteStore({ file: ":memory:", synchronous: "NORMAL" });
+    ownStores.add(store);
+  }
   const deps = createDeps({
     config: testConfig(opts.config),
     store,
@@ -228,10 +242,10 @@ export const testSchemaName = () => `livehook_test_${process.pid}_${randomBytes(
 export const STORE_KINDS = [
   {
     kind: "sqlite" as const,
-    open: async () => ({
-      store: await openSqliteStore({ file: ":memory:", synchronous: "NORMAL" }),
-      cleanup: async () => {},
-    }),
+    open: async () => {
+      const store = await openSqliteStore({ file: ":memory:", synchronous: "NORMAL" });
+      return { store, cleanup: () => store.close() };
+    },
   },
   {
     kind: "postgres" as const,

@@ -192,7 +192,7 @@ describe("SIGTERM with a live event stream", () => {
 describe("forwarding", () => {
   test("an accepted event is relayed to the downstream URL; a failing downstream is retried", async () => {
     const { createServer } = await import("node:http");
-    const received: { id: string | undefined; body: { vendor: string; body: { job_id: string } } }[] = [];
+    const received: { id: string | undefined; vendor: string | undefined; body: { job_id: string } }[] = [];
     let failuresLeft = 1;
     const downstream = createServer((req, res) => {
       const chunks: Buffer[] = [];
@@ -204,6 +204,7 @@ describe("forwarding", () => {
         }
         received.push({
           id: req.headers["x-livehook-event-id"] as string | undefined,
+          vendor: req.headers["x-livehook-vendor"] as string | undefined,
           body: JSON.parse(Buffer.concat(chunks).toString()),
         });
         res.writeHead(204).end();
@@ -221,7 +222,8 @@ describe("forwarding", () => {
       const deadline = Date.now() + 20_000;
       while (received.length === 0 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
       expect(received).toHaveLength(1);
-      expect(received[0]?.body).toMatchObject({ vendor: "huawei-live", body: { job_id: "forward-me" } });
+      // The vendor's own body, named by the headers (LIVEHOOK_FORWARD_<VENDOR> is --forward-to, one path).
+      expect(received[0]).toMatchObject({ vendor: "huawei-live", body: { job_id: "forward-me" } });
       // The delivery is recorded just after the downstream answered, so wait for it (bounded).
       let first: { id: number; forwardState: string } | undefined;
       while (first?.forwardState !== "delivered" && Date.now() < deadline) {
@@ -242,6 +244,17 @@ describe("forwarding", () => {
 });
 
 describe("start-up", () => {
+  test("forwarding with PostgreSQL and no LIVEHOOK_FORWARD_SECRET exits 1 saying what to set", async () => {
+    const err = await spawnReceiver(["--forward-to", "http://127.0.0.1:9/in"], {
+      DATABASE_URL: "postgres://postgres@127.0.0.1:5432/test",
+    }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(err?.message).toContain("exited with 1");
+    expect(err?.message).toContain("forwarding with PostgreSQL needs LIVEHOOK_FORWARD_SECRET");
+  });
+
   test("an invalid configuration exits 1 with a message naming the option and never the keys", async () => {
     const err = await spawnReceiver(["--host", "0.0.0.0"], {
       LIVEHOOK_HUAWEI_LIVE_KEYS: "TOPSECRETKEY0123456789",

@@ -3,16 +3,25 @@
  * "listening" log line. Used by the cross-process tests, scripts/kill9.ts and the benchmark.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const APP_DIR = join(dirname(fileURLToPath(import.meta.url)), "..");
 const MAIN = join(APP_DIR, "dist", "main.js");
 
-/** Builds dist/ when a test runs before `pnpm build` (turbo builds first in CI). */
+/**
+ * Builds dist/ when it is missing or older than a source (a local `vitest run` after an edit must not test stale
+ * output: the SQLite worker and every spawned receiver run from dist/). Under CI turbo has built it before any test
+ * runs, and rebuilding here would rewrite dist/ while other packages' tests start receivers from it (they then load
+ * half-written modules), so a stale build there is an error instead.
+ */
 export function ensureBuilt(): void {
-  if (existsSync(MAIN)) return;
+  const stale = staleOutputs();
+  if (stale.length === 0) return;
+  if (process.env.CI !== undefined && process.env.CI !== "" && process.env.CI !== "false") {
+    throw new Error(`apps/receiver/dist is missing or older than its sources: ${stale.slice(0, 5).join(", ")}`);
+  }
   execFileSync(
     process.execPath,
     [join(APP_DIR, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"],
@@ -21,6 +30,21 @@ export function ensureBuilt(): void {
       stdio: "inherit",
     },
   );
+}
+
+/** Test-only sources tsconfig.build.json excludes: they have no output. */
+const NOT_BUILT = [".test.ts", ".test-d.ts", ".suite.ts"];
+
+/** The outputs tsconfig.build.json would write that are missing or older than their source. */
+export function staleOutputs(): string[] {
+  const src = join(APP_DIR, "src");
+  const stale: string[] = [];
+  for (const file of readdirSync(src, { recursive: true, encoding: "utf8" })) {
+    if (!file.endsWith(".ts") || NOT_BUILT.some((suffix) => file.endsWith(suffix))) continue;
+    const out = join(APP_DIR, "dist", file.replace(/\.ts$/, ".js"));
+    if (!existsSync(out) || statSync(out).mtimeMs < statSync(join(src, file)).mtimeMs) stale.push(out);
+  }
+  return stale;
 }
 
 export type RunningReceiver = {

@@ -10,6 +10,8 @@ export const KEYS = {
   huaweiRtc: "rtc-key-0123456789abcdef0123456789",
   aliyun: "aliyun-notify-auth-key",
 };
+/** A Standard Webhooks secret (whsec_ and the base64 of 32 bytes) the test forwards are signed with. */
+export const FORWARD_SECRET = `whsec_${Buffer.alloc(32, 7).toString("base64")}`;
 export const ALIYUN_HOST = "receiver.example.com";
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
@@ -32,7 +34,10 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     rejectedKeepPerVendor: 1000,
     adminToken: undefined,
     forward: {},
+    forwardSecret: FORWARD_SECRET,
+    publish: {},
     forwardRetryMs: [10, 20],
+    forwardLeaseMs: DEFAULTS.forwardLeaseMs,
     sqliteSynchronous: "NORMAL",
     sqliteWriter: "inline",
     storeWaitMs: DEFAULTS.storeWaitMs,

@@ -17,6 +17,7 @@ const SPAWN_TIMEOUT_MS = 120_000;
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), "livehook-gen-"));
   await cp(join(packageDir, "openapi"), join(scratch, "openapi"), { recursive: true });
+  await cp(join(packageDir, "package.json"), join(scratch, "package.json"));
   await cp(join(packageDir, "src", "generated"), join(scratch, "src", "generated"), { recursive: true });
 });
 afterAll(() => rm(scratch, { recursive: true, force: true }));

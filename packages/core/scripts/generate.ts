@@ -1,17 +1,17 @@
 /**
- * openapi/*.yaml -> src/generated/ (openapi-typescript types, zod schemas, `as const` enums, type guards that
- * agree with the zod schemas, type-equality tests, an explicit index) and openapi/*.json (the same documents as JSON).
+ * openapi/*.yaml -> src/generated/ (openapi-typescript types, zod schemas, `as const` enums,
+ * type-equality tests, an explicit index) and openapi/*.json (the same documents as JSON).
  *
  *   tsx scripts/generate.ts           write every output
  *   tsx scripts/generate.ts --check   write nothing; exit 1 when any output is stale or unexpected
- *   … --root DIR                      act on the package copy in DIR instead of this one
+ *   … --root DIR                      act on the package copy in DIR instead of this one, or on another
+ *                                     package of the workspace (the mock's admin document: apps/api-mock)
  */
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import openapiTS, { astToString } from "openapi-typescript";
 import { parse } from "yaml";
-import { renderGuardModule } from "./guard-codegen.js";
 import { type JsonSchema, renderZodModule } from "./zod-codegen.js";
 
 // `--root DIR` runs against another copy of the package (the drift test uses a scratch copy).
@@ -45,8 +45,6 @@ async function renderDocument(base: string): Promise<{ outputs: Map<string, stri
   const schemas = doc.components?.schemas ?? {};
   const zodModule = renderZodModule(schemas, header);
   outputs.set(join(generatedDir, `${base}.schemas.ts`), zodModule.source);
-  const guardModule = renderGuardModule(schemas, header, `${base}.schemas.js`);
-  outputs.set(join(generatedDir, `${base}.guards.ts`), guardModule.source);
 
   const typeTests = zodModule.schemaNames
     .map(
@@ -65,13 +63,15 @@ async function renderDocument(base: string): Promise<{ outputs: Map<string, stri
   const valueNames = [...zodModule.enumConstNames, ...zodModule.schemaNames];
   const index = [
     `export {\n${valueNames.map((n) => `  ${n},`).join("\n")}\n${zodModule.inputTypeNames.map((n) => `  type ${n},`).join("\n")}\n} from "./${base}.schemas.js";`,
-    `export {\n${guardModule.guardNames.map((n) => `  ${n},`).join("\n")}\n} from "./${base}.guards.js";`,
     `export type {\n  components as ${prefix}Components,\n  paths as ${prefix}Paths,\n  operations as ${prefix}Operations,\n  webhooks as ${prefix}Webhooks,\n} from "./${base}.openapi.js";`,
   ];
   return { outputs, index };
 }
 
 async function renderAll(): Promise<Map<string, string>> {
+  const { name: packageName } = JSON.parse(await readFile(join(packageDir, "package.json"), "utf8")) as {
+    name: string;
+  };
   const bases = (await readdir(openapiDir))
     .filter((f) => f.endsWith(".yaml"))
     .map((f) => f.slice(0, -".yaml".length))
@@ -85,7 +85,7 @@ async function renderAll(): Promise<Map<string, string>> {
   }
   all.set(
     join(generatedDir, "index.ts"),
-    `${headerFor("*.yaml")}\n${indexParts.join("\n\n")}\n\n/** The documents this package was generated from, by file name under \`@livehook/core/openapi/\`. */\nexport const OPENAPI_DOCUMENTS = ${JSON.stringify(bases.map((b) => `${b}.yaml`))} as const;\n`,
+    `${headerFor("*.yaml")}\n${indexParts.join("\n\n")}\n\n/** The documents this package was generated from, by file name under \`${packageName}/openapi/\`. */\nexport const OPENAPI_DOCUMENTS = ${JSON.stringify(bases.map((b) => `${b}.yaml`))} as const;\n`,
   );
   return all;
 }

@@ -120,9 +120,6 @@ describe("the schemas enforce the documented rules", () => {
       generated.HuaweiLiveRecordCallbackConfigRequest.safeParse({ publish_domain, app: "live" }).success;
     expect(create(domainOf(253))).toBe(true);
     expect(create(domainOf(254))).toBe(false);
-    expect(generated.isHuaweiLiveRecordCallbackConfigRequest({ publish_domain: domainOf(254), app: "live" })).toBe(
-      false,
-    );
     const list = (publish_domain: string) =>
       generated.HuaweiLiveListRecordCallbackConfigsQuery.safeParse({ publish_domain }).success;
     expect(list(`${domainOf(253)}xy`)).toBe(true);

@@ -3,7 +3,7 @@
  * consecutive failed AK/SK signatures of one access key lock that key for 5 minutes; while locked, even a correct
  * signature is refused. A success resets the count. Time comes from the injected clock.
  */
-import type { Clock } from "../deps.js";
+import type { Clock } from "@livehook/core";
 
 export const LOCKOUT_FAILURES = 5;
 export const LOCKOUT_MS = 5 * 60_000;

@@ -3,8 +3,9 @@
  * a global cap on attempts in flight; every attempt (time, status, latency, response snippet) is recorded.
  * fetch and sleep are injected, so a 5 × 1 s schedule runs in milliseconds under test (STYLE habit 18).
  */
-import type { MockAdminAttempt, MockAdminDelivery, MockAdminSignatureFault } from "@livehook/core";
+
 import type { MockDeps } from "../deps.js";
+import type { MockAdminAttempt, MockAdminDelivery, MockAdminSignatureFault } from "../generated/index.js";
 import { mergeFaults } from "../settings.js";
 import type { FrozenConfig } from "../state/store.js";
 import { judgeAttempt } from "./retry-profiles.js";

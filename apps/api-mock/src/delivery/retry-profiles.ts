@@ -4,7 +4,7 @@
  * Huawei Live and SparkRTC document none, so they get the same schedule with their own success rule: only HTTP 200
  * counts, anything else is retried. Every value can be changed through PATCH /_mock/settings.
  */
-import type { MockAdminRetryProfile, MockAdminRetryProfiles } from "@livehook/core";
+import type { MockAdminRetryProfile, MockAdminRetryProfiles } from "../generated/index.js";
 
 const FIVE_RETRIES_ONE_SECOND_APART = [1000, 1000, 1000, 1000, 1000];
 

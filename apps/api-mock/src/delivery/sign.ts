@@ -2,13 +2,9 @@
  * Signs one delivery attempt afresh (D6: retries get a new timestamp) with the scheme and key frozen into the
  * session, using core's signers. Signature faults are applied here: a wrong key, or a timestamp an hour old.
  */
-import {
-  aliyunLiveCallbackHeaders,
-  huaweiRtcCallbackHeaders,
-  type MockAdminSignatureFault,
-  signHuaweiLiveCallbackBody,
-} from "@livehook/core";
+import { aliyunLiveCallbackHeaders, huaweiRtcCallbackHeaders, signHuaweiLiveCallbackBody } from "@livehook/core";
 import type { Random } from "../deps.js";
+import type { MockAdminSignatureFault } from "../generated/index.js";
 import type { FrozenConfig } from "../state/store.js";
 
 export type SignedRequest = { body: string; headers: Record<string, string> };

@@ -1,3 +1,5 @@
+import { describe, expect, test } from "vitest";
+import { testMock } from "../../test/harness.js";
 import {
   MockAdminDeliveryList,
   MockAdminDomainList,
@@ -6,9 +8,7 @@ import {
   MockAdminSession,
   MockAdminSessionList,
   MockAdminSettings,
-} from "@livehook/core";
-import { describe, expect, test } from "vitest";
-import { testMock } from "../../test/harness.js";
+} from "../generated/index.js";
 
 const CONFIGS = "/v1/p/record/callbacks";
 

@@ -1,4 +1,9 @@
 /** The admin API under /_mock/ (packages/core/openapi/mock-admin.yaml), validated with its generated schemas. */
+
+import { type Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { z } from "zod";
+import type { AppContext } from "../app-context.js";
 import {
   MockAdminDeliveryStatus,
   MockAdminDomain,
@@ -9,11 +14,7 @@ import {
   MockAdminSessionStopRequest,
   MockAdminSettingsUpdate,
   MockAdminVendor,
-} from "@livehook/core";
-import { type Context, Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
-import { z } from "zod";
-import type { AppContext } from "../app-context.js";
+} from "../generated/index.js";
 import { DOMAIN_NAME, RTC_APP_ID } from "../ids.js";
 import { parseJson } from "../json-body.js";
 import { MAX_BODY_BYTES } from "../raw-body.js";

@@ -7,12 +7,13 @@ import {
   HuaweiLiveListRecordCallbackConfigsQuery,
   type HuaweiLiveRecordCallbackConfig,
   HuaweiLiveRecordCallbackConfigRequest,
+  isJsonMediaType,
 } from "@livehook/core";
 import { type Context, Hono } from "hono";
 import { type AppContext, activeLockout, apiFaultFires, type VendorEnv } from "../app-context.js";
 import { checkHuaweiApig } from "../auth/huawei-apig.js";
 import { configId, DOMAIN_NAME, huaweiRequestId, isoSeconds } from "../ids.js";
-import { isJsonMediaType, parseJson, utf8 } from "../json-body.js";
+import { parseJson, utf8 } from "../json-body.js";
 import { readRawBody } from "../raw-body.js";
 import type { HuaweiLiveConfigRow } from "../state/store.js";
 import { apigError, huaweiLiveError } from "../vendor-error.js";

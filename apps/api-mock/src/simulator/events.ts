@@ -3,8 +3,9 @@
  * (Huawei `task_id` per recording task and `job_id` per file; SparkRTC `job_id` per job), download URLs, sizes,
  * durations, resolution and times. Pure: randomness and the start time are parameters.
  */
-import type { MockAdminRecordFormat, MockAdminSessionCreateRequest } from "@livehook/core";
+
 import type { Random } from "../deps.js";
+import type { MockAdminRecordFormat, MockAdminSessionCreateRequest } from "../generated/index.js";
 import { hex, isoSeconds } from "../ids.js";
 
 export type PlannedEvent = {

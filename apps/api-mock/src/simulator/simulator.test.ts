@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { MockAdminDeliveryList, MockAdminSession } from "@livehook/core";
 import { pino } from "pino";
-import { describe, expect, test } from "vitest";
+import { describe, expect, onTestFinished, test } from "vitest";
 import { seededRandom, T0, testMock } from "../../test/harness.js";
 import { createMock } from "../app.js";
+import { MockAdminDeliveryList, MockAdminSession } from "../generated/index.js";
 import { Store } from "../state/store.js";
 import { planSession } from "./events.js";
 
@@ -111,6 +111,8 @@ describe("simulator", () => {
       );
       expect(after.total).toBe(0);
       second.store.close();
+      // Closed only now, as a process that stopped without shutting down would leave it.
+      first.store.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -123,6 +125,7 @@ function virtualMock() {
   const timers: { at: number; resolve: () => void }[] = [];
   const sent: { url: string; body: Record<string, unknown> }[] = [];
   const store = new Store();
+  onTestFinished(() => store.close());
   const mock = createMock({
     clock: { now: () => new Date(now) },
     random: seededRandom(7),

@@ -3,14 +3,10 @@
  * subscribed event (applying drop, duplicate and out-of-order faults up front), then dispatch them in order —
  * back to back (compressed) or on the session's own timeline (realtime) — through the delivery engine.
  */
-import {
-  ALIYUN_LIVE_STATUS_EVENT_VALUES,
-  type MockAdminDelivery,
-  type MockAdminSession,
-  type MockAdminSessionCreateRequest,
-} from "@livehook/core";
+import { ALIYUN_LIVE_STATUS_EVENT_VALUES } from "@livehook/core";
 import type { DeliveryEngine } from "../delivery/engine.js";
 import type { MockDeps } from "../deps.js";
+import type { MockAdminDelivery, MockAdminSession, MockAdminSessionCreateRequest } from "../generated/index.js";
 import { hex } from "../ids.js";
 import { fullFaults, mergeFaults } from "../settings.js";
 import type { FrozenConfig } from "../state/store.js";
@@ -55,7 +51,11 @@ export class Simulator {
   #track<T>(p: Promise<T>): void {
     const tracked = p.then(
       () => undefined,
-      (err: unknown) => this.deps.log.error({ err }, "background delivery work failed"),
+      (err: unknown) => {
+        // The server is closing (serve.ts aborts every wait): what is left stays pending for the next start.
+        if (err instanceof Error && err.name === "AbortError") this.deps.log.debug("delivery work stopped by close");
+        else this.deps.log.error({ err }, "background delivery work failed");
+      },
     );
     this.#running.add(tracked);
     void tracked.finally(() => this.#running.delete(tracked));

@@ -43,6 +43,7 @@ test("one config per (project, domain, app); an insert is stored when it returns
   expect(s.updateHuaweiLive({ ...row(2), app: "app1" })).toBe(false);
   expect(s.deleteHuaweiLive(P, row(1).id)).toBe(true);
   expect(s.deleteHuaweiLive(P, row(1).id)).toBe(false);
+  s.close();
 });
 
 test("a file written before versioning (version 0) opens: configs, domains, settings, sessions, deliveries", () => {

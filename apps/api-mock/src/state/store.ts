@@ -7,7 +7,11 @@
 import type {
   AliyunLiveRecordNotifyConfig,
   HuaweiLiveRecordCallbackConfig,
+  HuaweiLiveSignType,
   HuaweiRtcAppCallbackUrl,
+} from "@livehook/core";
+import Database from "better-sqlite3";
+import type {
   MockAdminDelivery,
   MockAdminDeliveryStatus,
   MockAdminFaults,
@@ -15,8 +19,7 @@ import type {
   MockAdminSessionState,
   MockAdminSettings,
   MockAdminVendor,
-} from "@livehook/core";
-import Database from "better-sqlite3";
+} from "../generated/index.js";
 import { DEFAULT_SETTINGS } from "../settings.js";
 
 /** A stored Huawei Live config: the API object plus what the API never returns (D17). */
@@ -32,7 +35,7 @@ export type FrozenConfig = {
   url?: string | undefined;
   key?: string | undefined;
   /** Huawei Live `MD5`/`HMACSHA256`. */
-  signType?: "MD5" | "HMACSHA256" | undefined;
+  signType?: HuaweiLiveSignType | undefined;
   projectId?: string | undefined;
   subscribed: string[];
   needStatusNotify?: boolean | undefined;

@@ -11,6 +11,7 @@ export function completionCommand(ctx: CliContext) {
     .addHelpText(
       "after",
       `
+Completes the \`livehook\` command, so it needs livehook on your PATH (\`npm install --global livehook\`).
 bash: source <(livehook completion bash)   in ~/.bashrc
 zsh:  source <(livehook completion zsh)    in ~/.zshrc, after compinit
       (or save it as _livehook in a directory of $fpath)`,

@@ -1,14 +1,19 @@
 /** `livehook doctor`: its declaration. The implementation (and core) is imported only when the command runs. */
-import { Command, Option } from "@commander-js/extra-typings";
+import { Command } from "@commander-js/extra-typings";
 import { jsonOption, KEY_ENV_HELP, keyOption, type OptionsOf } from "../command-options.js";
 import type { CliContext } from "../context.js";
-import { VENDORS } from "../vendors.js";
+import { DEFAULT_URLS } from "../env.js";
+import { deprecatedAlias, receiverOption, vendorOption } from "../vocabulary.js";
 
 export function doctorCommand(ctx: CliContext) {
-  return new Command("doctor")
+  const cmd = new Command("doctor")
     .description("probe a receiver with good, replayed, tampered, wrong-key, expired, unsigned and oversized events")
-    .option("--url <url>", "the receiver's callback URL, e.g. http://127.0.0.1:4020/hooks/huawei-rtc")
-    .addOption(new Option("--vendor <vendor>", "callback scheme (default: from the URL path)").choices(VENDORS))
+    .addOption(
+      receiverOption(
+        `the receiver (default: LIVEHOOK_RECEIVER_URL or ${DEFAULT_URLS.receiver}), or its callback URL, e.g. ${DEFAULT_URLS.receiver}/hooks/huawei-rtc`,
+      ),
+    )
+    .addOption(vendorOption("callback scheme (default: from a /hooks/<vendor> URL path)"))
     .addOption(keyOption())
     .option("--max-body <bytes>", "the receiver's body limit; the oversized probe exceeds it (default 1 MiB)")
     .addOption(jsonOption())
@@ -22,6 +27,7 @@ ${KEY_ENV_HELP}`,
       const { runDoctor } = await import("./doctor.js");
       await runDoctor(opts, ctx);
     });
+  return deprecatedAlias(cmd, ctx, "--url <url>", "--receiver");
 }
 
 export type DoctorOptions = OptionsOf<ReturnType<typeof doctorCommand>>;

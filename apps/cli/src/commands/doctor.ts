@@ -1,5 +1,6 @@
 import type { CliContext } from "../context.js";
-import { CheckFailed, UnreachableError, UsageError } from "../errors.js";
+import { hasPath, receiverUrl } from "../env.js";
+import { CheckFailed, RECEIVER_NEXT_STEP, UnreachableError, UsageError } from "../errors.js";
 import { callbackKeys } from "../keys.js";
 import { networkCause } from "../network-error.js";
 import { createOutput } from "../output.js";
@@ -32,18 +33,20 @@ type Row = { probe: string; expected: string; actual: string; pass: boolean; wha
 function vendorOf(url: string, flag: Vendor | undefined): Vendor {
   const vendor = flag ?? VENDORS.find((v) => new URL(url).pathname.includes(v));
   if (vendor === undefined) {
-    throw new UsageError(`cannot tell the vendor from ${url}: pass --vendor (${VENDORS.join(", ")})`);
+    throw new UsageError(
+      `cannot tell the vendor from ${url}: pass --vendor (${VENDORS.join(", ")}) or a /hooks/<vendor> URL`,
+    );
   }
   return vendor;
 }
 
-/** `livehook doctor --url URL`: probes a receiver and compares what it did with what it should have done. */
+/** `livehook doctor --receiver URL`: probes a receiver and compares what it did with what it should have done. */
 export async function runDoctor(opts: DoctorOptions, ctx: CliContext) {
   const out = createOutput(ctx);
-  const url = opts.url;
-  if (url === undefined) throw new UsageError("--url <url> is required");
-  hostOf(url, "--url");
-  const vendor = vendorOf(url, opts.vendor);
+  const given = receiverUrl(ctx, opts.receiver);
+  hostOf(given, "--receiver");
+  const vendor = vendorOf(given, opts.vendor);
+  const url = hasPath(given) ? given : `${given}/hooks/${vendor}`;
   const [key] = callbackKeys(vendor, opts.key, ctx);
   const oversizeBytes =
     opts.maxBody === undefined ? OVERSIZE_BYTES : parseInteger(opts.maxBody, "--max-body", 1) + 1024;
@@ -79,7 +82,7 @@ export async function runDoctor(opts: DoctorOptions, ctx: CliContext) {
       actual = String(res.status);
       pass = expected.accepts(res.status);
     } catch (err) {
-      if (rows.length === 0) throw new UnreachableError(url, networkCause(err));
+      if (rows.length === 0) throw new UnreachableError(url, networkCause(err), RECEIVER_NEXT_STEP);
       // A receiver may cut an oversized upload short: the connection drop is a refusal too.
       actual = `connection closed (${networkCause(err)})`;
       pass = probe.damage === "oversize";

@@ -6,6 +6,7 @@ import { Argument, Command, Option, type OptionValues } from "@commander-js/extr
 import type { OptionsOf } from "../command-options.js";
 import type { CliContext } from "../context.js";
 import { HUAWEI_CONNECTION_HELP, withHuaweiConnection } from "../vendor-api/connection.js";
+import { HUAWEI_LIVE_SIGN_TYPES } from "../vendors.js";
 
 const load = () => import("./huawei-callbacks.js");
 const idArgument = () => new Argument("<id>", "config id");
@@ -15,7 +16,7 @@ function withConfigFields<Args extends unknown[], Opts extends OptionValues>(cmd
   return cmd
     .option("--url <url>", "notify_callback_url: where recording callbacks go")
     .option("--events <list>", "comma-separated: RECORD_NEW_FILE_START,RECORD_FILE_COMPLETE,RECORD_OVER,RECORD_FAILED")
-    .addOption(new Option("--sign-type <type>", "callback signature").choices(["HMACSHA256", "MD5"]))
+    .addOption(new Option("--sign-type <type>", "callback signature").choices(HUAWEI_LIVE_SIGN_TYPES))
     .option("--key <key>", "callback signing key (32–128 letters and digits); never returned by the API");
 }
 

@@ -109,7 +109,10 @@ describe("huawei callbacks, signed requests verified by core", () => {
     await closed.close();
     const r = await run(["huawei", "callbacks", "list", "--mock", closed.url], { env: {} });
     expect(r.code).toBe(EXIT.unreachable);
-    expect(r.stderr).toBe(`error: cannot reach ${closed.url}: ECONNREFUSED\n`);
+    // The address, why, and what to run: the mock is what the CLI talks to by default.
+    expect(r.stderr).toBe(
+      `error: cannot reach ${closed.url} (ECONNREFUSED); start it with \`livehook mock\`, or the mock and a receiver with \`livehook start\`\n`,
+    );
   });
 });
 

@@ -86,6 +86,24 @@ describe("reconcile counts events, not bodies", () => {
     expect(twice.duplicated).toEqual([{ identity: expect.stringMatching(/^huawei-rtc:/), eventIds: [1, 2] }]);
   });
 
+  test("a body nested deeper than the receiver accepts is owed, and reported missing without overflowing", async () => {
+    for (const depth of [3000, 100_000]) {
+      const deep = `{"event_type":"RECORD_OVER","x":${"[".repeat(depth)}${"]".repeat(depth)}}`;
+      const report = await world([{ id: "d1", body: deep }], [COMPLETE]);
+      expect(report).toMatchObject({ expected: 1, stored: 0, duplicated: [] });
+      expect(report.missing.map((g) => g.identity)).toEqual(["huawei-rtc:too_deeply_nested"]);
+    }
+  });
+
+  test("a __proto__ field is part of the identity, as the receiver keys it", async () => {
+    const withProto = '{"event_type":"RECORD_OVER","__proto__":{"job_id":"j1"}}';
+    const without = '{"event_type":"RECORD_OVER"}';
+    expect(await world([{ id: "d1", body: withProto }], [withProto])).toMatchObject({ stored: 1, missing: [] });
+    const other = await world([{ id: "d1", body: withProto }], [without]);
+    expect(other).toMatchObject({ expected: 1, stored: 0 });
+    expect(other.missing).toHaveLength(1);
+  });
+
   test("skipped deliveries are owed nothing", async () => {
     const report = await world([{ id: "d1", body: COMPLETE, status: "skipped" }], []);
     expect(report).toEqual({ expected: 0, stored: 0, missing: [], duplicated: [], pending: 0 });

@@ -1,8 +1,8 @@
-import type { MockAdminDelivery } from "@livehook/core";
+import type { MockAdminDelivery } from "@livehook/api-mock/admin";
+import { eventDigest, MAX_BODY_DEPTH, nestsDeeperThan, type Vendor } from "@livehook/core";
 import type { CliContext } from "../context.js";
 import { mockUrl, receiverUrl } from "../env.js";
 import { CheckFailed } from "../errors.js";
-import { eventIdentity } from "../event-identity.js";
 import { listAllDeliveries, redeliver } from "../mock-admin.js";
 import { createOutput } from "../output.js";
 import { parseInstant, parseInteger } from "../parse-values.js";
@@ -30,6 +30,16 @@ export type Reconciliation = {
 };
 
 type Scope = { mockUrl: string; receiverUrl: string; vendor?: string; sessionId?: string; since?: Date };
+
+/**
+ * What deliveries and stored events are matched by: the vendor and the event digest the receiver keys events by
+ * (@livehook/core, byte for byte). The receiver refuses a body nested deeper than MAX_BODY_DEPTH and stores none,
+ * while a delivery record can hold anything, so such a body gets one shared identity that no stored event has.
+ */
+function eventIdentity(vendor: Vendor, body: unknown): string {
+  if (nestsDeeperThan(body, MAX_BODY_DEPTH)) return `${vendor}:too_deeply_nested`;
+  return `${vendor}:${eventDigest(vendor, body)}`;
+}
 
 function parseBody(d: MockAdminDelivery): unknown {
   try {
@@ -142,7 +152,7 @@ export async function runReconcile(opts: ReconcileOptions, ctx: CliContext) {
     ...(opts.session === undefined ? {} : { sessionId: opts.session }),
     ...(opts.since === undefined ? {} : { since: parseInstant(opts.since, "--since") }),
   };
-  const waitMs = parseInteger(opts.wait ?? 60, "--wait", 0, 3600) * 1000;
+  const waitMs = parseInteger(opts.timeout ?? 60, "--timeout", 0, 3600) * 1000;
   const rounds = parseInteger(opts.rounds ?? 3, "--rounds", 1, 100);
   await settle(ctx, scope, Date.now() + waitMs);
   let report = await reconcile(ctx, scope);

@@ -2,11 +2,12 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { collect, type OptionsOf } from "../command-options.js";
 import type { CliContext } from "../context.js";
+import { DEFAULT_PORTS } from "../env.js";
 
 export function mockCommand(ctx: CliContext) {
   return new Command("mock")
     .description("run the vendor mock (management APIs, recording simulator, signed deliveries)")
-    .option("--port <port>", "listen port (default 4010)")
+    .option("--port <port>", `listen port (default ${DEFAULT_PORTS.mock})`)
     .option("--host <addr>", "listen address (default 127.0.0.1)")
     .option("--data <file>", "SQLite file for its state (default: in memory)")
     .addOption(
@@ -25,14 +26,27 @@ export type MockOptions = OptionsOf<ReturnType<typeof mockCommand>>;
 export function receiveCommand(ctx: CliContext) {
   return new Command("receive")
     .description("run the receiver (verify, store exactly once, query API, inspector)")
-    .option("--port <port>", "listen port (default 4020)")
+    .option("--port <port>", `listen port (default ${DEFAULT_PORTS.receiver})`)
     .option("--host <addr>", "listen address (default 127.0.0.1)")
     .option("--data <file>", "SQLite file (default ./.livehook/receiver.db)")
     .option("--database-url <url>", "PostgreSQL instead of SQLite")
     .option("--config <file>", "livehook.config.json")
+    .option(
+      "--publish <[vendor=]url>",
+      "publish accepted events to nats://… (JetStream) or amqp://… (RabbitMQ); repeatable",
+      collect,
+    )
+    .option(
+      "--forward-to <[vendor=]url>",
+      "relay each verified event to your app (Standard Webhooks signature); vendor=url for one vendor; repeatable",
+      collect,
+    )
     .addHelpText(
       "after",
-      "\nKeys: LIVEHOOK_HUAWEI_LIVE_KEYS, LIVEHOOK_HUAWEI_RTC_KEYS, LIVEHOOK_ALIYUN_LIVE_KEYS (see the receiver's README).",
+      `
+Keys: LIVEHOOK_HUAWEI_LIVE_KEYS, LIVEHOOK_HUAWEI_RTC_KEYS, LIVEHOOK_ALIYUN_LIVE_KEYS (see the receiver's README).
+Forwarding: the signing secret (whsec_…) is printed at start and kept beside the database; with PostgreSQL, set
+LIVEHOOK_FORWARD_SECRET.`,
     )
     .action(async (opts) => {
       const { runReceive } = await import("./run-app.js");

@@ -2,6 +2,7 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { jsonOption, KEY_ENV_HELP, keyOption, type OptionsOf, schemeArgument } from "../command-options.js";
 import type { CliContext } from "../context.js";
+import { HUAWEI_LIVE_SIGN_TYPES } from "../vendors.js";
 
 export function signCommand(ctx: CliContext) {
   return new Command("sign")
@@ -10,7 +11,7 @@ export function signCommand(ctx: CliContext) {
     .argument("[file]", "body file; '-' or omitted reads stdin")
     .addOption(keyOption())
     .addOption(
-      new Option("--sign-type <type>", "huawei-live algorithm").choices(["HMACSHA256", "MD5"]).default("HMACSHA256"),
+      new Option("--sign-type <type>", "huawei-live algorithm").choices(HUAWEI_LIVE_SIGN_TYPES).default("HMACSHA256"),
     )
     .option("--timestamp <t>", "Unix seconds or ISO date (default: now; huawei-live: now + 300 s)")
     .option("--rand <n>", "huawei-rtc X-Rtc-Rand (default: random)")
@@ -22,9 +23,9 @@ export function signCommand(ctx: CliContext) {
       "after",
       `
 Examples:
-  livehook sign huawei-live body.json --key $KEY
-  cat body.json | livehook sign huawei-rtc --key $KEY
-  livehook sign aliyun-live --url https://hooks.example.com/aliyun --key $KEY
+  ${ctx.self} sign huawei-live body.json --key $KEY
+  cat body.json | ${ctx.self} sign huawei-rtc --key $KEY
+  ${ctx.self} sign aliyun-live --url https://hooks.example.com/aliyun --key $KEY
 
 ${KEY_ENV_HELP}`,
     )

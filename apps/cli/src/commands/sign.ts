@@ -1,7 +1,8 @@
 import { aliyunLiveCallbackHeaders, type HuaweiLiveSignType, huaweiRtcCallbackHeaders } from "@livehook/core";
-import { readBody } from "../body-input.js";
+import { bodySource, readBody } from "../body-input.js";
 import type { CliContext } from "../context.js";
 import { UsageError } from "../errors.js";
+import { parseJsonObject } from "../json-text.js";
 import { callbackKeys } from "../keys.js";
 import { randomRand, signCallback } from "../outgoing-callback.js";
 import { createOutput } from "../output.js";
@@ -44,14 +45,7 @@ export async function runSign(scheme: Vendor, file: string | undefined, opts: Si
     return;
   }
 
-  let body: Record<string, unknown>;
-  try {
-    const parsed: unknown = JSON.parse(raw.toString("utf8"));
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new SyntaxError("not an object");
-    body = parsed as Record<string, unknown>;
-  } catch {
-    throw new UsageError("the body must be a JSON object");
-  }
+  const body = parseJsonObject(raw.toString("utf8"), bodySource(file));
   delete body.auth_sign;
   delete body.auth_timestamp;
   const signed = signCallback(scheme, body, {

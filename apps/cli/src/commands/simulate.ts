@@ -1,13 +1,13 @@
-import type { MockAdminDelivery, MockAdminFaults, MockAdminSession } from "@livehook/core";
+import type { MockAdminDelivery, MockAdminFaults, MockAdminSession } from "@livehook/api-mock/admin";
 import type { CliContext } from "../context.js";
-import { deliveryStats } from "../delivery-stats.js";
+import { deliveryStats, failedDeliveries, failuresByReason } from "../delivery-stats.js";
 import { DEMO } from "../demo-setup.js";
 import { mockUrl } from "../env.js";
 import { CheckFailed, CliError, EXIT, UsageError } from "../errors.js";
 import { createSession, listAllDeliveries } from "../mock-admin.js";
 import { createOutput, type Output } from "../output.js";
 import { parseInteger } from "../parse-values.js";
-import { isVendor, VENDORS, type Vendor } from "../vendors.js";
+import { VENDORS, type Vendor } from "../vendors.js";
 import type { SimulateOptions } from "./simulate.command.js";
 
 const POLL_MS = 250;
@@ -119,14 +119,42 @@ export async function simulate(ctx: CliContext, plan: SimulationPlan, out: Outpu
   return { sessions, deliveries: [...settled.values()].flat(), timedOut };
 }
 
+/** Sessions that found no callback config on the mock (or one without a URL), by vendor, domain and app. */
+export type UnmatchedSessions = {
+  vendor: Vendor;
+  domain: string | null;
+  app: string;
+  why: "no_config" | "no_url";
+  sessions: string[];
+};
+
+export function unmatchedSessions(sessions: readonly MockAdminSession[]): UnmatchedSessions[] {
+  const groups = new Map<string, UnmatchedSessions>();
+  for (const s of sessions) {
+    const why = s.config === undefined ? "no_config" : s.config.url_set ? undefined : "no_url";
+    if (why === undefined) continue;
+    const key = `${s.vendor}|${s.domain ?? ""}|${s.app}|${why}`;
+    const group = groups.get(key) ?? { vendor: s.vendor, domain: s.domain ?? null, app: s.app, why, sessions: [] };
+    group.sessions.push(s.id);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
+function unmatchedText(u: UnmatchedSessions): string {
+  const where = u.domain === null ? `app ${u.app}` : `domain ${u.domain}, app ${u.app}`;
+  const what = u.why === "no_config" ? "no callback config" : "a callback config without a URL";
+  const n = u.sessions.length;
+  return `${u.vendor} ${where}: ${what} (${n} session${n === 1 ? "" : "s"}: ${u.sessions.join(", ")})`;
+}
+
 /** `livehook simulate`: recording sessions on the mock, then a summary of what was delivered. */
 export async function runSimulate(opts: SimulateOptions, ctx: CliContext) {
   const out = createOutput(ctx);
   const vendors = opts.vendor ?? [];
-  for (const v of vendors) if (!isVendor(v)) throw new UsageError(`--vendor: unknown vendor "${v}"`);
   const plan: SimulationPlan = {
     mockUrl: mockUrl(ctx, opts.mock),
-    vendors: vendors.length > 0 ? (vendors as Vendor[]) : VENDORS,
+    vendors: vendors.length > 0 ? vendors : VENDORS,
     count: parseInteger(opts.count ?? 3, "--count", 1, 10_000),
     concurrency: parseInteger(opts.concurrency ?? 4, "--concurrency", 1, 256),
     segments: parseInteger(opts.segments ?? 2, "--segments", 1, 1000),
@@ -140,8 +168,18 @@ export async function runSimulate(opts: SimulateOptions, ctx: CliContext) {
   const result = await simulate(ctx, plan, out);
   if (ctx.signal.aborted) throw new CliError("interrupted", EXIT.interrupted);
   const stats = deliveryStats(result.deliveries);
+  const unmatched = unmatchedSessions(result.sessions);
+  const failures = failedDeliveries(result.deliveries);
+  const reasons = failuresByReason(failures);
   if (opts.json) {
-    out.json({ sessions: result.sessions.length, ...stats, timedOut: result.timedOut });
+    out.json({
+      sessions: result.sessions.length,
+      ...stats,
+      timedOut: result.timedOut,
+      unmatched,
+      failureReasons: reasons,
+      failures,
+    });
   } else {
     const ms = (v: number | null) => (v === null ? "n/a" : `${v} ms`);
     out.line(`${out.color.bold("sessions")}   ${result.sessions.length} (${plan.vendors.join(", ")})`);
@@ -153,14 +191,34 @@ export async function runSimulate(opts: SimulateOptions, ctx: CliContext) {
     out.line(`${out.color.bold("failed")}     ${stats.failed > 0 ? out.color.bad(String(stats.failed)) : "0"}`);
     if (stats.dropped > 0)
       out.line(
-        `${out.color.bold("dropped")}    ${stats.dropped} (injected; \`livehook reconcile --redeliver\` fills the gap)`,
+        `${out.color.bold("dropped")}    ${stats.dropped} (injected; \`${ctx.self} reconcile --redeliver\` fills the gap)`,
       );
     if (stats.skipped > 0) out.line(`${out.color.bold("skipped")}    ${stats.skipped} (no callback URL configured)`);
     out.line(`${out.color.bold("latency")}    p50 ${ms(stats.latencyP50Ms)}, p99 ${ms(stats.latencyP99Ms)}`);
+    for (const u of unmatched) out.line(out.color.warn(`no config    ${unmatchedText(u)}`));
+    if (reasons.length > 0) {
+      out.line(out.color.bad("failed by reason (the receiver's answer to the last attempt):"));
+      for (const r of reasons) out.line(`  ${String(r.count).padStart(5)}× ${r.reason}`);
+      if (opts.verbose) {
+        out.table(failures, [
+          { header: "DELIVERY", value: (f) => f.id },
+          { header: "VENDOR", value: (f) => f.vendor },
+          { header: "EVENT", value: (f) => f.eventType },
+          { header: "STREAM", value: (f) => f.stream },
+          { header: "ATTEMPTS", value: (f) => String(f.attempts) },
+          { header: "STATUS", value: (f) => (f.status === null ? "-" : String(f.status)) },
+          { header: "REASON", value: (f) => f.reason },
+        ]);
+      } else out.line(out.color.dim("  (--verbose lists every failed delivery)"));
+    }
   }
   if (result.timedOut) throw new CheckFailed(`${stats.pending} deliveries still pending after --timeout`);
   if (result.deliveries.length === 0) {
-    throw new CheckFailed("no deliveries: is a callback configured on the mock? (`livehook start` sets them up)");
+    const which =
+      unmatched.length > 0
+        ? `no callback config on the mock matched ${unmatched.map(unmatchedText).join("; ")}`
+        : "is a callback configured on the mock?";
+    throw new CheckFailed(`no deliveries: ${which} (\`${ctx.self} start\` sets up the demo configs)`);
   }
   if (stats.failed > 0) throw new CheckFailed(`${stats.failed} deliveries failed`);
 }

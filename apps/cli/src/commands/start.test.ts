@@ -31,26 +31,26 @@ describe("livehook start, before anything starts", () => {
 
 describe("nextCommands", () => {
   test("on the default ports, the commands need no URL", () => {
-    const lines = nextCommands("http://127.0.0.1:4010", "http://127.0.0.1:4020");
+    const lines = nextCommands("npx livehook", "http://127.0.0.1:4010", "http://127.0.0.1:4020");
     expect(lines[0]).toBe("next, try:");
     expect(lines.map((l) => l.trim().split(/\s{2,}/)[0])).toEqual([
       "next, try:",
-      "livehook simulate --count 5 --drop-rate 0.2",
-      "livehook reconcile --redeliver",
-      "livehook tail",
-      "livehook huawei callbacks list",
+      "npx livehook simulate --count 5 --drop-rate 0.2",
+      "npx livehook reconcile --redeliver",
+      "npx livehook tail",
+      "npx livehook huawei callbacks list",
       "http://127.0.0.1:4020/",
       "Ctrl-C stops the mock and the receiver.",
     ]);
   });
 
   test("on other ports, each command names the app it talks to", () => {
-    const lines = nextCommands("http://127.0.0.1:4011", "http://127.0.0.1:4021").join("\n");
-    expect(lines).toContain("livehook simulate --count 5 --drop-rate 0.2 --mock http://127.0.0.1:4011 ");
+    const lines = nextCommands("pnpm livehook", "http://127.0.0.1:4011", "http://127.0.0.1:4021").join("\n");
+    expect(lines).toContain("pnpm livehook simulate --count 5 --drop-rate 0.2 --mock http://127.0.0.1:4011 ");
     expect(lines).toContain(
-      "livehook reconcile --redeliver --mock http://127.0.0.1:4011 --receiver http://127.0.0.1:4021 ",
+      "pnpm livehook reconcile --redeliver --mock http://127.0.0.1:4011 --receiver http://127.0.0.1:4021 ",
     );
-    expect(lines).toContain("livehook tail --url http://127.0.0.1:4021 ");
-    expect(lines).toContain("livehook huawei callbacks list --mock http://127.0.0.1:4011 ");
+    expect(lines).toContain("pnpm livehook tail --receiver http://127.0.0.1:4021 ");
+    expect(lines).toContain("pnpm livehook huawei callbacks list --mock http://127.0.0.1:4011 ");
   });
 });

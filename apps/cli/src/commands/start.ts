@@ -1,12 +1,13 @@
 import { join, resolve } from "node:path";
-import type { MockAdminSession } from "@livehook/core";
+import type { MockAdminSession } from "@livehook/api-mock/admin";
 import { aborted, type RunningApp, startApp } from "../app-process.js";
 import { assertPortFree } from "../busy-port.js";
 import type { CliContext } from "../context.js";
 import { checkDemoKeys, configureMock, DEMO, demoKeys, receiverKeyEnv } from "../demo-setup.js";
 import { DEFAULT_PORTS } from "../env.js";
 import { CheckFailed, CliError, EXIT, UsageError } from "../errors.js";
-import { eventLine } from "../event-line.js";
+import { eventLine, rejectionLine } from "../event-line.js";
+import { forwardingBanner, forwardLine } from "../forward-lines.js";
 import { createSession, listAllDeliveries } from "../mock-admin.js";
 import { createOutput } from "../output.js";
 import { parseInteger } from "../parse-values.js";
@@ -63,9 +64,23 @@ export async function runStart(opts: StartOptions, ctx: CliContext) {
         portFlag: "--mock-port",
       }),
       startApp(ctx, "receiver", {
-        args: ["--port", String(receiverPort), "--host", host, "--data", join(dataDir, "receiver.db")],
+        args: [
+          "--port",
+          String(receiverPort),
+          "--host",
+          host,
+          "--data",
+          join(dataDir, "receiver.db"),
+          ...(opts.forwardTo ?? []).flatMap((target) => ["--forward-to", target]),
+        ],
         env: { ...baseEnv, ...receiverKeyEnv(keys) },
         output: { logFile: join(dataDir, "logs", "receiver.log") },
+        // Each forward to the user's app is one line among the events (the log file keeps the receiver's own).
+        onLine: (line) => {
+          const shown = forwardLine(out, line);
+          if (shown !== undefined) out.line(shown);
+          return shown !== undefined;
+        },
         host,
         port: receiverPort,
         portFlag: "--receiver-port",
@@ -90,6 +105,7 @@ export async function runStart(opts: StartOptions, ctx: CliContext) {
     // The demo keys are printed by design (development keys), under the names the receiver reads.
     const keyVariables = Object.entries(receiverKeyEnv(keys)).map(([name, value]) => `${name}=${value}`);
     out.line(out.color.dim(`  keys: ${keyVariables.join(" ")}`));
+    for (const line of forwardingBanner(out, receiver.listening)) out.line(line);
     out.line();
 
     const signal = AbortSignal.any([ctx.signal, stopTail.signal]);
@@ -103,6 +119,7 @@ export async function runStart(opts: StartOptions, ctx: CliContext) {
         out.line(eventLine(out, e));
         seen.push(e);
       },
+      onRejection: (r) => out.line(rejectionLine(out, r)),
     });
 
     const runId = ctx.now().getTime().toString(36);
@@ -163,7 +180,7 @@ export async function runStart(opts: StartOptions, ctx: CliContext) {
           ),
         );
       }
-      for (const line of nextCommands(mock.url, receiver.url)) out.line(line);
+      for (const line of nextCommands(ctx.self, mock.url, receiver.url)) out.line(line);
     });
     // Until Ctrl-C, or until a child dies (then say which).
     const died = Promise.race(apps.map((a) => a.exited.then((code) => ({ app: a.name, code }))));
@@ -217,15 +234,15 @@ async function demoEnded(
 }
 
 /** What to try next against the running apps; the URLs are spelled out only when they are not the defaults. */
-export function nextCommands(mockUrl: string, receiverUrl: string): string[] {
+export function nextCommands(self: string, mockUrl: string, receiverUrl: string): string[] {
   const mock = mockUrl === `http://127.0.0.1:${DEFAULT_PORTS.mock}` ? "" : ` --mock ${mockUrl}`;
   const receiver = receiverUrl === `http://127.0.0.1:${DEFAULT_PORTS.receiver}` ? "" : ` --receiver ${receiverUrl}`;
-  const tailUrl = receiver === "" ? "" : ` --url ${receiverUrl}`;
+  const tailUrl = receiver === "" ? "" : ` --receiver ${receiverUrl}`;
   const commands: [string, string][] = [
-    [`livehook simulate --count 5 --drop-rate 0.2${mock}`, "more recordings, with lost callbacks"],
-    [`livehook reconcile --redeliver${mock}${receiver}`, "find what the receiver missed and send it again"],
-    [`livehook tail${tailUrl}`, "follow the stored events from another terminal"],
-    [`livehook huawei callbacks list${mock}`, "the callback configs on the mock"],
+    [`${self} simulate --count 5 --drop-rate 0.2${mock}`, "more recordings, with lost callbacks"],
+    [`${self} reconcile --redeliver${mock}${receiver}`, "find what the receiver missed and send it again"],
+    [`${self} tail${tailUrl}`, "follow the stored events from another terminal"],
+    [`${self} huawei callbacks list${mock}`, "the callback configs on the mock"],
     [`${receiverUrl}/`, "the inspector"],
   ];
   const width = Math.max(...commands.map(([command]) => command.length));

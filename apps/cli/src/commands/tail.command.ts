@@ -1,26 +1,34 @@
 /** `livehook tail`: its declaration. The implementation is imported only when the command runs. */
-import { Command, Option } from "@commander-js/extra-typings";
+import { Command } from "@commander-js/extra-typings";
 import type { OptionsOf } from "../command-options.js";
 import type { CliContext } from "../context.js";
-import { VENDORS } from "../vendors.js";
+import { deprecatedAlias, receiverOption, vendorOption } from "../vocabulary.js";
 
 export function tailCommand(ctx: CliContext) {
-  return new Command("tail")
-    .description("follow a receiver's stored events")
-    .option("--url <url>", "the receiver (default: LIVEHOOK_RECEIVER_URL or http://127.0.0.1:4020)")
-    .addOption(new Option("--vendor <vendor>", "only this vendor").choices(VENDORS))
+  const cmd = new Command("tail")
+    .description("follow a receiver's stored events and rejected deliveries; a lost connection is retried")
+    .addOption(receiverOption())
+    .addOption(vendorOption("only this vendor"))
     .option("--event-type <type>", "only this event type")
     .option("--domain <domain>", "only this domain")
     .option("--app <app>", "only this app")
     .option("--stream <stream>", "only this stream")
     .option("--history <n>", "first print the last n events (default 0)")
     .option("--count <n>", "stop after n events")
-    .option("--json", "one JSON object per line")
-    .addHelpText("after", "\nSet LIVEHOOK_ADMIN_TOKEN when the receiver is protected by one.")
+    .option("--json", 'one JSON object per line (rejected deliveries have "kind":"rejection")')
+    .addHelpText(
+      "after",
+      `
+Rejected deliveries (status and reason) show in their own colour; --event-type, --domain, --app and --stream
+show events only. When the connection drops, tail says so, retries (250 ms doubling to 5 s) and resumes after the
+last event and rejection it showed, so nothing is missed or shown twice.
+Set LIVEHOOK_ADMIN_TOKEN when the receiver is protected by one.`,
+    )
     .action(async (opts) => {
       const { runTail } = await import("./tail.js");
       await runTail(opts, ctx);
     });
+  return deprecatedAlias(cmd, ctx, "--url <url>", "--receiver");
 }
 
 export type TailOptions = OptionsOf<ReturnType<typeof tailCommand>>;

@@ -1,20 +1,31 @@
 import type { CliContext } from "../context.js";
 import { receiverUrl } from "../env.js";
-import { type EventFilters, eventLine, matches } from "../event-line.js";
+import { type EventFilters, eventLine, matches, rejectionLine } from "../event-line.js";
 import { createOutput } from "../output.js";
 import { parseInteger } from "../parse-values.js";
-import { followEvents, latestEvents, type ReceivedEvent } from "../receiver-client.js";
+import {
+  type ConnectionChange,
+  followEvents,
+  latestEvents,
+  type ReceivedEvent,
+  type RejectedAttempt,
+} from "../receiver-client.js";
 import type { TailOptions } from "./tail.command.js";
 
-/** `livehook tail`: follows a receiver's stored events until Ctrl-C (or `--count` events). */
+/**
+ * `livehook tail`: follows a receiver's stored events and rejected deliveries until Ctrl-C (or `--count`
+ * events). A lost connection is said and retried; the stream resumes after the last event and rejection shown.
+ */
 export async function runTail(opts: TailOptions, ctx: CliContext) {
   const out = createOutput(ctx);
-  const base = receiverUrl(ctx, opts.url);
+  const base = receiverUrl(ctx, opts.receiver);
   const filters: EventFilters = {};
   for (const k of ["vendor", "eventType", "domain", "app", "stream"] as const) {
     const v = opts[k];
     if (v !== undefined) filters[k] = v;
   }
+  // A rejected attempt has a vendor but no event type or stream: with such a filter, only events can match.
+  const showRejections = [filters.eventType, filters.domain, filters.app, filters.stream].every((f) => f === undefined);
   const count = opts.count === undefined ? undefined : parseInteger(opts.count, "--count", 1);
   const history = opts.history === undefined ? 0 : parseInteger(opts.history, "--history", 0, 500);
   const stop = new AbortController();
@@ -27,11 +38,34 @@ export async function runTail(opts: TailOptions, ctx: CliContext) {
     shown += 1;
     if (count !== undefined && shown >= count) stop.abort();
   };
+  const showRejection = (r: RejectedAttempt) => {
+    if ((filters.vendor !== undefined && r.vendor !== filters.vendor) || signal.aborted) return;
+    if (opts.json) out.json({ kind: "rejection", ...r });
+    else out.line(rejectionLine(out, r));
+  };
+  const connection = (change: ConnectionChange) => {
+    if (change.state === "lost") {
+      const wait = (change.retryInMs / 1000).toFixed(change.retryInMs < 1000 ? 2 : 0);
+      out.note(
+        out.color.warn(
+          `lost the connection to ${base} (${change.cause}); retry ${change.attempt} in ${wait} s (Ctrl-C to stop)`,
+        ),
+      );
+    } else {
+      out.note(out.color.ok(`reconnected to ${base}; resuming after event #${change.afterEvent}`));
+    }
+  };
   // The newest events first give context; the stream then continues after the newest one.
   const recent = await latestEvents(ctx, base, Math.max(1, history));
   const newest = recent[0]?.id ?? 0;
   for (const e of recent.slice(0, history).reverse()) show(e);
   if (signal.aborted) return;
   if (!opts.json) out.note(out.color.dim(`following ${base}/api/events/stream (Ctrl-C to stop)`));
-  await followEvents(ctx, base, { after: newest, signal, onEvent: show });
+  await followEvents(ctx, base, {
+    after: newest,
+    signal,
+    onEvent: show,
+    ...(showRejections ? { onRejection: showRejection } : {}),
+    onConnection: connection,
+  });
 }

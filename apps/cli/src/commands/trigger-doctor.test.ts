@@ -54,7 +54,7 @@ describe("trigger", () => {
     const before = good.stored.size;
     const event = vendor === "aliyun-live" ? "file_created" : "record_file_complete";
     const r = await run(
-      ["trigger", vendor, event, "--to", `${good.url}/hooks/${vendor}`, "--replay", "--seed", vendor],
+      ["trigger", vendor, event, "--receiver", `${good.url}/hooks/${vendor}`, "--replay", "--seed", vendor],
       {
         env,
         now: NOW,
@@ -70,30 +70,95 @@ describe("trigger", () => {
   test.each(["--tamper", "--expire", "--wrong-key", "--unsigned"])(
     "huawei-live %s is rejected, as expected",
     async (flag) => {
-      const r = await run(["trigger", "huawei-live", "RECORD_OVER", "--to", `${good.url}/hooks/huawei-live`, flag], {
-        env,
-        now: NOW,
-      });
+      const r = await run(
+        ["trigger", "huawei-live", "RECORD_OVER", "--receiver", `${good.url}/hooks/huawei-live`, flag],
+        {
+          env,
+          now: NOW,
+        },
+      );
       expect(r.stdout).toContain("→ 401");
+      // The verdict, in words, with the receiver's status and reason.
+      expect(r.stdout).toMatch(/\n✓ rejected as expected \(401 \w+\)\n$/);
       expect(r.code).toBe(EXIT.ok);
     },
   );
 
   test("a receiver that accepts a tampered event fails the check", async () => {
     const r = await run(
-      ["trigger", "huawei-rtc", "RECORD_FILE_COMPLETE", "--to", `${sloppy.url}/hooks/huawei-rtc`, "--tamper"],
+      ["trigger", "huawei-rtc", "RECORD_FILE_COMPLETE", "--receiver", `${sloppy.url}/hooks/huawei-rtc`, "--tamper"],
       {
         env,
         now: NOW,
       },
     );
     expect(r.code).toBe(EXIT.failure);
-    expect(r.stderr).toContain("a correct receiver answers 4xx");
+    expect(r.stdout).toMatch(/\n✗ accepted a tampered event \(200\)\n$/);
+    expect(r.stderr).toBe("error: accepted a tampered event (200); a correct receiver answers 4xx (401)\n");
+  });
+
+  test("a genuine event: ✓ accepted; a receiver that refuses it: ✗, exit 1", async () => {
+    const ok = await run(["trigger", "rtc", "RECORD_FILE_COMPLETE", "--receiver", good.url, "--seed", "verdict"], {
+      env,
+      now: NOW,
+    });
+    expect(ok.stdout).toMatch(/\n✓ accepted, as expected \(200\)\n$/);
+    expect(ok.code).toBe(EXIT.ok);
+    const wrongKey = await run(
+      ["trigger", "huawei-rtc", "RECORD_FILE_COMPLETE", "--receiver", good.url, "--key", "k".repeat(32)],
+      { env, now: NOW },
+    );
+    expect(wrongKey.stdout).toMatch(/\n✗ refused a correctly signed event \(401 \w+\)\n$/);
+    expect(wrongKey.code).toBe(EXIT.failure);
+  });
+
+  test("Alibaba --tamper: accepted, and rightly so (no body field is signed)", async () => {
+    const r = await run(["trigger", "aliyun", "file_created", "--receiver", good.url, "--tamper"], { env, now: NOW });
+    expect(r.stdout).toContain("✓ accepted, as any receiver must: Alibaba signs no body field");
+    expect(r.code).toBe(EXIT.ok);
+  });
+
+  test("--receiver is the receiver (the event goes to its /hooks/<vendor>); --to still works, with a notice", async () => {
+    const before = good.stored.size;
+    const r = await run(["trigger", "huawei", "RECORD_OVER", "--to", good.url, "--seed", "old-name"], {
+      env,
+      now: NOW,
+    });
+    expect(r.stderr).toBe("note: --to is deprecated; use --receiver\n");
+    expect(r.code).toBe(EXIT.ok);
+    expect(good.stored.size).toBe(before + 1);
+    // LIVEHOOK_RECEIVER_URL is the default, as in tail and reconcile.
+    const fromEnv = await run(["trigger", "huawei-live", "RECORD_OVER", "--seed", "env"], {
+      env: { ...env, LIVEHOOK_RECEIVER_URL: good.url },
+      now: NOW,
+    });
+    expect(fromEnv.stderr).toBe("");
+    expect(fromEnv.code).toBe(EXIT.ok);
+    expect(good.stored.size).toBe(before + 2);
+  });
+
+  test("vendor ids: one spelling everywhere, short group names as aliases, anything else a usage error", async () => {
+    for (const name of ["huawei-live", "HUAWEI", "huawei"]) {
+      const r = await run(["trigger", name, "RECORD_OVER", "--receiver", "http://h.example.com", "--dry-run"], {
+        env,
+        now: NOW,
+      });
+      expect(r.stdout).toContain("POST http://h.example.com/hooks/huawei-live");
+    }
+    const bad = await run(["trigger", "huawei-vod", "RECORD_OVER", "--dry-run"], { env, now: NOW });
+    expect(bad.code).toBe(EXIT.usage);
+    expect(bad.stderr).toContain(
+      "error: command-argument value 'huawei-vod' is invalid for argument 'vendor'. \"huawei-vod\" is not a vendor: huawei-live, huawei-rtc, aliyun-live (or huawei, rtc, aliyun).",
+    );
+    const tail = await run(["tail", "--vendor", "sparkrtc", "--receiver", "http://127.0.0.1:9", "--count", "1"]);
+    expect(tail.stderr).not.toContain("is not a vendor");
+    const sign = await run(["sign", "aliyun", "--url", "http://h.example.com/x"], { env, now: NOW });
+    expect(sign.code).toBe(EXIT.ok);
   });
 
   test("--dry-run prints the signed request", async () => {
     const r = await run(
-      ["trigger", "aliyun-live", "record_started", "--to", "http://hooks.example.com/x", "--dry-run"],
+      ["trigger", "aliyun-live", "record_started", "--receiver", "http://hooks.example.com/x", "--dry-run"],
       {
         env,
         now: NOW,
@@ -114,7 +179,7 @@ describe("trigger", () => {
       auth_sign: "00",
     });
     const r = await run(
-      ["trigger", "huawei-live", "RECORD_OVER", "--to", `${good.url}/hooks/huawei-live`, "--body", "-"],
+      ["trigger", "huawei-live", "RECORD_OVER", "--receiver", `${good.url}/hooks/huawei-live`, "--body", "-"],
       {
         env,
         now: NOW,
@@ -123,7 +188,7 @@ describe("trigger", () => {
     );
     expect(r.code).toBe(EXIT.ok);
     expect(good.stored.size).toBe(before + 1);
-    const bad = await run(["trigger", "huawei-rtc", "RECORD_OVER", "--to", good.url, "--body", "-"], {
+    const bad = await run(["trigger", "huawei-rtc", "RECORD_OVER", "--receiver", good.url, "--body", "-"], {
       env,
       stdin: "{",
     });
@@ -131,7 +196,7 @@ describe("trigger", () => {
   });
 
   test("an unknown event is a usage error listing the valid ones", async () => {
-    const r = await run(["trigger", "huawei-rtc", "RECORD_OVER", "--to", "http://127.0.0.1:1/"], { env });
+    const r = await run(["trigger", "huawei-rtc", "RECORD_OVER", "--receiver", "http://127.0.0.1:1/"], { env });
     expect(r.code).toBe(EXIT.usage);
     expect(r.stderr).toContain("CLOUD_RECORD_SERVER_OVER");
   });
@@ -140,18 +205,18 @@ describe("trigger", () => {
     const closed = await startReferenceReceiver({ keys, now: () => NOW });
     const url = closed.url;
     await closed.close();
-    const r = await run(["trigger", "huawei-live", "RECORD_OVER", "--to", `${url}/hooks/huawei-live`], {
+    const r = await run(["trigger", "huawei-live", "RECORD_OVER", "--receiver", `${url}/hooks/huawei-live`], {
       env,
       now: NOW,
     });
     expect(r.code).toBe(EXIT.unreachable);
-    expect(r.stderr).toMatch(/^error: cannot reach .*ECONNREFUSED\n$/);
+    expect(r.stderr).toMatch(/^error: cannot reach \S+ \(ECONNREFUSED\); start it with `livehook receive`.*\n$/);
   });
 });
 
 describe("doctor", () => {
   test.each(VENDORS)("%s: a correct receiver passes every probe", async (vendor) => {
-    const r = await run(["doctor", "--url", `${good.url}/hooks/${vendor}`, "--max-body", String(256 * 1024)], {
+    const r = await run(["doctor", "--receiver", `${good.url}/hooks/${vendor}`, "--max-body", String(256 * 1024)], {
       env,
       now: NOW,
     });
@@ -163,7 +228,7 @@ describe("doctor", () => {
   });
 
   test("a receiver that verifies nothing fails, and the table says where", async () => {
-    const r = await run(["doctor", "--url", `${sloppy.url}/hooks/huawei-live`, "--json"], { env, now: NOW });
+    const r = await run(["doctor", "--receiver", `${sloppy.url}/hooks/huawei-live`, "--json"], { env, now: NOW });
     expect(r.code).toBe(EXIT.failure);
     const report = JSON.parse(r.stdout) as { probes: { probe: string; pass: boolean; actual: string }[] };
     const failed = report.probes.filter((p) => !p.pass).map((p) => p.probe);
@@ -171,8 +236,25 @@ describe("doctor", () => {
   });
 
   test("the vendor must be given when the path does not name it", async () => {
-    const r = await run(["doctor", "--url", "http://127.0.0.1:9/callback"], { env });
+    const r = await run(["doctor", "--receiver", "http://127.0.0.1:9/callback"], { env });
     expect(r.code).toBe(EXIT.usage);
     expect(r.stderr).toContain("--vendor");
+  });
+
+  test("a receiver's base URL and --vendor probe its /hooks/<vendor>; --url still works, with a notice", async () => {
+    const r = await run(["doctor", "--url", good.url, "--vendor", "aliyun", "--json"], { env, now: NOW });
+    expect(r.stderr).toBe("note: --url is deprecated; use --receiver\n");
+    expect(JSON.parse(r.stdout)).toMatchObject({ url: `${good.url}/hooks/aliyun-live`, vendor: "aliyun-live" });
+    expect(r.code).toBe(EXIT.ok);
+  });
+
+  test("an unreachable receiver: the address, why, and what to run", async () => {
+    const closed = await startReferenceReceiver({ keys, now: () => NOW });
+    await closed.close();
+    const r = await run(["doctor", "--receiver", closed.url, "--vendor", "huawei-rtc"], { env });
+    expect(r.code).toBe(EXIT.unreachable);
+    expect(r.stderr).toBe(
+      `error: cannot reach ${closed.url}/hooks/huawei-rtc (ECONNREFUSED); start it with \`livehook receive\`, or a receiver and the mock with \`livehook start\`\n`,
+    );
   });
 });

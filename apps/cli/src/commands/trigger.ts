@@ -1,6 +1,8 @@
-import { readBody } from "../body-input.js";
+import { bodySource, readBody } from "../body-input.js";
 import type { CliContext } from "../context.js";
+import { receiverHookUrl } from "../env.js";
 import { CheckFailed, UsageError } from "../errors.js";
+import { parseJsonObject } from "../json-text.js";
 import { callbackKeys } from "../keys.js";
 import { type CallbackResponse, postCallback } from "../outgoing-callback.js";
 import { createOutput } from "../output.js";
@@ -12,9 +14,8 @@ import type { TriggerOptions } from "./trigger.command.js";
 /** `livehook trigger <vendor> <event> --to URL`: sends one realistic, signed sample event. */
 export async function runTrigger(vendor: Vendor, event: string, opts: TriggerOptions, ctx: CliContext) {
   const out = createOutput(ctx);
-  const to = opts.to;
-  if (to === undefined) throw new UsageError("--to <url> is required");
-  hostOf(to, "--to");
+  const to = receiverHookUrl(ctx, opts.receiver, vendor);
+  hostOf(to, "--receiver");
   const [key] = callbackKeys(vendor, opts.key, ctx);
   const damages: Damage[] = [];
   if (opts.tamper) damages.push("tamper");
@@ -27,18 +28,10 @@ export async function runTrigger(vendor: Vendor, event: string, opts: TriggerOpt
   const bodyFile = opts.body;
   if (bodyFile !== undefined) {
     const text = (await readBody(bodyFile, ctx)).toString("utf8");
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      throw new UsageError("--body: the file is not valid JSON");
-    }
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-      throw new UsageError("--body: the file must hold a JSON object");
-    }
+    const parsed = parseJsonObject(text, `--body ${bodySource(bodyFile)}`);
     // A Huawei Live body from a log carries its old signature: it is signed again.
-    const { auth_sign: _s, auth_timestamp: _t, ...rest } = parsed as Record<string, unknown>;
-    body = vendor === "huawei-live" ? rest : (parsed as Record<string, unknown>);
+    const { auth_sign: _s, auth_timestamp: _t, ...rest } = parsed;
+    body = vendor === "huawei-live" ? rest : parsed;
   }
   const built = buildCallback(ctx, {
     ...(body === undefined ? {} : { body }),
@@ -69,14 +62,70 @@ export async function runTrigger(vendor: Vendor, event: string, opts: TriggerOpt
   for (let i = 0; i < sends; i++) responses.push(await postCallback(ctx, to, built));
   const expected = expectedOutcome(vendor, damage);
   const label = (i: number) => (i === 0 ? "sent" : "replayed");
+  const verdict = triggerVerdict(vendor, damage, responses, expected);
   if (opts.json) {
-    out.json({ url: to, event, damage, expected: expected.label, responses });
+    out.json({
+      url: to,
+      event,
+      damage,
+      expected: expected.label,
+      verdict: verdict.text,
+      pass: verdict.pass,
+      responses,
+    });
   } else {
     responses.forEach((r, i) => {
       const snippet = r.body.length > 200 ? `${r.body.slice(0, 200)}…` : r.body;
       out.line(`${label(i)} ${event} → ${r.status} in ${Math.round(r.ms)} ms ${out.color.dim(snippet)}`);
     });
+    out.line(verdict.pass ? out.color.ok(`✓ ${verdict.text}`) : out.color.bad(`✗ ${verdict.text}`));
   }
+  if (!verdict.pass) throw new CheckFailed(`${verdict.text}; a correct receiver answers ${expected.label}`);
+}
+
+const DAMAGED: Record<Exclude<Damage, "none" | "oversize">, string> = {
+  tamper: "a tampered event",
+  expire: "an expired event",
+  "wrong-key": "an event signed with a wrong key",
+  unsigned: "an unsigned event",
+};
+
+/** The receiver's reason, when its reply is livehook's `{"error":"…"}` (or another JSON error). */
+function reasonOf(body: string): string | undefined {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    const error = typeof parsed === "object" && parsed !== null ? (parsed as { error?: unknown }).error : undefined;
+    return typeof error === "string" ? error : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the receiver did what a correct receiver does with this (damaged or genuine) event, in words. */
+export function triggerVerdict(
+  vendor: Vendor,
+  damage: Damage,
+  responses: readonly CallbackResponse[],
+  expected: { accepts: (status: number) => boolean },
+): { pass: boolean; text: string } {
   const wrong = responses.find((r) => !expected.accepts(r.status));
-  if (wrong) throw new CheckFailed(`receiver answered ${wrong.status}; a correct receiver answers ${expected.label}`);
+  const shown = wrong ?? responses[responses.length - 1];
+  const reason = shown === undefined ? "" : reasonOf(shown.body);
+  const answer = shown === undefined ? "" : ` (${shown.status}${reason ? ` ${reason}` : ""})`;
+  if (damage === "none" || damage === "oversize") {
+    const times = responses.length > 1 ? " both times" : "";
+    if (damage === "oversize")
+      return wrong
+        ? { pass: false, text: `accepted an oversized body${answer}` }
+        : { pass: true, text: `rejected as expected${answer}` };
+    return wrong
+      ? { pass: false, text: `refused a correctly signed event${answer}` }
+      : { pass: true, text: `accepted${times}, as expected${answer}` };
+  }
+  if (wrong) return { pass: false, text: `accepted ${DAMAGED[damage]}${answer}` };
+  if (damage === "tamper" && vendor === "aliyun-live" && shown !== undefined && shown.status < 400) {
+    // Alibaba signs host, time and key only: no receiver can notice a changed body.
+    return { pass: true, text: `accepted, as any receiver must: Alibaba signs no body field${answer}` };
+  }
+  return { pass: true, text: `rejected as expected${answer}` };
 }

@@ -26,9 +26,9 @@ export function verifyCommand(ctx: CliContext) {
       "after",
       `
 Examples:
-  livehook verify huawei-live received.json --key $KEY --explain
-  livehook verify huawei-rtc body.json -H "X-Rtc-Rand: 123" -H "X-Rtc-Timestamp: 1700000000" -H "X-Rtc-Signature: ab…"
-  livehook verify aliyun-live --url https://hooks.example.com/aliyun --timestamp 1700000000 --signature 6c47…
+  ${ctx.self} verify huawei-live received.json --key $KEY --explain
+  ${ctx.self} verify huawei-rtc body.json -H "X-Rtc-Rand: 123" -H "X-Rtc-Timestamp: 1700000000" -H "X-Rtc-Signature: ab…"
+  ${ctx.self} verify aliyun-live --url https://hooks.example.com/aliyun --timestamp 1700000000 --signature 6c47…
 
 Exit code 0 when the signature is accepted, 1 when it is rejected.
 ${KEY_ENV_HELP}`,

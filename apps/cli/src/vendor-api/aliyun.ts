@@ -10,7 +10,7 @@ import {
 } from "@livehook/core";
 import { z } from "zod";
 import type { CliContext } from "../context.js";
-import { VendorError } from "../errors.js";
+import { MOCK_NEXT_STEP, VendorError } from "../errors.js";
 import { type Connection, mockAuthError } from "./connection.js";
 import { exchange, expectShape, parseJson, snippet } from "./http.js";
 import { aliyunLikelyCause } from "./likely-cause.js";
@@ -38,7 +38,12 @@ async function rpc(ctx: CliContext, conn: Connection, action: string, params: Rp
   for (const [k, v] of Object.entries(params)) if (v !== undefined) all[k] = String(v);
   all.Signature = signAliyunRpcRequest({ method: "POST", params: all, accessKeySecret: conn.secretKey });
   const url = `${conn.endpoint}/?${new URLSearchParams(all).toString()}`;
-  const reply = await exchange(ctx, url, { method: "POST", headers: { accept: "application/json" } });
+  const reply = await exchange(
+    ctx,
+    url,
+    { method: "POST", headers: { accept: "application/json" } },
+    conn.isMock ? MOCK_NEXT_STEP : undefined,
+  );
   const body = parseJson(reply) as { Code?: unknown; Message?: unknown; RequestId?: unknown } | undefined;
   if (reply.status >= 200 && reply.status < 300) return body;
   const requestId = typeof body?.RequestId === "string" ? body.RequestId : undefined;

@@ -6,13 +6,14 @@
 import { type Command, Option, type OptionValues } from "@commander-js/extra-typings";
 import { jsonOption, type OptionsOf } from "../command-options.js";
 import type { CliContext } from "../context.js";
-import { CREDENTIAL_ENV, envValue, mockUrl } from "../env.js";
+import { CREDENTIAL_ENV, DEFAULT_URLS, envValue, mockUrl } from "../env.js";
 import { UsageError } from "../errors.js";
+import type { Vendor } from "../vendors.js";
 
 const mockOption = () =>
   new Option(
     "--mock <url>",
-    "the mock's URL when no endpoint is given (default: LIVEHOOK_MOCK_URL or http://127.0.0.1:4010)",
+    `the mock's URL when no endpoint is given (default: LIVEHOOK_MOCK_URL or ${DEFAULT_URLS.mock})`,
   );
 
 /** Adds the Huawei connection options (and `--json`), last, to a Huawei Live or SparkRTC command. */
@@ -61,7 +62,8 @@ export type Connection = {
 };
 export type HuaweiConnection = Connection & { projectId: string };
 
-export type Api = "huawei-live" | "huawei-rtc" | "aliyun-live";
+/** The vendor management APIs, named by the vendor whose callbacks they configure. */
+export type Api = Vendor;
 
 function regionEndpoint(api: Api, region: string): string {
   if (!/^[a-z]{2}(-[a-z0-9]+)+$/.test(region)) throw new UsageError(`--region: not a region id: "${region}"`);

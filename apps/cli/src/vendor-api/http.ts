@@ -12,6 +12,8 @@ export async function exchange(
   ctx: CliContext,
   url: string,
   init: { method: string; headers: Record<string, string>; body?: string },
+  /** Said after "cannot reach <url>" when nothing answers (errors.ts, MOCK_NEXT_STEP…). */
+  nextStep?: string,
 ): Promise<HttpReply> {
   let res: Response;
   try {
@@ -19,7 +21,7 @@ export async function exchange(
   } catch (err) {
     // Ctrl-C aborts the request: that is the user stopping, not the server being unreachable.
     if (ctx.signal.aborted) throw new CliError("interrupted", EXIT.interrupted);
-    throw new UnreachableError(new URL(url).origin, networkCause(err));
+    throw new UnreachableError(new URL(url).origin, networkCause(err), nextStep);
   }
   return { status: res.status, headers: res.headers, text: await res.text() };
 }

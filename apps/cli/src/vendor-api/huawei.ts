@@ -12,7 +12,7 @@ import {
   signHuaweiApigRequest,
 } from "@livehook/core";
 import type { CliContext } from "../context.js";
-import { VendorError } from "../errors.js";
+import { MOCK_NEXT_STEP, VendorError } from "../errors.js";
 import { type HuaweiConnection, mockAuthError } from "./connection.js";
 import { exchange, expectShape, type HttpReply, parseJson, snippet } from "./http.js";
 import { huaweiLikelyCause } from "./likely-cause.js";
@@ -37,11 +37,12 @@ async function call(
     secretKey: conn.secretKey,
     date: ctx.now(),
   });
-  const reply = await exchange(ctx, url, {
-    method,
-    headers: { ...headers, ...auth },
-    ...(body === undefined ? {} : { body: text }),
-  });
+  const reply = await exchange(
+    ctx,
+    url,
+    { method, headers: { ...headers, ...auth }, ...(body === undefined ? {} : { body: text }) },
+    conn.isMock ? MOCK_NEXT_STEP : undefined,
+  );
   if (reply.status >= 200 && reply.status < 300) return reply;
   const err = parseJson(reply) as { error_code?: unknown; error_msg?: unknown } | undefined;
   const requestId = reply.headers.get("x-request-id") ?? undefined;

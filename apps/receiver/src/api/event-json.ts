@@ -56,3 +56,8 @@ export function rejectionJson(r: RejectionSummary) {
   const { rawBody, ...rest } = r;
   return { ...rest, receivedAt: iso(r.receivedAt), ...bodyText(rawBody) };
 }
+
+/** A rejected attempt as the event stream shows it: what was refused and why, without headers or body. */
+export function rejectionSummaryJson(r: RejectionSummary) {
+  return { id: r.id, vendor: r.vendor, receivedAt: iso(r.receivedAt), status: r.status, reason: r.reason };
+}

@@ -26,6 +26,22 @@ describe.each(STORE_KINDS)("query parameters on $kind", ({ open }) => {
     body: { error: "invalid_parameter", parameter, reason },
   });
 
+  test("substring filters are validated like the others and find events through the API, wildcards escaped", async () => {
+    const { app } = await receiver();
+    expect(await problem(app.request("/api/events?streamContains=a%00b"))).toEqual(
+      invalid("streamContains", "control_character"),
+    );
+    expect(await problem(app.request("/api/events?eventTypeContains="))).toEqual(invalid("eventTypeContains", "empty"));
+    expect(await problem(app.request(`/api/events?appContains=${"a".repeat(257)}`))).toEqual(
+      invalid("appContains", "too_long"),
+    );
+    const ids = async (query: string) =>
+      ((await (await app.request(`/api/events?${query}`)).json()) as { events: unknown[] }).events.length;
+    expect(await ids("eventTypeContains=file_comp&streamContains=STREAM&domainContains=example")).toBe(1);
+    expect(await ids("eventTypeContains=%25")).toBe(0);
+    expect(await ids("appContains=_")).toBe(0);
+  });
+
   test("NUL bytes and other control characters are a 400 naming the parameter, never a store error", async () => {
     const { app } = await receiver();
     expect(await problem(app.request("/api/events?eventType=%00"))).toEqual(invalid("eventType", "control_character"));

@@ -4,10 +4,11 @@
  * a client mistake, answered 400 on both stores with the parameter's name and a reason, before any query runs.
  * Every reason is the zod message of the check that failed, so the schemas below are the list of reasons.
  */
+
+import { VENDORS } from "@livehook/core";
 import { z } from "zod";
 import { CONTROL_CHARACTER, LONE_SURROGATE } from "../storable-text.js";
 import { VERDICT_FILTERS } from "../store/types.js";
-import { VENDORS } from "../vendors.js";
 
 /** Longer than any domain, app, stream or task id a vendor sends; anything longer is not a filter value. */
 export const MAX_TEXT_PARAMETER = 256;
@@ -53,6 +54,11 @@ export const EventsQuery = z.object({
   app: TextParameter.optional(),
   stream: TextParameter.optional(),
   session: TextParameter.optional(),
+  /** Substring filters (case-insensitive for ASCII letters): what the inspector's text boxes send. */
+  eventTypeContains: TextParameter.optional(),
+  domainContains: TextParameter.optional(),
+  appContains: TextParameter.optional(),
+  streamContains: TextParameter.optional(),
   since: TimeParameter.optional(),
   until: TimeParameter.optional(),
   verdict: z.enum(VERDICT_FILTERS, { error: "unknown_verdict" }).optional(),
@@ -75,7 +81,26 @@ export const RejectionsQuery = z.object({
   cursor: IdParameter.optional(),
 });
 
-export const StreamQuery = z.object({ after: IdParameter.optional() });
+const Flag = z.enum(["1", "true", "0", "false"], { error: "not_a_flag" }).transform((v) => v === "1" || v === "true");
+
+export const StreamQuery = z.object({
+  after: IdParameter.optional(),
+  /** Also stream rejected attempts (`event: rejection`), from `rejectionsAfter` or from now. */
+  rejections: Flag.default(false),
+  rejectionsAfter: IdParameter.optional(),
+});
+
+/**
+ * The stream's `id:` (and so EventSource's Last-Event-ID): the last event id, and with rejections the last
+ * rejection id after a colon (`42:7`), so one header resumes both.
+ */
+export const StreamPosition = z
+  .string()
+  .regex(/^\d{1,15}(:\d{1,15})?$/, { error: "not_a_stream_position" })
+  .transform((s) => {
+    const [events, rejections] = s.split(":");
+    return { after: Number(events), rejectionsAfter: rejections === undefined ? undefined : Number(rejections) };
+  });
 
 /** The 400 body: which parameter, and why. */
 export type ParameterProblem = { error: "invalid_parameter"; parameter: string; reason: string };

@@ -241,6 +241,98 @@ describe("GET /api/events/stream", () => {
   });
 });
 
+describe("GET /api/events/stream?rejections=1", () => {
+  type Message = { event: string; id: string | undefined; data: Record<string, unknown> };
+  /** Reads the stream's messages of the given kinds, `count` at a time. */
+  function messagesOf(res: Response, kinds: readonly string[]) {
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let text = "";
+    const queue: Message[] = [];
+    return {
+      async next(count: number): Promise<Message[]> {
+        while (queue.length < count) {
+          const { value, done } = await reader.read();
+          if (done) throw new Error("stream ended early");
+          text += decoder.decode(value);
+          let at = text.indexOf("\n\n");
+          while (at >= 0) {
+            const block = text.slice(0, at).split("\n");
+            text = text.slice(at + 2);
+            const event = block.find((l) => l.startsWith("event: "))?.slice(7) ?? "message";
+            const id = block.find((l) => l.startsWith("id: "))?.slice(4);
+            const data = block.find((l) => l.startsWith("data: "))?.slice(6);
+            if (kinds.includes(event) && data !== undefined) queue.push({ event, id, data: JSON.parse(data) });
+            at = text.indexOf("\n\n");
+          }
+        }
+        return queue.splice(0, count);
+      },
+      close: () => reader.cancel().catch(() => {}),
+    };
+  }
+
+  test("streams rejected attempts with status and reason, in order with events, under one resumable id", async () => {
+    const { app, deps } = await makeReceiver();
+    await post(app, "/hooks/huawei-live", JSON.stringify(huaweiLiveEvent({ job_id: "earlier" })));
+    await deps.committer.drain();
+    const controller = new AbortController();
+    const res = await app.request("/api/events/stream?rejections=1", { signal: controller.signal });
+    const stream = messagesOf(res, ["ready", "event", "rejection"]);
+    // The rejection recorded before the client connected is not replayed; the two after it are streamed.
+    expect(await stream.next(1)).toMatchObject([{ event: "ready", data: { after: 0, rejectionsAfter: 1 } }]);
+    await post(app, "/hooks/huawei-live", signedHuaweiLive(huaweiLiveEvent({ job_id: "good" })));
+    await deps.committer.drain();
+    await post(app, "/hooks/huawei-live", JSON.stringify(huaweiLiveEvent({ job_id: "unsigned" })));
+    const [event, rejection] = await stream.next(2);
+    await stream.close();
+    controller.abort();
+    expect(event).toMatchObject({ event: "event", id: "1:1", data: { id: 1, vendor: "huawei-live" } });
+    expect(rejection).toEqual({
+      event: "rejection",
+      id: "1:2",
+      data: { id: 2, vendor: "huawei-live", receivedAt: expect.any(String), status: 401, reason: "missing_signature" },
+    });
+  });
+
+  test("Last-Event-ID `events:rejections` resumes both, so nothing is missed across a reconnect", async () => {
+    const { app, deps } = await makeReceiver();
+    await post(app, "/hooks/huawei-live", signedHuaweiLive(huaweiLiveEvent({ job_id: "seen" })));
+    await post(app, "/hooks/huawei-live", JSON.stringify(huaweiLiveEvent({ job_id: "seen-rejected" })));
+    // While the client was away: one event and one rejection.
+    await post(app, "/hooks/huawei-live", signedHuaweiLive(huaweiLiveEvent({ job_id: "missed" })));
+    await post(app, "/hooks/huawei-live", "not json");
+    await deps.committer.drain();
+    const controller = new AbortController();
+    const res = await app.request("/api/events/stream?rejections=true", {
+      signal: controller.signal,
+      headers: { "last-event-id": "1:1" },
+    });
+    const stream = messagesOf(res, ["event", "rejection"]);
+    const messages = await stream.next(2);
+    await stream.close();
+    controller.abort();
+    expect(messages.map((m) => [m.event, m.data.id, m.id])).toEqual([
+      ["event", 2, "2:1"],
+      ["rejection", 2, "2:2"],
+    ]);
+  });
+
+  test("a malformed stream position or flag is a 400 naming it", async () => {
+    const { app } = await makeReceiver();
+    const bad = await app.request("/api/events/stream?rejections=1", { headers: { "last-event-id": "1:x" } });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({
+      error: "invalid_parameter",
+      parameter: "Last-Event-ID",
+      reason: "not_a_stream_position",
+    });
+    const flag = await app.request("/api/events/stream?rejections=yes");
+    expect(flag.status).toBe(400);
+    expect(await flag.json()).toMatchObject({ parameter: "rejections", reason: "not_a_flag" });
+  });
+});
+
 describe("GET /api/rejections", () => {
   test("lists rejected attempts with their reason", async () => {
     const { app, deps } = await makeReceiver();

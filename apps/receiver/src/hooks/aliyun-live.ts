@@ -2,8 +2,6 @@ import {
   type AliyunLiveNotifyType,
   AliyunLiveRecordFileCallback,
   AliyunLiveRecordStatusCallback,
-  isAliyunLiveRecordFileCallback,
-  isAliyunLiveRecordStatusCallback,
   verifyAliyunLiveCallback,
 } from "@livehook/core";
 import { keyTime } from "./key-time.js";
@@ -14,9 +12,6 @@ export type AliyunLiveHookOptions = {
   /** Host of the configured callback URL; when unset, the request's Host header (D12: port tried both ways). */
   callbackHost: string | undefined;
 };
-
-const STATUS_CALLBACK = { schema: AliyunLiveRecordStatusCallback, accepts: isAliyunLiveRecordStatusCallback };
-const FILE_CALLBACK = { schema: AliyunLiveRecordFileCallback, accepts: isAliyunLiveRecordFileCallback };
 
 /** The delivery-record NotifyType of file callbacks, which carry no `event` of their own. */
 const FILE_CREATED: AliyunLiveNotifyType = "file_created";
@@ -33,7 +28,7 @@ export function aliyunLiveHook(opts: AliyunLiveHookOptions): VendorHook {
       if (host === "") return { ok: false, reason: "bad_signature" };
       return verifyAliyunLiveCallback(headers, keys, { now, host, toleranceSeconds: opts.toleranceSeconds });
     },
-    schemaFor: (body) => (isStatus(body) ? STATUS_CALLBACK : FILE_CALLBACK),
+    schemaFor: (body) => (isStatus(body) ? AliyunLiveRecordStatusCallback : AliyunLiveRecordFileCallback),
     facts: (body, header) => {
       const domain = text(body, "domain");
       const app = text(body, "app");
@@ -51,7 +46,6 @@ export function aliyunLiveHook(opts: AliyunLiveHookOptions): VendorHook {
         identityless: status,
       };
     },
-    authFields: [],
     // Any 2xx is success for ApsaraVideo Live; this body also satisfies the stricter cloud-recording reply.
     ack: Object.freeze({ Code: 0, Msg: "Success" }),
   };

@@ -97,7 +97,7 @@ describe.each(STORE_KINDS)("what the signature authenticated ($kind)", ({ kind }
       verdict: "verified_fields",
     });
     // File starts carry no download_url: two genuine ones of one stream in one second share their signature,
-    // so they are not checked (README "Forged variants").
+    // so they are not checked (docs/receiver-internals.md "Forged variants").
     for (const job of ["start-hls", "start-mp4"]) {
       const start = huaweiLiveEvent({ job_id: job, event_type: "RECORD_NEW_FILE_START", download_url: undefined });
       const res = await post(app, "/hooks/huawei-live", signedHuaweiLive(start));

@@ -1,11 +1,11 @@
-import { HuaweiLiveRecordCallback, isHuaweiLiveRecordCallback, verifyHuaweiLiveParsedCallback } from "@livehook/core";
+import { HuaweiLiveRecordCallback, type HuaweiLiveSignType, verifyHuaweiLiveParsedCallback } from "@livehook/core";
 import { SIGNATURE_MAX_FUTURE_SECONDS } from "../store/types.js";
 import { keyTime, keyTimePrefix } from "./key-time.js";
 import { epochMs, field, text, type VendorHook } from "./vendor-hook.js";
 
 export type HuaweiLiveHookOptions = {
   /** MD5 signs only key + timestamp; accept it only when the operator opted in (events are then not body-authenticated). */
-  signTypes: readonly ("HMACSHA256" | "MD5")[];
+  signTypes: readonly HuaweiLiveSignType[];
   /** D6: grace after the `auth_timestamp` expiry. */
   graceSeconds: number;
 };
@@ -34,7 +34,25 @@ function signatureKey(body: unknown): string | null {
   return `${keyTimePrefix(seconds)}:${sign.slice(0, 32).toLowerCase()}`;
 }
 
-const RECORD_CALLBACK = { schema: HuaweiLiveRecordCallback, accepts: isHuaweiLiveRecordCallback };
+/** D6: a Huawei Live signature is valid for this long; the mock's `auth_timestamp` is send time plus it. */
+export const HUAWEI_LIVE_AUTH_TTL_MS = 300_000;
+
+/**
+ * When a Huawei Live event was sent, from its `auth_timestamp` (ms) and the time it arrived (ms). The timestamp is
+ * the signature's expiry (D6): senders that follow the documentation set it to send time + 300 s, so it lies
+ * about 5 minutes ahead of the arrival, and the send time is 300 s before it. The vendor's own examples set it to
+ * the send time itself (an expiry of 0 s): it then lies at or just before the arrival. A timestamp more than half
+ * the validity ahead of the arrival is read as an expiry, anything else as the send time, so clock skew of up to
+ * 150 s never shifts an event by 5 minutes; the result is never later than the arrival.
+ */
+export function huaweiLiveSendTime(authTimestampMs: number | null, receivedAtMs: number): number | null {
+  if (authTimestampMs === null) return null;
+  const sent =
+    authTimestampMs - receivedAtMs > HUAWEI_LIVE_AUTH_TTL_MS / 2
+      ? authTimestampMs - HUAWEI_LIVE_AUTH_TTL_MS
+      : authTimestampMs;
+  return Math.min(sent, receivedAtMs);
+}
 
 export function huaweiLiveHook(opts: HuaweiLiveHookOptions): VendorHook {
   return {
@@ -46,8 +64,8 @@ export function huaweiLiveHook(opts: HuaweiLiveHookOptions): VendorHook {
         graceSeconds: opts.graceSeconds,
         maxFutureSeconds: SIGNATURE_MAX_FUTURE_SECONDS,
       }),
-    schemaFor: () => RECORD_CALLBACK,
-    facts: (body) => {
+    schemaFor: () => HuaweiLiveRecordCallback,
+    facts: (body, _header, receivedAt) => {
       const domain = text(body, "publish_domain");
       const app = text(body, "app");
       const stream = text(body, "stream");
@@ -58,15 +76,13 @@ export function huaweiLiveHook(opts: HuaweiLiveHookOptions): VendorHook {
         stream,
         sessionKey: text(body, "task_id") ?? (domain && app && stream ? `${domain}/${app}/${stream}` : null),
         fileKey: text(body, "job_id"),
-        eventTime: epochMs(field(body, "auth_timestamp")),
+        eventTime: huaweiLiveSendTime(epochMs(field(body, "auth_timestamp")), receivedAt),
         keyTime: keyTime("huawei-live", body),
         identityless: false,
       };
     },
     signatureKey,
     signatureGraceSeconds: opts.graceSeconds,
-    // The signature and its expiry change on every retry (D6); the event is everything else.
-    authFields: ["auth_sign", "auth_timestamp"],
     ack: Object.freeze({ status: 1, result: "success" }),
   };
 }

@@ -1,14 +1,8 @@
-import {
-  type HuaweiRtcCallbackEventType,
-  HuaweiRtcRecordCallback,
-  isHuaweiRtcRecordCallback,
-  verifyHuaweiRtcCallback,
-} from "@livehook/core";
+import { type HuaweiRtcCallbackEventType, HuaweiRtcRecordCallback, verifyHuaweiRtcCallback } from "@livehook/core";
 import type { FileSequence } from "../store/types.js";
 import { keyTime } from "./key-time.js";
 import { epochMs, text, type VendorHook } from "./vendor-hook.js";
 
-const RECORD_CALLBACK = { schema: HuaweiRtcRecordCallback, accepts: isHuaweiRtcRecordCallback };
 const FILE_START: HuaweiRtcCallbackEventType = "RECORD_NEW_FILE_START";
 const FILE_COMPLETE: HuaweiRtcCallbackEventType = "RECORD_FILE_COMPLETE";
 
@@ -16,7 +10,7 @@ const FILE_COMPLETE: HuaweiRtcCallbackEventType = "RECORD_FILE_COMPLETE";
  * A SparkRTC file start carries only job-level fields (vendor-spec §5.2), so every file start of one job and
  * format is byte-identical: it has no identity of its own. It is a duplicate only when it arrives within the
  * dedupe window of the stored one AND no completion of that job and format was stored in between (the store
- * counts completions per scope inside the write transaction). README "Idempotency".
+ * counts completions per scope inside the write transaction). docs/receiver-internals.md "Idempotency keys".
  */
 function fileSequence(eventType: string | null, job: string | null, format: string | null): FileSequence | undefined {
   if (job === null || (eventType !== FILE_START && eventType !== FILE_COMPLETE)) return undefined;
@@ -28,7 +22,7 @@ export function huaweiRtcHook(opts: { toleranceSeconds: number }): VendorHook {
     vendor: "huawei-rtc",
     verify: ({ raw, headers, keys, now }) =>
       verifyHuaweiRtcCallback(raw, headers, keys, { now, toleranceSeconds: opts.toleranceSeconds }),
-    schemaFor: () => RECORD_CALLBACK,
+    schemaFor: () => HuaweiRtcRecordCallback,
     facts: (body, header) => {
       const app = text(body, "app_id");
       const room = text(body, "room_id");
@@ -48,8 +42,6 @@ export function huaweiRtcHook(opts: { toleranceSeconds: number }): VendorHook {
         fileSequence: fileSequence(eventType, job, text(body, "record_format")),
       };
     },
-    // The signature travels in headers, so the whole body is the event.
-    authFields: [],
     ack: Object.freeze({ status: 1, result: "success" }),
   };
 }

@@ -1,10 +1,10 @@
 /**
- * The time an event's own fields give it, used to order idempotency keys (README "Idempotency"). It comes from
+ * The time an event's own fields give it, used to order idempotency keys (docs/receiver-internals.md "Idempotency keys"). It comes from
  * the body, never from the signature, so a retry re-signed later has the same one. Keys that start with it are
  * written next to the keys of the events around them instead of at a random place in the key index: one commit
  * then dirties a few index pages rather than one per event, which was most of what each commit wrote to disk.
  */
-import type { Vendor } from "../vendors.js";
+import type { Vendor } from "@livehook/core";
 import { field, text } from "./vendor-hook.js";
 
 /** Any key time fits in this many base-36 digits (36^7 s is past the year 4400), so keys sort by time. */

@@ -11,19 +11,25 @@
  * `processCallback` is framework-free: node-hooks.ts reads the body under the size limit and hands the bytes
  * here, then writes the reply it gets back.
  */
-import type { CallbackVerdict, HeaderSource } from "@livehook/core";
+import {
+  type CallbackVerdict,
+  eventDigest,
+  getHeader,
+  type HeaderSource,
+  isJsonMediaType,
+  MAX_BODY_DEPTH,
+  nestsDeeperThan,
+} from "@livehook/core";
+import { hasOutboxTargets } from "../config.js";
 import type { ReceiverDeps } from "../deps.js";
-import { headerValue } from "../header-value.js";
 import { HOST_NOT_ALLOWED } from "../host-check.js";
-import { eventDigest, idempotencyKeys } from "../idempotency-key.js";
-import { MAX_BODY_DEPTH, nestsDeeperThan } from "../json-depth.js";
+import { idempotencyKeys } from "../idempotency-key.js";
 import { REJECTED_BODY_BYTES, rejectedHeaders } from "../rejected-record.js";
 import { mayHoldUnstorableText, storableFacts } from "../storable-text.js";
 import type { NewEvent, WriteOutcome } from "../store/types.js";
 import { validateBody } from "../validate-body.js";
 import type { VendorHook } from "./vendor-hook.js";
 
-const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
 /** Headers that never reach the store, whatever a sender puts in them. */
 const UNSTORED_HEADERS = new Set(["authorization", "cookie", "proxy-authorization"]);
 const utf8 = new TextDecoder();
@@ -97,14 +103,14 @@ export async function processCallback(
   };
 
   const raw = input.raw;
-  if (deps.hostCheck.checksCallbacks && !deps.hostCheck.allowsCallback(headerValue(headers, "host"))) {
+  if (deps.hostCheck.checksCallbacks && !deps.hostCheck.allowsCallback(getHeader(headers, "host"))) {
     return reject(403, HOST_NOT_ALLOWED, raw ?? new Uint8Array());
   }
   if (raw === undefined) return reject(413, "body_too_large", new Uint8Array());
-  if (!JSON_TYPE.test(headerValue(headers, "content-type") ?? "")) return reject(415, "unsupported_media_type", raw);
+  if (!isJsonMediaType(getHeader(headers, "content-type"))) return reject(415, "unsupported_media_type", raw);
   if (keys.length === 0) return reject(404, "vendor_not_configured", raw);
 
-  const verifyInput = { raw, headers, keys, now: receivedAt, requestHost: headerValue(headers, "host") ?? "" };
+  const verifyInput = { raw, headers, keys, now: receivedAt, requestHost: getHeader(headers, "host") ?? "" };
   let body: unknown;
   let verdict: CallbackVerdict;
   if (hook.verifyParsed !== undefined) {
@@ -174,7 +180,7 @@ function describeEvent(
   const validation = validateBody(hook.schemaFor(body), body);
   // PostgreSQL refuses NUL in text, and neither store keeps a lone surrogate: such derived values are replaced,
   // the event flagged, and its raw body (bytes) keeps what was received (issue 15, item 1).
-  const derived = hook.facts(body, (name) => headerValue(headers, name));
+  const derived = hook.facts(body, (name) => getHeader(headers, name), receivedAt.getTime());
   const { facts, altered } = mayHoldUnstorableText(raw) ? storableFacts(derived) : { facts: derived, altered: [] };
   const signatureKey = verdict.authenticated.scope === "fields" ? (hook.signatureKey?.(body) ?? null) : null;
   return {
@@ -182,7 +188,7 @@ function describeEvent(
     receivedAt: receivedAt.getTime(),
     idemKeys: idempotencyKeys(
       vendor,
-      eventDigest(body, hook.authFields),
+      eventDigest(vendor, body),
       facts.identityless,
       receivedAt.getTime(),
       deps.config.dedupeWindowSeconds,
@@ -204,7 +210,7 @@ function describeEvent(
     unknownFields: validation.unknownFields,
     headers: headerRecord(headers),
     rawBody: raw,
-    forward: deps.config.forward[vendor] !== undefined,
+    forward: hasOutboxTargets(deps.config, vendor),
     fileSequence: facts.fileSequence,
   };
 }

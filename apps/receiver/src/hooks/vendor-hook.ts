@@ -2,10 +2,9 @@
  * What differs between vendors, as data: how to verify, which schema applies, which fields identify the event,
  * and the reply the vendor expects. The check order itself lives once, in receive-callback.ts.
  */
-import type { CallbackVerdict, HeaderSource } from "@livehook/core";
+import type { CallbackVerdict, HeaderSource, Vendor } from "@livehook/core";
 import type { FileSequence } from "../store/types.js";
 import type { CallbackSchema } from "../validate-body.js";
-import type { Vendor } from "../vendors.js";
 
 export type VerifyInput = {
   raw: Uint8Array;
@@ -23,13 +22,16 @@ export type EventFacts = {
   stream: string | null;
   sessionKey: string | null;
   fileKey: string | null;
-  /** The vendor's send time in ms (the signed timestamp), for out-of-order detection. */
+  /**
+   * The vendor's send time in ms, from the signed timestamp (Huawei Live: derived from its expiry, D6), for
+   * out-of-order detection and display.
+   */
   eventTime: number | null;
   /** Seconds from the body's own time fields (hooks/key-time.ts); orders the idempotency keys. */
   keyTime: number | null;
-  /** True when the body carries nothing that tells a retry from a second genuine event (README "Idempotency"). */
+  /** True when the body carries nothing that tells a retry from a second genuine event (docs/receiver-internals.md "Idempotency keys"). */
   identityless: boolean;
-  /** For file starts without a file identity and the completions that end them (README "Idempotency"). */
+  /** For file starts without a file identity and the completions that end them (docs/receiver-internals.md "Idempotency keys"). */
   fileSequence?: FileSequence | undefined;
 };
 
@@ -44,9 +46,10 @@ type Verifier =
 
 export type VendorHook = Verifier & {
   vendor: Vendor;
-  /** The schema (zod and guard, from @livehook/core) the parsed body should satisfy. */
+  /** The zod schema (from @livehook/core) the parsed body should satisfy. */
   schemaFor(body: unknown): CallbackSchema;
-  facts(body: unknown, header: (name: string) => string | undefined): EventFacts;
+  /** `receivedAt` (ms): when the receiver got the body; Huawei Live derives its send time with it. */
+  facts(body: unknown, header: (name: string) => string | undefined, receivedAt: number): EventFacts;
   /**
    * For a scheme that signs named fields (Huawei Live HMACSHA256): the body's signature key (NewEvent.signatureKey),
    * by which the store spots forged variants. Asked only when the verdict's scope is `fields`.
@@ -54,8 +57,6 @@ export type VendorHook = Verifier & {
   signatureKey?(body: unknown): string | null;
   /** With `signatureKey`: how long after the key's time its signature still verifies (NewEvent.signatureGraceSeconds). */
   signatureGraceSeconds?: number;
-  /** Body fields that belong to the signature, not the event; left out of the idempotency key. */
-  authFields: readonly string[];
   /** The 200 reply body, frozen (its JSON text is made once); every vendor here only looks at the status (vendor-spec §1). */
   ack: Readonly<Record<string, unknown>>;
 };

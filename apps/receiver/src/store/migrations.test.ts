@@ -7,12 +7,13 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { canonicalJson, eventDigest, VENDOR_AUTH_FIELDS } from "@livehook/core";
 import BetterSqlite3 from "better-sqlite3";
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
 import pg from "pg";
 import { expect, test } from "vitest";
 import { keyTime } from "../hooks/key-time.js";
-import { canonicalJson, eventDigest, idempotencyKeys } from "../idempotency-key.js";
+import { idempotencyKeys } from "../idempotency-key.js";
 import { type Dialect, migrationProvider } from "./migrations.js";
 import { dropPostgresSchema, openPostgresStore } from "./postgres-store.js";
 import { openSqliteStore } from "./sqlite-store.js";
@@ -20,12 +21,12 @@ import { newEvent } from "./store.suite.js";
 import type { EventStore } from "./types.js";
 
 const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-const AUTH = ["auth_sign", "auth_timestamp"];
 const timed = { event_type: "RECORD_FILE_COMPLETE", job_id: "j1", end_time: "2026-03-01T00:02:00Z", auth_sign: "a" };
 const untimed = { event_type: "RECORD_OVER", task_id: "t1", auth_sign: "b" };
 
 /** The digest keys carried before 0004: all 64 hex digits of the SHA-256. */
-const fullDigest = (body: unknown) => createHash("sha256").update(canonicalJson(body, AUTH)).digest("hex");
+const fullDigest = (body: unknown) =>
+  createHash("sha256").update(canonicalJson(body, VENDOR_AUTH_FIELDS["huawei-live"])).digest("hex");
 
 /** Writes two events the way the schema before 0003 did: untimed keys, claimed with NULL and bound after. */
 async function seedBefore0003(db: Kysely<unknown>, dialect: Dialect, migrationTableSchema?: string) {
@@ -47,7 +48,7 @@ async function seedBefore0003(db: Kysely<unknown>, dialect: Dialect, migrationTa
 const retryKeys = (body: Record<string, unknown>) =>
   idempotencyKeys(
     "huawei-live",
-    eventDigest({ ...body, auth_sign: "new" }, AUTH),
+    eventDigest("huawei-live", { ...body, auth_sign: "new" }),
     false,
     0,
     60,

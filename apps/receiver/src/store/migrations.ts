@@ -3,6 +3,8 @@
  * against one PostgreSQL migrate once). Only the id and byte column types differ between dialects.
  */
 import { type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider, sql } from "kysely";
+import { genericPlansForWriteEvents } from "./postgres-generic-plans.js";
+import { writeEventsFunction } from "./postgres-write-function.js";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -76,7 +78,7 @@ function initial(dialect: Dialect): Migration {
   };
 }
 
-/** SparkRTC file-start sequencing (README "Idempotency") and the bound on kept rejections. */
+/** SparkRTC file-start sequencing (docs/receiver-internals.md "Idempotency keys") and the bound on kept rejections. */
 const sequencesAndRejectionBound: Migration = {
   async up(db: Kysely<unknown>) {
     await db.schema
@@ -112,7 +114,7 @@ const timedKey0003 = (vendor: string, seconds: number, digest: string) =>
   `${vendor}:t${seconds.toString(36).padStart(KEY_TIME_DIGITS, "0")}:${digest}`;
 
 /**
- * Time-ordered idempotency keys (README "Idempotency"): the key of an event whose body has a key time becomes
+ * Time-ordered idempotency keys (docs/receiver-internals.md "Idempotency keys"): the key of an event whose body has a key time becomes
  * `<vendor>:t<time>:<digest>`. Keys stored before are rewritten here, so a retry of an older event still finds
  * its key. SQLite: `event_keys` also becomes a WITHOUT ROWID table. As a rowid table with a TEXT primary key it
  * was two B-trees (the rows and the key's automatic index), so every claim dirtied a page in each; now the key is
@@ -287,6 +289,16 @@ function authScope(dialect: Dialect): Migration {
   };
 }
 
+/**
+ * Several outbox targets per vendor (HTTP, NATS JetStream, RabbitMQ; src/forwarder.ts): the targets that already
+ * confirmed an event whose other targets still fail, so a retry goes only to those.
+ */
+const forwardDone: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable("events").addColumn("forward_done", "text").execute();
+  },
+};
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     getMigrations: async () => ({
@@ -295,6 +307,9 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
       "0003_time_ordered_keys": timeOrderedKeys(dialect),
       "0004_short_digests": shortDigests(dialect),
       "0005_auth_scope": authScope(dialect),
+      "0007_forward_done": forwardDone,
+      "0008_write_events_function": writeEventsFunction(dialect),
+      "0009_write_events_generic_plans": genericPlansForWriteEvents(dialect),
     }),
   };
 }

@@ -3,9 +3,10 @@
  * failure. Each store gets its own schema, dropped afterwards, so parallel runs cannot collide.
  */
 import { randomBytes } from "node:crypto";
+import pg from "pg";
 import { expect, test } from "vitest";
 import { GroupCommitter } from "../group-commit.js";
-import { dropPostgresSchema, openPostgresStore } from "./postgres-store.js";
+import { DEFAULT_PIPELINE_DEPTH, dropPostgresSchema, openPostgresStore } from "./postgres-store.js";
 import { newEvent, storeSuite } from "./store.suite.js";
 
 const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -48,7 +49,8 @@ test("the group committer keeps several transactions in flight and still stores 
   const schema = schemaName();
   const store = await openPostgresStore({ url: DATABASE_URL, schema });
   try {
-    expect(store.pipelineDepth).toBe(3);
+    expect(store.pipelineDepth).toBe(DEFAULT_PIPELINE_DEPTH);
+    expect(DEFAULT_PIPELINE_DEPTH).toBeGreaterThan(1);
     // Batches of 4 flush at once, so up to three transactions overlap; every key arrives twice, in different ones.
     const committer = new GroupCommitter(store, { maxBatch: 4 });
     const keys = Array.from({ length: 30 }, (_, i) => `pipelined-${i}`);
@@ -147,6 +149,93 @@ test("a row PostgreSQL refuses is refused alone: its batch-mates are stored, and
     const [s] = await store.writeBatch([start]);
     expect((await store.getEvent(s?.id ?? 0))?.idemKey).toBe("st:w0:c1");
   } finally {
+    await store.close();
+    await dropPostgresSchema(DATABASE_URL, schema);
+  }
+});
+
+test("receivers claiming the outbox at once never take the same event (FOR UPDATE SKIP LOCKED)", async () => {
+  const schema = schemaName();
+  const stores = [];
+  for (let i = 0; i < 3; i++) stores.push(await openPostgresStore({ url: DATABASE_URL, schema }));
+  try {
+    const ids = (
+      await (stores[0] as (typeof stores)[0]).writeBatch(
+        Array.from({ length: 300 }, (_, i) => newEvent({ forward: true, idemKeys: [`claim-${i}`] })),
+      )
+    ).map((o) => o.id);
+    const now = Date.parse("2026-03-01T00:00:00Z");
+    // Each store claims in small batches until nothing is left, all three at the same time.
+    const claimed = await Promise.all(
+      stores.map(async (store) => {
+        const mine: number[] = [];
+        for (;;) {
+          const tasks = await store.claimForwards(now, 30_000, 7);
+          if (tasks.length === 0) return mine;
+          mine.push(...tasks.map((t) => t.id));
+        }
+      }),
+    );
+    const all = claimed.flat();
+    expect(all.length).toBe(300);
+    expect(new Set(all)).toEqual(new Set(ids));
+  } finally {
+    for (const store of stores) await store.close();
+    await dropPostgresSchema(DATABASE_URL, schema);
+  }
+});
+
+test("the write function leaves an event in the outbox's columns as the per-row insert did, and 0008 follows 0007 (0009 after it)", async () => {
+  const schema = schemaName();
+  const store = await openPostgresStore({ url: DATABASE_URL, schema });
+  const client = new pg.Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  try {
+    const [queued, plain] = await store.writeBatch([
+      newEvent({ forward: true, idemKeys: ["outbox-columns-queued"], receivedAt: 1_700_000_000_123 }),
+      newEvent({ forward: false, idemKeys: ["outbox-columns-plain"] }),
+    ]);
+    const { rows } = await client.query(
+      `SELECT id::int AS id, forward_state, forward_next_at::bigint::text AS next_at, forward_attempts,
+              forward_error, forward_done
+         FROM "${schema}".events ORDER BY id`,
+    );
+    // What migration 0007's outbox expects of a new event (the columns the earlier insert path set, nothing more).
+    expect(rows).toEqual([
+      {
+        id: queued?.id,
+        forward_state: "pending",
+        next_at: "1700000000123",
+        forward_attempts: 0,
+        forward_error: null,
+        forward_done: null,
+      },
+      {
+        id: plain?.id,
+        forward_state: null,
+        next_at: null,
+        forward_attempts: 0,
+        forward_error: null,
+        forward_done: null,
+      },
+    ]);
+    const [task] = await store.claimForwards(1_700_000_000_123, 1000, 10);
+    expect(task).toMatchObject({ id: queued?.id, attempts: 0, done: [], idemKey: "outbox-columns-queued" });
+    const migrations = await client.query(`SELECT name FROM "${schema}".kysely_migration ORDER BY name`);
+    expect(migrations.rows.map((r: { name: string }) => r.name).slice(-3)).toEqual([
+      "0007_forward_done",
+      "0008_write_events_function",
+      "0009_write_events_generic_plans",
+    ]);
+    // 0009: the write function plans its statements once per connection (postgres-generic-plans.ts).
+    const config = await client.query(
+      `SELECT p.proconfig FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE n.nspname = $1 AND p.proname = 'livehook_write_events'`,
+      [schema],
+    );
+    expect(config.rows).toEqual([{ proconfig: ["plan_cache_mode=force_generic_plan"] }]);
+  } finally {
+    await client.end();
     await store.close();
     await dropPostgresSchema(DATABASE_URL, schema);
   }

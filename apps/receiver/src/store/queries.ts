@@ -1,15 +1,16 @@
 /**
  * Read queries shared by both stores: one Kysely query per API call, whatever the dialect.
  */
-import { AUTHENTICATION_SCOPES, type AuthenticationScope } from "@livehook/core";
-import type { Kysely, Selectable } from "kysely";
-import type { Vendor } from "../vendors.js";
+import { AUTHENTICATION_SCOPES, type AuthenticationScope, type Vendor } from "@livehook/core";
+import { type Kysely, type Selectable, sql } from "kysely";
+import type { Dialect } from "./migrations.js";
 import type { Database, EventsTable, RejectionsTable } from "./schema.js";
 import type {
   DeadLetter,
   EventQuery,
   EventStore,
   EventSummary,
+  ForwardMark,
   ForwardState,
   ForwardTask,
   RejectionSummary,
@@ -79,8 +80,20 @@ export function toSummary(row: SummaryRow): EventSummary {
 
 const bytes = (v: Uint8Array): Uint8Array => (v instanceof Uint8Array ? v : new Uint8Array(v));
 
+/** A LIKE pattern matching `text` anywhere, its own `%`, `_` and `\` escaped (with `ESCAPE '\'` below). */
+export const containsPattern = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+const CONTAINS_COLUMNS = { eventType: "event_type", domain: "domain", app: "app", stream: "stream" } as const;
+
 export async function listEvents(db: Kysely<Database>, q: EventQuery): Promise<EventSummary[]> {
   let query = db.selectFrom("events").select(SUMMARY_COLUMNS);
+  for (const [field, column] of Object.entries(CONTAINS_COLUMNS)) {
+    const text = q.contains?.[field as keyof typeof CONTAINS_COLUMNS];
+    if (text === undefined) continue;
+    // lower() on both sides: the same (ASCII) case folding in SQLite and PostgreSQL. The explicit ESCAPE, because
+    // SQLite's LIKE has no escape character by default.
+    query = query.where(sql<boolean>`lower(${sql.ref(column)}) like lower(${containsPattern(text)}) escape '\\'`);
+  }
   if (q.vendor !== undefined) query = query.where("vendor", "=", q.vendor);
   if (q.eventType !== undefined) query = query.where("event_type", "=", q.eventType);
   if (q.domain !== undefined) query = query.where("domain", "=", q.domain);
@@ -134,12 +147,17 @@ function toRejection(row: Selectable<RejectionsTable>): RejectionSummary {
 
 export async function listRejections(
   db: Kysely<Database>,
-  q: { vendor?: Vendor | undefined; before?: number | undefined; limit: number },
+  q: { vendor?: Vendor | undefined; before?: number | undefined; after?: number | undefined; limit: number },
 ): Promise<RejectionSummary[]> {
   let query = db.selectFrom("rejections").selectAll();
   if (q.vendor !== undefined) query = query.where("vendor", "=", q.vendor);
   if (q.before !== undefined) query = query.where("id", "<", q.before);
-  const rows = await query.orderBy("id", "desc").limit(q.limit).execute();
+  if (q.after !== undefined) query = query.where("id", ">", q.after);
+  // Newest first, except when following (`after`): then oldest first, like listEvents.
+  const rows = await query
+    .orderBy("id", q.after === undefined ? "desc" : "asc")
+    .limit(q.limit)
+    .execute();
   return rows.map(toRejection);
 }
 
@@ -176,50 +194,87 @@ export async function listDeadLetters(db: Kysely<Database>, limit: number): Prom
   }));
 }
 
-export async function dueForwards(db: Kysely<Database>, now: number, limit: number): Promise<ForwardTask[]> {
+const OUTBOX_COLUMNS = [...SUMMARY_COLUMNS, "idem_key", "raw_body", "forward_attempts", "forward_done"] as const;
+
+export async function claimForwards(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  now: number,
+  leaseMs: number,
+  limit: number,
+): Promise<ForwardTask[]> {
   const rows = await db
-    .selectFrom("events")
-    .select([...SUMMARY_COLUMNS, "raw_body", "forward_attempts"])
-    .where("forward_state", "=", "pending")
-    .where("forward_next_at", "<=", now)
-    .orderBy("id", "asc")
-    .limit(limit)
+    .updateTable("events")
+    .set({ forward_next_at: now + leaseMs })
+    .where("id", "in", (eb) => {
+      const due = eb
+        .selectFrom("events")
+        .select("id")
+        .where("forward_state", "=", "pending")
+        .where("forward_next_at", "<=", now)
+        .orderBy("id", "asc")
+        .limit(limit);
+      // SQLite has one writer and no row locks; its UPDATE is atomic on its own.
+      return dialect === "postgres" ? due.forUpdate().skipLocked() : due;
+    })
+    .returning(OUTBOX_COLUMNS)
     .execute();
-  return rows.map((row) => ({
-    id: num(row.id),
-    vendor: row.vendor as Vendor,
-    attempts: row.forward_attempts,
-    rawBody: bytes(row.raw_body),
-    summary: toSummary(row),
-  }));
+  return rows
+    .map((row) => ({
+      id: num(row.id),
+      vendor: row.vendor as Vendor,
+      idemKey: row.idem_key,
+      attempts: row.forward_attempts,
+      done: row.forward_done === null ? [] : parseJson<string[]>(row.forward_done, []),
+      rawBody: bytes(row.raw_body),
+      summary: toSummary(row),
+    }))
+    .sort((a, b) => a.id - b.id);
 }
 
-export async function markForward(
-  db: Kysely<Database>,
-  id: number,
-  now: number,
-  result:
-    | { state: "delivered" }
-    | { state: "pending"; nextAt: number; error: string }
-    | { state: "dead"; error: string },
-): Promise<void> {
+export async function markForwards(db: Kysely<Database>, now: number, marks: readonly ForwardMark[]): Promise<void> {
+  if (marks.length === 0) return;
+  // Two receivers mark the same row only when a lease ran out. Only queued rows are marked, so the late one never
+  // takes back what the other recorded (a delivered event stays delivered). Should they deadlock, one mark fails,
+  // its rows come due again and are published again, which their message ids make harmless.
+  const sorted = [...marks].sort((a, b) => a.id - b.id);
   await db.transaction().execute(async (trx) => {
-    const updated = await trx
-      .updateTable("events")
-      .set((eb) => ({
-        forward_state: result.state,
-        forward_attempts: eb("forward_attempts", "+", 1),
-        forward_next_at: result.state === "pending" ? result.nextAt : null,
-        forward_error: result.state === "delivered" ? null : result.error,
-      }))
-      .where("id", "=", id)
-      .returning("forward_attempts")
-      .executeTakeFirst();
-    if (result.state === "dead" && updated !== undefined) {
+    const delivered = sorted.filter((m) => m.state === "delivered").map((m) => m.id);
+    if (delivered.length > 0) {
       await trx
-        .insertInto("dead_letters")
-        .values({ event_id: id, failed_at: now, attempts: updated.forward_attempts, error: result.error })
+        .updateTable("events")
+        .set((eb) => ({
+          forward_state: "delivered",
+          forward_attempts: eb("forward_attempts", "+", 1),
+          forward_next_at: null,
+          forward_error: null,
+          forward_done: null,
+        }))
+        .where("id", "in", delivered)
+        .where("forward_state", "=", "pending")
         .execute();
+    }
+    for (const mark of sorted) {
+      if (mark.state === "delivered") continue;
+      const updated = await trx
+        .updateTable("events")
+        .set((eb) => ({
+          forward_state: mark.state,
+          forward_attempts: eb("forward_attempts", "+", 1),
+          forward_next_at: mark.state === "pending" ? mark.nextAt : null,
+          forward_error: mark.error,
+          forward_done: mark.done.length === 0 ? null : JSON.stringify(mark.done),
+        }))
+        .where("id", "=", mark.id)
+        .where("forward_state", "=", "pending")
+        .returning("forward_attempts")
+        .executeTakeFirst();
+      if (mark.state === "dead" && updated !== undefined) {
+        await trx
+          .insertInto("dead_letters")
+          .values({ event_id: mark.id, failed_at: now, attempts: updated.forward_attempts, error: mark.error })
+          .execute();
+      }
     }
   });
 }
@@ -227,17 +282,27 @@ export async function markForward(
 /** The reads and forwarding updates both dialects run through the same Kysely queries. */
 export function kyselyQueries(
   db: Kysely<Database>,
+  dialect: Dialect,
 ): Pick<
   EventStore,
-  "listEvents" | "getEvent" | "listRejections" | "countEvents" | "listDeadLetters" | "dueForwards" | "markForward"
+  "listEvents" | "getEvent" | "listRejections" | "countEvents" | "listDeadLetters" | "claimForwards" | "markForwards"
 > {
+  return {
+    ...apiReads(db),
+    claimForwards: (now, leaseMs, limit) => claimForwards(db, dialect, now, leaseMs, limit),
+    markForwards: (now, marks) => markForwards(db, now, marks),
+  };
+}
+
+/** The reads the API serves, for a store that bounds them apart from the forwarder's queries (PostgreSQL). */
+export function apiReads(
+  db: Kysely<Database>,
+): Pick<EventStore, "listEvents" | "getEvent" | "listRejections" | "countEvents" | "listDeadLetters"> {
   return {
     listEvents: (q) => listEvents(db, q),
     getEvent: (id) => getEvent(db, id),
     listRejections: (q) => listRejections(db, q),
     countEvents: () => countEvents(db),
     listDeadLetters: (limit) => listDeadLetters(db, limit),
-    dueForwards: (now, limit) => dueForwards(db, now, limit),
-    markForward: (id, now, result) => markForward(db, id, now, result),
   };
 }

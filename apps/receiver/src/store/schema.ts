@@ -35,6 +35,8 @@ export interface EventsTable {
   forward_attempts: Generated<number>;
   forward_next_at: Int8 | null;
   forward_error: string | null;
+  /** JSON array of the names of the targets that confirmed the event while others still fail (migration 0007). */
+  forward_done: string | null;
 }
 
 export interface EventKeysTable {

@@ -1,7 +1,7 @@
 /**
  * Forged variants on SQLite: the writer holds the signature keys still valid in memory (no index). It reads them
  * back when it opens, so a variant is caught across a restart within the key's validity, and keeps nothing once
- * no variant could verify any more (README "Forged variants").
+ * no variant could verify any more (docs/receiver-internals.md "Forged variants").
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -6,13 +6,11 @@
  * writes inline. Reads and migrations go through the same Kysely queries as PostgreSQL, on the main thread's
  * connection (WAL lets it read while the worker writes).
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { fileURLToPath } from "node:url";
 import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
 import BetterSqlite3 from "better-sqlite3";
 import { Kysely, Migrator, SqliteDialect } from "kysely";
-import { decodeOutcomes, encodeEvents } from "./event-wire.js";
 import { migrationProvider } from "./migrations.js";
 import { kyselyQueries } from "./queries.js";
 import type { Database } from "./schema.js";
@@ -20,12 +18,23 @@ import type { WorkerCommand, WorkerData, WorkerReply } from "./sqlite-worker.js"
 import {
   createSqliteWriter,
   DEFAULT_BUSY_TIMEOUT_MS,
+  type EventRow,
   openSqliteConnection,
   SAFETY_AUTOCHECKPOINT_PAGES,
   toEventRow,
 } from "./sqlite-writer.js";
 import { type EventStore, type NewEvent, type NewRejection, StoreBlocked, type WriteOutcome } from "./types.js";
 import { catchUpCheckpoint, newCheckpointFlag } from "./wal-checkpoint.js";
+
+/**
+ * An event as it crosses to the writer thread: postMessage clones it. The body is copied into a buffer of its own
+ * first, because cloning a view copies the whole buffer beneath it (a socket read, not just the body). A hand-made
+ * wire format (positional rows plus one transferred buffer of all bodies, outcomes as one Float64Array) measured
+ * 2.5% more events/s end to end, under the 10% a complex version must earn (BENCHMARKS.md, 2026-12-05), so it went.
+ */
+function toWorkerRow(event: NewEvent): EventRow {
+  return { ...toEventRow(event), rawBody: event.rawBody.slice() };
+}
 
 export type SqliteStoreOptions = {
   /** A file path or ":memory:". */
@@ -75,21 +84,27 @@ type Writer = {
 };
 
 type WorkerHandle = {
-  call<T>(msg: WorkerCommand, transfer?: ArrayBuffer[]): Promise<T>;
+  call<T>(msg: WorkerCommand): Promise<T>;
   /** Settles the calls whose replies have arrived, without waiting for the event loop to deliver them. */
   poll(): void;
   stop(): Promise<void>;
 };
 
-/** Starts sqlite-worker in a role; under vitest/tsx only the .ts source exists, so the worker loads it through tsx. */
+/**
+ * The built worker. The path goes through the package's dist/ so that it names the same file from dist/store/ (in
+ * production) and from src/store/ (under vitest and tsx, which run the sources of the main thread only): a worker
+ * thread is a plain Node.js entry point, so tests run the compiled worker that production runs. The tests' global
+ * setup builds dist/ when a source is newer than its output (test/global-setup.ts).
+ */
+const WORKER_FILE = new URL("../../dist/store/sqlite-worker.js", import.meta.url);
+
+/** Starts sqlite-worker in a role. */
 async function startWorker(data: Omit<WorkerData, "port">): Promise<WorkerHandle> {
-  const js = new URL("./sqlite-worker.js", import.meta.url);
-  const useJs = existsSync(fileURLToPath(js));
-  const ts = new URL("./sqlite-worker.ts", import.meta.url).href;
-  const bootTs = `import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(ts)}); });`;
   const { port1: port, port2 } = new MessageChannel();
-  const options = { workerData: { ...data, port: port2 } satisfies WorkerData, transferList: [port2] };
-  const worker = useJs ? new Worker(js, options) : new Worker(bootTs, { ...options, eval: true });
+  const worker = new Worker(WORKER_FILE, {
+    workerData: { ...data, port: port2 } satisfies WorkerData,
+    transferList: [port2],
+  });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let failure: Error | undefined;
@@ -111,12 +126,12 @@ async function startWorker(data: Omit<WorkerData, "port">): Promise<WorkerHandle
   await new Promise<void>((resolve, reject) => {
     pending.set(0, { resolve: () => resolve(), reject });
   });
-  const call = <T>(msg: WorkerCommand, transfer: ArrayBuffer[] = []): Promise<T> => {
+  const call = <T>(msg: WorkerCommand): Promise<T> => {
     if (failure !== undefined) return Promise.reject(failure);
     const id = nextId++;
     return new Promise<T>((resolve, reject) => {
       pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      port.postMessage({ ...msg, id }, transfer);
+      port.postMessage({ ...msg, id });
     });
   };
   return {
@@ -191,8 +206,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<EventSt
         writer = {
           depth: WORKER_PIPELINE_DEPTH,
           writeAll: async (events) => {
-            const { batch, transfer } = encodeEvents(events);
-            return decodeOutcomes(await w.call<Float64Array>({ kind: "events", batch }, transfer));
+            return w.call<WriteOutcome[]>({ kind: "events", rows: events.map(toWorkerRow) });
           },
           rejectAll: (rejections, keepPerVendor) =>
             w.call<void>({ kind: "rejections", rejections: rejections as NewRejection[], keepPerVendor }),
@@ -217,7 +231,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<EventSt
     pollWrites: writer.poll,
     recordRejections: (rejections, keepPerVendor) =>
       rejections.length === 0 ? Promise.resolve() : writer.rejectAll(rejections, keepPerVendor),
-    ...kyselyQueries(db),
+    ...kyselyQueries(db, "sqlite"),
     ping: async () => {
       sqlite.prepare("SELECT 1").get();
       if (opts.file !== ":memory:") await probeWriteLock(sqlite, Math.min(PROBE_LOCK_WAIT_MS, busyTimeoutMs));

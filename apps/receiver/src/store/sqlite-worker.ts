@@ -8,7 +8,6 @@
  */
 import { type MessagePort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import BetterSqlite3 from "better-sqlite3";
-import { decodeEvents, type EventBatch, encodeOutcomes } from "./event-wire.js";
 import {
   createSqliteWriter,
   type EventRow,
@@ -16,11 +15,11 @@ import {
   openWriterConnection,
   type SqliteWriter,
 } from "./sqlite-writer.js";
-import type { NewRejection } from "./types.js";
+import type { NewRejection, WriteOutcome } from "./types.js";
 import { bulkCheckpoint, catchUpCheckpoint } from "./wal-checkpoint.js";
 
 export type WorkerCommand =
-  | { kind: "events"; batch: EventBatch }
+  | { kind: "events"; rows: EventRow[] }
   | { kind: "rejections"; rejections: NewRejection[]; keepPerVendor: number }
   | { kind: "close" };
 export type WorkerRequest = WorkerCommand & { id: number };
@@ -67,15 +66,13 @@ function commitQueued(first: WorkerRequest & { kind: "events" }, w: SqliteWriter
     requests.push(queued.message);
   }
   try {
-    const batches = requests.map((r) => decodeEvents(r.batch));
+    const batches = requests.map((r) => r.rows);
     const outcomes = w.writeAll(batches.length === 1 ? (batches[0] as EventRow[]) : batches.flat());
     let at = 0;
     for (let i = 0; i < requests.length; i++) {
       const count = (batches[i] as EventRow[]).length;
-      const result = encodeOutcomes(outcomes.slice(at, at + count));
-      port.postMessage({ id: (requests[i] as WorkerRequest).id, ok: true, result } satisfies WorkerReply, [
-        result.buffer as ArrayBuffer,
-      ]);
+      const result: WriteOutcome[] = outcomes.slice(at, at + count);
+      port.postMessage({ id: (requests[i] as WorkerRequest).id, ok: true, result } satisfies WorkerReply);
       at += count;
     }
   } catch (err) {

@@ -14,7 +14,7 @@ import {
 
 /**
  * An event as the writer stores it: its JSON columns already as text. For the writer thread that text is made on
- * the event loop (event-wire.ts), where a string costs less to hand over than the objects it stands for.
+ * the event loop, where a string costs less to hand over than the objects it stands for.
  */
 export type EventRow = Omit<NewEvent, "issues" | "unknownFields" | "headers"> & {
   issuesJson: string;
@@ -110,7 +110,7 @@ export function openWriterConnection(
 }
 
 /**
- * Forged variants on SQLite (README "Forged variants"): which event first stored each signature key, for the keys
+ * Forged variants on SQLite (docs/receiver-internals.md "Forged variants"): which event first stored each signature key, for the keys
  * whose signature can still verify. A variant verifies only until its `auth_timestamp` + grace, so an older key
  * can never be matched again; and one process writes the file, so what this writer has stored is everything
  * stored. The keys are therefore held here instead of in an indexed table: a signature key is random within its

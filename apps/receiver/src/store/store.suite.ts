@@ -3,7 +3,7 @@
  * Not a test file itself: each implementation calls `storeSuite` with its own factory.
  */
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import type { EventStore, NewEvent, NewRejection, VerdictFilter } from "./types.js";
+import type { EventQuery, EventStore, NewEvent, NewRejection, VerdictFilter } from "./types.js";
 
 const T0 = Date.parse("2026-03-01T00:00:00Z");
 
@@ -52,6 +52,25 @@ export function storeSuite(name: string, open: () => Promise<{ store: EventStore
     afterEach(async () => {
       await store.close();
       await cleanup();
+    });
+
+    test("substring filters: anywhere in the value, ASCII case-insensitive, LIKE wildcards match themselves", async () => {
+      await store.writeBatch([
+        newEvent({ eventType: "RECORD_FILE_COMPLETE", stream: "cam_1" }),
+        newEvent({ eventType: "RECORD_NEW_FILE_START", stream: "cam%1" }),
+        newEvent({ eventType: "record_over", stream: "camX1", domain: "push\\example" }),
+        newEvent({ eventType: null, stream: null, app: "other" }),
+      ]);
+      const types = async (contains: NonNullable<EventQuery["contains"]>) =>
+        (await store.listEvents({ contains, limit: 10 })).map((e) => e.stream).sort();
+      expect(await types({ eventType: "file" })).toEqual(["cam%1", "cam_1"]);
+      expect(await types({ eventType: "Record_O" })).toEqual(["camX1"]);
+      // `_` and `%` are themselves, not "any character" and "anything".
+      expect(await types({ stream: "m_1" })).toEqual(["cam_1"]);
+      expect(await types({ stream: "m%1" })).toEqual(["cam%1"]);
+      expect(await types({ domain: "h\\e" })).toEqual(["camX1"]);
+      expect(await types({ stream: "cam", eventType: "start" })).toEqual(["cam%1"]);
+      expect(await types({ app: "x" })).toEqual([]);
     });
 
     test("stores an event and reads it back byte for byte", async () => {
@@ -239,6 +258,10 @@ export function storeSuite(name: string, open: () => Promise<{ store: EventStore
       expect(rtc.map((r) => r.reason)).toEqual(["r19", "r18", "r17"]);
       // Another vendor's flood does not evict this one's records.
       expect((await store.listRejections({ vendor: "aliyun-live", limit: 100 })).map((r) => r.reason)).toEqual(["r0"]);
+      // Following from a cursor: ids above it, oldest first.
+      const [, , oldest] = rtc;
+      const after = await store.listRejections({ after: oldest?.id, limit: 100 });
+      expect(after.map((r) => r.reason)).toEqual(["r18", "r19"]);
     });
 
     describe("file starts sequenced by stored completions", () => {
@@ -297,29 +320,59 @@ export function storeSuite(name: string, open: () => Promise<{ store: EventStore
       });
     });
 
-    test("forwarding queue: due, retried, dead-lettered", async () => {
+    test("forwarding queue: claimed with a lease, retried, dead-lettered", async () => {
       const [o] = await store.writeBatch([newEvent({ forward: true })]);
       const id = o?.id ?? 0;
-      expect((await store.dueForwards(T0 - 1, 10)).length).toBe(0);
-      const [task] = await store.dueForwards(T0, 10);
-      expect(task?.id).toBe(id);
-      await store.markForward(id, T0, { state: "pending", nextAt: T0 + 500, error: "HTTP 500" });
-      expect((await store.dueForwards(T0 + 499, 10)).length).toBe(0);
-      expect((await store.dueForwards(T0 + 500, 10))[0]?.attempts).toBe(1);
-      await store.markForward(id, T0 + 500, { state: "dead", error: "HTTP 500" });
+      expect((await store.claimForwards(T0 - 1, 1000, 10)).length).toBe(0);
+      const [task] = await store.claimForwards(T0, 1000, 10);
+      expect(task).toMatchObject({ id, attempts: 0, done: [], idemKey: expect.any(String) });
+      // Claimed: hidden from other claims until the lease runs out, then due again (its claimer died).
+      expect((await store.claimForwards(T0 + 999, 1000, 10)).length).toBe(0);
+      expect((await store.claimForwards(T0 + 1000, 1000, 10))[0]?.id).toBe(id);
+      await store.markForwards(T0 + 1000, [
+        { id, state: "pending", nextAt: T0 + 1500, error: "HTTP 500", done: ["nats://127.0.0.1:4222"] },
+      ]);
+      expect((await store.claimForwards(T0 + 1499, 1000, 10)).length).toBe(0);
+      expect((await store.claimForwards(T0 + 1500, 1000, 10))[0]).toMatchObject({
+        attempts: 1,
+        done: ["nats://127.0.0.1:4222"],
+      });
+      await store.markForwards(T0 + 1500, [{ id, state: "dead", error: "HTTP 500", done: [] }]);
       const stored = await store.getEvent(id);
       expect(stored).toMatchObject({ forwardState: "dead", forwardAttempts: 2, forwardError: "HTTP 500" });
-      expect((await store.dueForwards(T0 + 1e9, 10)).length).toBe(0);
+      expect((await store.claimForwards(T0 + 1e9, 1000, 10)).length).toBe(0);
       expect(await store.listDeadLetters(10)).toEqual([
         {
           id: expect.any(Number),
           eventId: id,
           vendor: "huawei-live",
-          failedAt: T0 + 500,
+          failedAt: T0 + 1500,
           attempts: 2,
           error: "HTTP 500",
         },
       ]);
+    });
+
+    test("forwarding queue: a batch is claimed once and marked delivered in one call", async () => {
+      const outcomes = await store.writeBatch([
+        newEvent({ forward: true, idemKeys: ["huawei-live:claim-a"] }),
+        newEvent({ forward: true, idemKeys: ["huawei-live:claim-b"] }),
+        newEvent({ forward: true, idemKeys: ["huawei-live:claim-c"] }),
+      ]);
+      const ids = outcomes.map((o) => o.id ?? 0);
+      const first = await store.claimForwards(T0, 1000, 2);
+      const second = await store.claimForwards(T0, 1000, 2);
+      expect([...first, ...second].map((t) => t.id)).toEqual(ids);
+      await store.markForwards(
+        T0,
+        ids.map((id) => ({ id, state: "delivered" as const })),
+      );
+      for (const id of ids) expect((await store.getEvent(id))?.forwardState).toBe("delivered");
+      expect((await store.claimForwards(T0 + 1e9, 1000, 10)).length).toBe(0);
+      // A receiver whose lease ran out records its failure late: what the other one recorded stands.
+      await store.markForwards(T0, [{ id: ids[0] as number, state: "dead", error: "late", done: [] }]);
+      expect(await store.getEvent(ids[0] as number)).toMatchObject({ forwardState: "delivered", forwardAttempts: 1 });
+      expect(await store.listDeadLetters(10)).toEqual([]);
     });
 
     test("ping succeeds", async () => {

@@ -3,14 +3,13 @@
  * Idempotency lives in the database: every event claims one or more keys in `event_keys`, whose primary key
  * makes a second claim fail, so two receivers on one PostgreSQL can never both store the same event.
  */
-import type { AuthenticationScope } from "@livehook/core";
-import type { Vendor } from "../vendors.js";
+import type { AuthenticationScope, Vendor } from "@livehook/core";
 
 export type NewEvent = {
   vendor: Vendor;
   /** Milliseconds since the epoch, from the injected clock. */
   receivedAt: number;
-  /** The first key is the event's idempotency key; identity-less bodies claim a second one (README "Idempotency"). */
+  /** The first key is the event's idempotency key; identity-less bodies claim a second one (docs/receiver-internals.md "Idempotency keys"). */
   idemKeys: string[];
   eventType: string | null;
   domain: string | null;
@@ -28,7 +27,7 @@ export type NewEvent = {
    * Set for events whose signature covers named fields only (Huawei Live HMACSHA256): the signature's time and
    * digits as `t<auth_timestamp, 7 base-36 digits>:<first 32 hex digits of auth_sign>`. Two stored events with the
    * same one carry the same signed fields but differ elsewhere (else the second would be a duplicate): a forged
-   * variant (README "Body authentication"). The time prefix keeps the index written at its right-hand edge.
+   * variant (docs/receiver-internals.md "Forged variants"). The time prefix keeps the index written at its right-hand edge.
    */
   signatureKey: string | null;
   /**
@@ -173,6 +172,8 @@ export type EventQuery = {
   app?: string | undefined;
   stream?: string | undefined;
   sessionKey?: string | undefined;
+  /** Substring matches, case-insensitive for ASCII letters; `%`, `_` and `\\` match themselves. */
+  contains?: Partial<Record<"eventType" | "domain" | "app" | "stream", string | undefined>> | undefined;
   /** Inclusive lower and exclusive upper bound on receivedAt (ms). */
   since?: number | undefined;
   until?: number | undefined;
@@ -184,7 +185,32 @@ export type EventQuery = {
   limit: number;
 };
 
-export type ForwardTask = { id: number; vendor: Vendor; attempts: number; rawBody: Uint8Array; summary: EventSummary };
+/** A queued event claimed for delivery to its vendor's outbox targets (src/forwarder.ts). */
+export type ForwardTask = {
+  id: number;
+  vendor: Vendor;
+  /** The event's idempotency key: the message id on a bus, so brokers and consumers drop a second publish. */
+  idemKey: string;
+  attempts: number;
+  /** Names of the targets that already confirmed this event (a retry skips them). */
+  done: string[];
+  rawBody: Uint8Array;
+  summary: EventSummary;
+};
+
+/** The outcome of one delivery attempt of a claimed event. */
+export type ForwardMark = { id: number } & (
+  | { state: "delivered" }
+  | { state: "pending"; nextAt: number; error: string; done: string[] }
+  | { state: "dead"; error: string; done: string[] }
+);
+
+/**
+ * What a reader of new events learns: the ids just committed, that rejected attempts were recorded (`rejected`;
+ * the stream reads them from the last one it sent), or `resync` when notices may have been missed (the listening
+ * connection was lost), so it catches up from the store.
+ */
+export type CommitNotice = { kind: "committed"; ids: readonly number[] } | { kind: "rejected" } | { kind: "resync" };
 
 export interface EventStore {
   readonly kind: "sqlite" | "postgres";
@@ -208,22 +234,27 @@ export interface EventStore {
   listRejections(query: {
     vendor?: Vendor | undefined;
     before?: number | undefined;
+    /** Ids above this one, oldest first (the event stream follows rejections with it). */
+    after?: number | undefined;
     limit: number;
   }): Promise<RejectionSummary[]>;
   countEvents(): Promise<number>;
   /** Events whose forwarding gave up, newest first. */
   listDeadLetters(limit: number): Promise<DeadLetter[]>;
-  /** Events queued for forwarding whose next attempt is due at `now` (ms). */
-  dueForwards(now: number, limit: number): Promise<ForwardTask[]>;
-  /** Records a forwarding attempt: delivered, retry at `nextAt`, or dead-lettered. */
-  markForward(
-    id: number,
-    now: number,
-    result:
-      | { state: "delivered" }
-      | { state: "pending"; nextAt: number; error: string }
-      | { state: "dead"; error: string },
-  ): Promise<void>;
+  /**
+   * Claims up to `limit` queued events whose next attempt is due at `now` (ms), oldest first: each one's next
+   * attempt moves to `now + leaseMs`, so no other claim takes it meanwhile, and the claims of a receiver that dies
+   * come due again when the lease runs out. PostgreSQL claims with `FOR UPDATE SKIP LOCKED`, so receivers sharing
+   * the database never wait for each other's claims nor take the same event.
+   */
+  claimForwards(now: number, leaseMs: number, limit: number): Promise<ForwardTask[]>;
+  /** Records delivery attempts in one transaction: delivered, retry at `nextAt`, or dead-lettered. */
+  markForwards(now: number, marks: readonly ForwardMark[]): Promise<void>;
+  /**
+   * Notices of the commits of every receiver sharing the store (PostgreSQL: LISTEN/NOTIFY), including this one's.
+   * Absent when this process is the only writer (SQLite): its group committer then tells.
+   */
+  readonly watchCommits?: (listener: (notice: CommitNotice) => void) => void;
   /** Throws when the store is unreachable, and StoreBlocked when it answers but would not take a write now. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -34,32 +34,6 @@ export {
   type AliyunLiveDescribeLiveRecordNotifyRecordsRequestInput,
 } from "./aliyun-live.schemas.js";
 
-export {
-  isAliyunLiveAction,
-  isAliyunLiveNotifyType,
-  isAliyunLiveStatusEvent,
-  isAliyunLiveNotifyResult,
-  isAliyunLiveErrorCode,
-  isAliyunLiveErrorResponse,
-  isAliyunLiveRpcCommonParameters,
-  isAliyunLiveAcs3Headers,
-  isAliyunLiveAddLiveRecordNotifyConfigRequest,
-  isAliyunLiveUpdateLiveRecordNotifyConfigRequest,
-  isAliyunLiveDescribeLiveRecordNotifyConfigRequest,
-  isAliyunLiveDeleteLiveRecordNotifyConfigRequest,
-  isAliyunLiveDescribeLiveRecordNotifyRecordsRequest,
-  isAliyunLiveRecordNotifyConfig,
-  isAliyunLiveRecordNotifyRecord,
-  isAliyunLiveAddLiveRecordNotifyConfigResponse,
-  isAliyunLiveUpdateLiveRecordNotifyConfigResponse,
-  isAliyunLiveDescribeLiveRecordNotifyConfigResponse,
-  isAliyunLiveDeleteLiveRecordNotifyConfigResponse,
-  isAliyunLiveDescribeLiveRecordNotifyRecordsResponse,
-  isAliyunLiveRecordFileCallback,
-  isAliyunLiveRecordStatusCallback,
-  isAliyunLiveRecordCallbackAck,
-} from "./aliyun-live.guards.js";
-
 export type {
   components as AliyunLiveComponents,
   paths as AliyunLivePaths,
@@ -91,22 +65,6 @@ export {
   type HuaweiLiveRecordCallbackConfigInput,
 } from "./huawei-live.schemas.js";
 
-export {
-  isHuaweiLiveRecordEventType,
-  isHuaweiLiveCallbackEventType,
-  isHuaweiLiveSignType,
-  isHuaweiLiveRecordFormat,
-  isHuaweiLiveErrorCode,
-  isHuaweiLiveListRecordCallbackConfigsQuery,
-  isHuaweiLiveRecordCallbackConfigRequest,
-  isHuaweiLiveRecordCallbackConfig,
-  isHuaweiLiveListRecordCallbackConfigsResponse,
-  isHuaweiLiveErrorResponse,
-  isHuaweiApigErrorResponse,
-  isHuaweiLiveRecordCallback,
-  isHuaweiLiveRecordCallbackAck,
-} from "./huawei-live.guards.js";
-
 export type {
   components as HuaweiLiveComponents,
   paths as HuaweiLivePaths,
@@ -134,21 +92,6 @@ export {
 
 } from "./huawei-rtc.schemas.js";
 
-export {
-  isHuaweiRtcRecordEventType,
-  isHuaweiRtcCallbackEventType,
-  isHuaweiRtcRecordFormat,
-  isHuaweiRtcErrorCode,
-  isHuaweiRtcAppCallbackUrlReq,
-  isHuaweiRtcAppCallbackUrl,
-  isHuaweiRtcShowRecordCallbackResponse,
-  isHuaweiRtcUpdateRecordCallbackResponse,
-  isHuaweiRtcErrorResponse,
-  isHuaweiRtcApigErrorResponse,
-  isHuaweiRtcRecordCallback,
-  isHuaweiRtcRecordCallbackAck,
-} from "./huawei-rtc.guards.js";
-
 export type {
   components as HuaweiRtcComponents,
   paths as HuaweiRtcPaths,
@@ -156,86 +99,5 @@ export type {
   webhooks as HuaweiRtcWebhooks,
 } from "./huawei-rtc.openapi.js";
 
-export {
-  MOCK_ADMIN_VENDOR_VALUES,
-  MOCK_ADMIN_SESSION_OUTCOME_VALUES,
-  MOCK_ADMIN_SESSION_MODE_VALUES,
-  MOCK_ADMIN_SCENARIO_VALUES,
-  MOCK_ADMIN_SESSION_STATE_VALUES,
-  MOCK_ADMIN_SESSION_STOP_OUTCOME_VALUES,
-  MOCK_ADMIN_DELIVERY_STATUS_VALUES,
-  MOCK_ADMIN_RECORD_FORMAT_VALUES,
-  MOCK_ADMIN_SIGNATURE_FAULT_VALUES,
-  MockAdminVendor,
-  MockAdminSessionOutcome,
-  MockAdminSessionMode,
-  MockAdminScenario,
-  MockAdminSessionState,
-  MockAdminSessionStopOutcome,
-  MockAdminSessionStopRequest,
-  MockAdminDeliveryStatus,
-  MockAdminRecordFormat,
-  MockAdminSignatureFault,
-  MockAdminError,
-  MockAdminHealth,
-  MockAdminFaults,
-  MockAdminSessionCreateRequest,
-  MockAdminMatchedConfig,
-  MockAdminSession,
-  MockAdminSessionList,
-  MockAdminAttempt,
-  MockAdminDelivery,
-  MockAdminDeliveryList,
-  MockAdminRedeliverRequest,
-  MockAdminRedeliverResponse,
-  MockAdminDomain,
-  MockAdminDomainList,
-  MockAdminRetryProfile,
-  MockAdminRetryProfiles,
-  MockAdminThrottling,
-  MockAdminSettings,
-  MockAdminSettingsUpdate,
-  type MockAdminSessionCreateRequestInput,
-} from "./mock-admin.schemas.js";
-
-export {
-  isMockAdminVendor,
-  isMockAdminSessionOutcome,
-  isMockAdminSessionMode,
-  isMockAdminScenario,
-  isMockAdminSessionState,
-  isMockAdminSessionStopOutcome,
-  isMockAdminSessionStopRequest,
-  isMockAdminDeliveryStatus,
-  isMockAdminRecordFormat,
-  isMockAdminSignatureFault,
-  isMockAdminError,
-  isMockAdminHealth,
-  isMockAdminFaults,
-  isMockAdminSessionCreateRequest,
-  isMockAdminMatchedConfig,
-  isMockAdminSession,
-  isMockAdminSessionList,
-  isMockAdminAttempt,
-  isMockAdminDelivery,
-  isMockAdminDeliveryList,
-  isMockAdminRedeliverRequest,
-  isMockAdminRedeliverResponse,
-  isMockAdminDomain,
-  isMockAdminDomainList,
-  isMockAdminRetryProfile,
-  isMockAdminRetryProfiles,
-  isMockAdminThrottling,
-  isMockAdminSettings,
-  isMockAdminSettingsUpdate,
-} from "./mock-admin.guards.js";
-
-export type {
-  components as MockAdminComponents,
-  paths as MockAdminPaths,
-  operations as MockAdminOperations,
-  webhooks as MockAdminWebhooks,
-} from "./mock-admin.openapi.js";
-
 /** The documents this package was generated from, by file name under `@livehook/core/openapi/`. */
-export const OPENAPI_DOCUMENTS = ["aliyun-live.yaml","huawei-live.yaml","huawei-rtc.yaml","mock-admin.yaml"] as const;
+export const OPENAPI_DOCUMENTS = ["aliyun-live.yaml","huawei-live.yaml","huawei-rtc.yaml"] as const;

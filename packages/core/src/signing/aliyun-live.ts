@@ -3,7 +3,7 @@
  *   ALI-LIVE-TIMESTAMP = Unix seconds, ALI-LIVE-SIGNATURE = md5_hex(callbackHost + "|" + timestamp + "|" + key)
  * The body is not covered, so a valid signature never authenticates the body (`authenticated.scope` "none").
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { hexMatchesDigest } from "./constant-time.js";
 import { getHeader, type HeaderSource } from "./header-lookup.js";
 import { assertKey, assertKeyList } from "./key-rules.js";
@@ -31,8 +31,14 @@ export type AliyunLiveVerifyOptions = {
   toleranceSeconds?: number;
 };
 
+/**
+ * `md5_hex(host|timestamp|key)`. `crypto.hash` (Node.js >= 20.12, the engines' floor) is node:crypto's one-shot
+ * digest: for an input this short it costs about two thirds of `createHash(…).update(…).digest()`, and the
+ * difference is what kept the verifier over its 1.5x-of-bare-MD5 target. (As a Buffer its result costs more than
+ * as hex on Node.js 20, so the comparison decodes the hex.)
+ */
 function signatureHex(host: string, timestampText: string, key: string): string {
-  return createHash("md5").update(`${host}|${timestampText}|${key}`).digest("hex");
+  return hash("md5", `${host}|${timestampText}|${key}`, "hex");
 }
 
 /** Computes `ALI-LIVE-SIGNATURE` (lower-case hex). */

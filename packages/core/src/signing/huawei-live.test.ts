@@ -1,10 +1,10 @@
 import fc from "fast-check";
-import { describe, expect, expectTypeOf, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import vectors from "../../test-vectors/signatures.json" with { type: "json" };
-import type { HuaweiLiveSignType as ContractSignType } from "../generated/index.js";
+import type { HuaweiLiveSignType } from "../generated/index.js";
+import { HUAWEI_LIVE_SIGN_TYPES } from "../vendors.js";
 import {
   type HuaweiLiveSignedFields,
-  type HuaweiLiveSignType,
   type HuaweiLiveVerifyOptions,
   huaweiLiveHmacMessage,
   signHuaweiLiveCallback,
@@ -17,11 +17,7 @@ import { HUAWEI_LIVE_HMAC_SIGNED_FIELDS } from "./verdict.js";
 const KEY = "a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6";
 const TS = 1583676745;
 const NOW = new Date(TS * 1000);
-const SIGN_TYPES: readonly HuaweiLiveSignType[] = ["HMACSHA256", "MD5"];
-
-test("the sign types are the OpenAPI contract's (the public surface exports only the contract's name)", () => {
-  expectTypeOf<HuaweiLiveSignType>().toEqualTypeOf<ContractSignType>();
-});
+const SIGN_TYPES: readonly HuaweiLiveSignType[] = HUAWEI_LIVE_SIGN_TYPES;
 
 describe("Huawei Live vectors (vendor-spec §7 V1–V3)", () => {
   test.each(vectors.huaweiLive.sign)("sign: $name", (v) => {
@@ -258,8 +254,9 @@ describe("Huawei Live properties", () => {
       const deep = `${"[".repeat(depth)}${"]".repeat(depth)}`;
       const raw = `{"event_type":${deep},"auth_timestamp":${TS},"auth_sign":"${"ab".repeat(32)}"}`;
       const verdict = verifyHuaweiLiveCallback(raw, [KEY], { now: NOW });
-      expect(verdict.ok).toBe(false);
-      expect(verdict).toEqual({ ok: false, reason: depth === 3000 ? "bad_signature" : "malformed" });
+      // How deep JSON.parse and JSON.stringify go depends on the runtime (Node.js 26 handles 100 000 levels, 20 to
+      // 24 overflow the stack): what they cannot handle is malformed, what they can is checked (and fails here).
+      expect(verdict).toEqual({ ok: false, reason: jsonRoundTrips(deep) ? "bad_signature" : "malformed" });
     }
   });
 
@@ -283,3 +280,13 @@ describe("Huawei Live properties", () => {
     );
   });
 });
+
+/** Whether this runtime's JSON.parse and JSON.stringify both handle the text (deep nesting can overflow them). */
+function jsonRoundTrips(text: string): boolean {
+  try {
+    JSON.stringify(JSON.parse(text));
+    return true;
+  } catch {
+    return false;
+  }
+}

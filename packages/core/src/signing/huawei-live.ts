@@ -6,13 +6,12 @@
  *                                    + download_url + play_url)      — absent fields are "" (D8)
  */
 import { createHash, createHmac } from "node:crypto";
+import type { HuaweiLiveSignType } from "../generated/huawei-live.schemas.js";
+import { HUAWEI_LIVE_SIGN_TYPES } from "../vendors.js";
 import { hexMatchesDigest } from "./constant-time.js";
 import { assertKey, assertKeyList } from "./key-rules.js";
 import { checkWindow, tolerance, unixSeconds } from "./time-window.js";
 import { type CallbackVerdict, callbackFailure, callbackSuccess } from "./verdict.js";
-
-export const HUAWEI_LIVE_SIGN_TYPES = ["HMACSHA256", "MD5"] as const;
-export type HuaweiLiveSignType = (typeof HUAWEI_LIVE_SIGN_TYPES)[number];
 
 /** The fields the HMAC covers. `download_url` and `play_url` contribute "" when absent (D8). */
 export type HuaweiLiveSignedFields = {

@@ -27,7 +27,7 @@ export {
   verifyAliyunRpcRequest,
 } from "./aliyun-rpc.js";
 export type { QueryPair } from "./canonical-query.js";
-export type { HeaderRecord, HeaderSource } from "./header-lookup.js";
+export { getHeader, type HeaderRecord, type HeaderSource } from "./header-lookup.js";
 export {
   type HuaweiApigSignedHeaders,
   type HuaweiApigSignInput,
