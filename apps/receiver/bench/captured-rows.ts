@@ -11,6 +11,11 @@ import { instantReceiver } from "./instant-receiver.js";
 
 /** `events` rows; `perSecond` of the events end in each second of key time, as in the receiver bench. */
 export async function capturedRows(run: string, events: number, perSecond = 1000): Promise<EventRow[]> {
+  return (await capturedEvents(run, events, perSecond)).map(toEventRow);
+}
+
+/** The events themselves, as the group committer hands them to any store. */
+export async function capturedEvents(run: string, events: number, perSecond = 1000): Promise<NewEvent[]> {
   const captured: NewEvent[] = [];
   const { deps, hook, close } = await instantReceiver((batch) => captured.push(...batch));
   const now = Math.floor(Date.now() / 1000);
@@ -28,5 +33,5 @@ export async function capturedRows(run: string, events: number, perSecond = 1000
     }
   }
   await close();
-  return captured.map(toEventRow);
+  return captured;
 }
