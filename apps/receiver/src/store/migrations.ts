@@ -4,6 +4,7 @@
  */
 import { type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider, sql } from "kysely";
 import { genericPlansForWriteEvents } from "./postgres-generic-plans.js";
+import { idsFirstWriteFunction } from "./postgres-ids-first.js";
 import { writeEventsFunction } from "./postgres-write-function.js";
 
 export type Dialect = "sqlite" | "postgres";
@@ -310,6 +311,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
       "0007_forward_done": forwardDone,
       "0008_write_events_function": writeEventsFunction(dialect),
       "0009_write_events_generic_plans": genericPlansForWriteEvents(dialect),
+      "0010_write_events_ids_first": idsFirstWriteFunction(dialect),
     }),
   };
 }
