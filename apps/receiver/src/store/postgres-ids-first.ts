@@ -240,13 +240,12 @@ BEGIN
     END LOOP;
   END IF;
 
+  -- One row per event, in input order: a new event's id, or a duplicate's original, and a variant's holder.
   RETURN QUERY
-    SELECT coalesce(f.id, d.owner), f.id IS NOT NULL, l.holder
-    FROM generate_series(1, n) AS g(e)
-    LEFT JOIN unnest(fresh, fresh_ids) AS f(e, id) ON f.e = g.e
-    LEFT JOIN unnest(lost_ids, lost_holders) AS l(id, holder) ON l.id = f.id
-    LEFT JOIN unnest(dup_events, dup_owners) AS d(e, owner) ON d.e = g.e
-    ORDER BY g.e;
+    SELECT CASE WHEN g.e = ANY(fresh) THEN ids[g.e] ELSE dup_owners[array_position(dup_events, g.e)] END,
+      g.e = ANY(fresh),
+      CASE WHEN g.e = ANY(fresh) THEN lost_holders[array_position(lost_ids, ids[g.e])] END
+    FROM generate_series(1, n) AS g(e); -- a lone function scan keeps its order
 END
 $fn$`;
 
