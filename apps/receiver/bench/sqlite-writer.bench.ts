@@ -1,7 +1,7 @@
 /**
  * The SQLite writer's own work per event, without HTTP or threads: the rows the receiver hands its writer thread
  * (made by processCallback from distinct signed Huawei Live events) written in transactions of --batch events on
- * a file in WAL mode, with a PASSIVE checkpoint every --checkpoint-every transactions as the checkpointer thread
+ * a file in WAL mode, with a PASSIVE checkpoint every --checkpoint-every transactions as the writer's timer
  * does, against a baseline in the same run: the same bodies and headers inserted into a table without indexes or
  * keys, in the same transactions (the least any SQLite store of these events does).
  *

@@ -1,7 +1,7 @@
 /**
  * What one commit writes: the WAL frames (pages) per transaction of --batch events, by the B-tree each page
  * belongs to. Counts, not times, so it is the same on a busy machine as on a quiet one; the write path's cost
- * (the writer's pwrite calls, the checkpointer's copies, the fsync of FULL) follows the frame count.
+ * (the writer's pwrite calls, the checkpoints' copies, the fsync of FULL) follows the frame count.
  *
  *   npx tsx bench/wal-frames.ts [--events 20000] [--batch 20] [--per-second 1000]
  *

@@ -29,8 +29,7 @@ export type ReceiverDeps = {
 /**
  * A burst larger than this is handed to the store in several batches within the turn, so the first replies leave
  * while the rest is still being verified; with 50 connections this measured about 1.5x the throughput of one
- * transaction per turn (BENCHMARKS.md). The SQLite writer thread commits batches that queue up behind a running
- * commit together, so with it this bounds the hand-over, not the transaction.
+ * transaction per turn (BENCHMARKS.md).
  */
 export const GROUP_COMMIT_MAX_BATCH = 32;
 

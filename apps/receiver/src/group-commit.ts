@@ -3,9 +3,9 @@
  * submitter's promise settles only after that transaction committed (or failed). One commit (and one fsync with
  * synchronous=FULL) is then shared by all the requests that were ready together, which is what makes durable
  * acknowledgement cheap under load. A store takes at most `pipelineDepth` batches at once (1 by default); beyond
- * that, new events wait for the next batch, so batches grow with load instead of transactions piling up. The
- * SQLite writer thread (8) queues the batches it gets and commits all that are queued in one transaction, so the
- * event loop never waits for a commit to hand over the next batch; PostgreSQL (one per core, at least 2) writes each in its own
+ * that, new events wait for the next batch, so batches grow with load instead of transactions piling up. SQLite
+ * takes one (its writer thread commits while the event loop collects the next batch; handing the thread up to 8
+ * in advance measured no gain, BENCHMARKS.md); PostgreSQL (one per core, at least 2) writes each in its own
  * transaction on its own connection, so one batch is written while another waits for its commit.
  */
 

@@ -1,7 +1,7 @@
 /**
  * Issue 15 item 8: a flood of unsigned requests must not grow the disk without bound. 5,000 requests of 8 KB,
  * unsigned, with a 600-byte header, over 50 keep-alive connections to 127.0.0.1, against the production server
- * (server.ts), on a SQLite file (writer and checkpointer threads, as in production) and on the real PostgreSQL.
+ * (server.ts), on a SQLite file (the writer thread, as in production) and on the real PostgreSQL.
  * The bound asserted is the one README "Query API" states.
  */
 import { mkdtempSync, rmSync, statSync } from "node:fs";

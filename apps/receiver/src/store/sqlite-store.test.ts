@@ -4,7 +4,7 @@ import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { expect, test } from "vitest";
 import { openSqliteStore } from "./sqlite-store.js";
-import { openSqliteConnection, WAL_SIZE_LIMIT_BYTES } from "./sqlite-writer.js";
+import { CHECKPOINT_INTERVAL_MS, openSqliteConnection, WAL_SIZE_LIMIT_BYTES } from "./sqlite-writer.js";
 import { newEvent, storeSuite } from "./store.suite.js";
 
 storeSuite("SQLite (:memory:)", async () => ({
@@ -44,12 +44,33 @@ test("reopening a file store keeps events and migrates once", async () => {
   }
 });
 
-test("the writer thread commits batches queued together as one, in order, deduplicating across them", async () => {
+for (const writer of ["worker", "inline"] as const) {
+  test(`the ${writer} writer checkpoints within its interval, so NORMAL leaves the WAL unsynced for a bounded time`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "livehook-sqlite-"));
+    const file = join(dir, "r.db");
+    const store = await openSqliteStore({ file, synchronous: "NORMAL", writer });
+    try {
+      // Far below SQLite's 1000-page autocheckpoint: only the interval copies these pages into the database file.
+      const before = statSync(file).size;
+      const body = Buffer.alloc(2000, "x");
+      await store.writeBatch(Array.from({ length: 100 }, () => newEvent({ rawBody: body })));
+      const deadline = performance.now() + 20 * CHECKPOINT_INTERVAL_MS;
+      while (statSync(file).size <= before && performance.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, CHECKPOINT_INTERVAL_MS / 4));
+      }
+      expect(statSync(file).size).toBeGreaterThan(before + 100 * body.length);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
+test("the writer thread commits batches handed over together in order, deduplicating across them", async () => {
   const dir = mkdtempSync(join(tmpdir(), "livehook-sqlite-"));
   const store = await openSqliteStore({ file: join(dir, "r.db"), synchronous: "FULL", writer: "worker" });
   try {
-    expect(store.pipelineDepth).toBeGreaterThan(1);
-    // Handed over without waiting, as the group committer does: the thread finds them queued together.
+    // Handed over without waiting: the thread takes them in the order they were sent.
     const results = await Promise.all([
       store.writeBatch([newEvent({ idemKeys: ["a"] }), newEvent({ idemKeys: ["b"] })]),
       store.writeBatch([newEvent({ idemKeys: ["b"] }), newEvent({ idemKeys: ["c"] })]),

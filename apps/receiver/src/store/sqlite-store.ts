@@ -16,15 +16,15 @@ import { kyselyQueries } from "./queries.js";
 import type { Database } from "./schema.js";
 import type { WorkerCommand, WorkerData, WorkerReply } from "./sqlite-worker.js";
 import {
+  CHECKPOINT_INTERVAL_MS,
   createSqliteWriter,
   DEFAULT_BUSY_TIMEOUT_MS,
   type EventRow,
   openSqliteConnection,
-  SAFETY_AUTOCHECKPOINT_PAGES,
+  passiveCheckpoint,
   toEventRow,
 } from "./sqlite-writer.js";
 import { type EventStore, type NewEvent, type NewRejection, StoreBlocked, type WriteOutcome } from "./types.js";
-import { catchUpCheckpoint, newCheckpointFlag } from "./wal-checkpoint.js";
 
 /**
  * An event as it crosses to the writer thread: postMessage clones it. The body is copied into a buffer of its own
@@ -50,33 +50,19 @@ export type SqliteStoreOptions = {
   busyTimeoutMs?: number;
 };
 
-/**
- * Batches the event loop may hand the writer thread before the first is committed. The thread commits all that
- * are queued in one transaction, so this bounds memory, not batch size; at 8 the event loop has not waited for
- * the writer in any benchmark run.
- */
-const WORKER_PIPELINE_DEPTH = 8;
-
-function inlineWriter(sqlite: BetterSqlite3.Database, checkpointFlag?: Int32Array): Writer {
+function inlineWriter(sqlite: BetterSqlite3.Database, checkpoints: boolean): Writer {
   const inline = createSqliteWriter(sqlite);
+  // The writer thread's periodic checkpoint (sqlite-writer.ts), here on the event loop.
+  const timer = checkpoints ? setInterval(() => passiveCheckpoint(sqlite), CHECKPOINT_INTERVAL_MS) : undefined;
+  timer?.unref();
   return {
-    depth: 1,
-    writeAll: async (events) => {
-      const outcomes = inline.writeAll(events.map(toEventRow));
-      // In the next turn, once this batch's replies are out, as the writer thread does it.
-      if (checkpointFlag !== undefined && Atomics.load(checkpointFlag, 0) === 1) {
-        setImmediate(() => catchUpCheckpoint(sqlite, checkpointFlag));
-      }
-      return outcomes;
-    },
+    writeAll: async (events) => inline.writeAll(events.map(toEventRow)),
     rejectAll: async (rejections, keep) => inline.rejectAll(rejections, keep),
-    close: async () => {},
+    close: async () => clearInterval(timer),
   };
 }
 
 type Writer = {
-  /** Batches that may be outstanding at once (the worker commits them in order). */
-  depth: number;
   writeAll(events: readonly NewEvent[]): Promise<WriteOutcome[]>;
   rejectAll(rejections: readonly NewRejection[], keepPerVendor: number): Promise<void>;
   poll?(): void;
@@ -98,7 +84,7 @@ type WorkerHandle = {
  */
 const WORKER_FILE = new URL("../../dist/store/sqlite-worker.js", import.meta.url);
 
-/** Starts sqlite-worker in a role. */
+/** Starts the writer thread (sqlite-worker.ts). */
 async function startWorker(data: Omit<WorkerData, "port">): Promise<WorkerHandle> {
   const { port1: port, port2 } = new MessageChannel();
   const worker = new Worker(WORKER_FILE, {
@@ -122,7 +108,7 @@ async function startWorker(data: Omit<WorkerData, "port">): Promise<WorkerHandle
     pending.clear();
   };
   worker.on("error", failAll);
-  worker.on("exit", (code) => failAll(new Error(`SQLite ${data.role} thread exited (${code})`)));
+  worker.on("exit", (code) => failAll(new Error(`SQLite writer thread exited (${code})`)));
   await new Promise<void>((resolve, reject) => {
     pending.set(0, { resolve: () => resolve(), reject });
   });
@@ -190,43 +176,26 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<EventSt
     throw error;
   }
   let writer: Writer;
-  let checkpointer: WorkerHandle | undefined;
-  if (opts.file === ":memory:") {
-    writer = inlineWriter(sqlite);
-  } else {
+  if (opts.file !== ":memory:" && opts.writer === "worker") {
     try {
-      // WAL checkpoints (copying pages into the database file and fsyncing it) run on their own thread, so
-      // neither the event loop nor the writer stalls behind one; the writer's autocheckpoint stays as a
-      // safety net should that thread ever stop.
-      const checkpointFlag = newCheckpointFlag();
-      const shared = { file: opts.file, synchronous: opts.synchronous, checkpointFlag, busyTimeoutMs };
-      checkpointer = await startWorker({ role: "checkpointer", ...shared });
-      if (opts.writer === "worker") {
-        const w = await startWorker({ role: "writer", ...shared });
-        writer = {
-          depth: WORKER_PIPELINE_DEPTH,
-          writeAll: async (events) => {
-            return w.call<WriteOutcome[]>({ kind: "events", rows: events.map(toWorkerRow) });
-          },
-          rejectAll: (rejections, keepPerVendor) =>
-            w.call<void>({ kind: "rejections", rejections: rejections as NewRejection[], keepPerVendor }),
-          poll: () => w.poll(),
-          close: () => w.stop(),
-        };
-      } else {
-        sqlite.pragma(`wal_autocheckpoint = ${SAFETY_AUTOCHECKPOINT_PAGES}`);
-        writer = inlineWriter(sqlite, checkpointFlag);
-      }
+      const w = await startWorker({ file: opts.file, synchronous: opts.synchronous, busyTimeoutMs });
+      writer = {
+        writeAll: (events) => w.call<WriteOutcome[]>({ kind: "events", rows: events.map(toWorkerRow) }),
+        rejectAll: (rejections, keepPerVendor) =>
+          w.call<void>({ kind: "rejections", rejections: rejections as NewRejection[], keepPerVendor }),
+        poll: () => w.poll(),
+        close: () => w.stop(),
+      };
     } catch (err) {
-      await checkpointer?.stop();
       await db.destroy();
       throw err;
     }
+  } else {
+    writer = inlineWriter(sqlite, opts.file !== ":memory:");
   }
 
   return {
     kind: "sqlite",
-    pipelineDepth: writer.depth,
     writeBatch: (events) => writer.writeAll(events),
     pollWrites: writer.poll,
     recordRejections: (rejections, keepPerVendor) =>
@@ -238,7 +207,6 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<EventSt
     },
     close: async () => {
       await writer.close();
-      await checkpointer?.stop();
       await db.destroy();
     },
   };

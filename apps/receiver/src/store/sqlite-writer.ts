@@ -83,11 +83,29 @@ export function openSqliteConnection(
   return sqlite;
 }
 
-/** Far above what a 200 ms checkpoint interval leaves under load, so the WAL is not cut and regrown every pass. */
+/** Far above what a checkpoint interval leaves under load, so the WAL is not cut and regrown every pass. */
 export const WAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024;
 
-/** About 40 MB of WAL before the writer checkpoints by itself (normally the checkpointer keeps it short). */
-export const SAFETY_AUTOCHECKPOINT_PAGES = 10_000;
+/**
+ * The writer checkpoints the WAL every 200 ms as well as at SQLite's own 1000-page autocheckpoint. Under load the
+ * autocheckpoint keeps the WAL short; the timer bounds what `synchronous=NORMAL` leaves unsynced (the WAL is
+ * fsynced at each checkpoint), which the autocheckpoint alone would leave open for as long as traffic is light.
+ *
+ * Until 2026-12-05 a checkpointer thread did the copying, with a flag in shared memory telling the writer to
+ * finish each pass, and the writer checkpointed by itself only after 10,000 pages. In the same runs that design
+ * earned nothing measurable over this one (BENCHMARKS.md, "The SQLite write design"), so it went.
+ */
+export const CHECKPOINT_INTERVAL_MS = 200;
+
+/** A PASSIVE checkpoint (it never waits for readers or blocks the writer); a failure is left to the next one. */
+export function passiveCheckpoint(sqlite: BetterSqlite3.Database): void {
+  try {
+    sqlite.pragma("wal_checkpoint(PASSIVE)");
+  } catch {
+    // SQLITE_BUSY and the like: the next interval or the autocheckpoint tries again.
+  }
+}
+
 /**
  * The writer only touches the right-hand edges of its B-trees, and SQLite walks its whole page cache at the end
  * of every write transaction (perf: pcache1TruncateUnsafe under pager_end_transaction, 7% of the writer's time
@@ -104,7 +122,6 @@ export function openWriterConnection(
   busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS,
 ): BetterSqlite3.Database {
   const sqlite = openSqliteConnection(BetterSqlite, file, synchronous, busyTimeoutMs);
-  sqlite.pragma(`wal_autocheckpoint = ${SAFETY_AUTOCHECKPOINT_PAGES}`);
   sqlite.pragma(`cache_size = -${WRITER_CACHE_KIB}`);
   return sqlite;
 }

@@ -215,8 +215,9 @@ export type CommitNotice = { kind: "committed"; ids: readonly number[] } | { kin
 export interface EventStore {
   readonly kind: "sqlite" | "postgres";
   /**
-   * How many batches may be handed to `writeBatch` before the first settles (default 1). A store says more
-   * only when it writes its batches in order, as the SQLite writer thread does.
+   * How many batches may be handed to `writeBatch` before the first settles (default 1). PostgreSQL says more:
+   * each batch is one transaction on its own connection, and its key claims decide a race between two batches
+   * as between two receivers.
    */
   readonly pipelineDepth?: number;
   /** Writes every event in one transaction; outcomes are in input order. Rejects when nothing was committed. */
