@@ -17,6 +17,10 @@
  * - The common batch (no duplicate key inside it, no stored signature key) runs fewer statements: the claim and the
  *   verdict on each event are one statement, and the signature claim's own result says whether there is anything
  *   to look up, instead of a join over event_signatures on every batch.
+ * - Stored rows a batch updates (the originals of its redeliveries, the holders of signature keys its variants
+ *   share) are locked together, in id order, before either update. 0008/0009 counted redeliveries in one UPDATE
+ *   over a join, which locks rows in no set order: two receivers given the same redeliveries at once deadlocked
+ *   and answered 503 (test/processes.test.ts, about one run in three).
  */
 import { type Kysely, type Migration, sql } from "kysely";
 import type { Dialect } from "./migrations.js";
@@ -160,6 +164,16 @@ BEGIN
     fresh := livehook_claim_keys(p_key_event, keys, ids);
   END IF;
 
+  -- 2c. The original of each duplicate: its first key that has one. Only read here; counted in step 7.
+  IF cardinality(fresh) < n THEN
+    SELECT coalesce(array_agg(d.e ORDER BY d.e), '{}'), coalesce(array_agg(d.owner ORDER BY d.e), '{}')
+      INTO dup_events, dup_owners FROM (
+        SELECT DISTINCT ON (o.e) o.e, o.owner FROM (
+          SELECT t.e, t.j, (SELECT ek.event_id FROM event_keys AS ek WHERE ek.key = t.k) AS owner
+          FROM unnest(p_key_event, keys) WITH ORDINALITY AS t(e, k, j) WHERE NOT (t.e = ANY(fresh))) AS o
+        WHERE o.owner IS NOT NULL ORDER BY o.e, o.j) AS d;
+  END IF;
+
   IF cardinality(fresh) > 0 THEN
     -- 3. Insert the new events under their ids; an event's idem_key is its first key.
     WITH ins AS (
@@ -194,6 +208,9 @@ BEGIN
                 (SELECT es.event_id FROM event_signatures AS es WHERE es.signature = p_signature[f.e]) AS holder
               FROM unnest(fresh, fresh_ids) AS f(e, id) WHERE p_signature[f.e] IS NOT NULL) AS s
         WHERE s.holder <> s.id;
+      -- Steps 4 and 7 both update stored rows (holders here, originals there): they are locked first, all in one
+      -- id order, so two receivers cannot each hold one and wait for the other's (a deadlock, answered 503).
+      PERFORM FROM events WHERE id = ANY(lost_holders || dup_owners) ORDER BY id FOR UPDATE;
       -- Each variant points at the holder; each holder at its first variant. One row per statement, in id order.
       FOR target, other IN
         SELECT v.id, v.other FROM (
@@ -225,15 +242,8 @@ BEGIN
     END IF;
   END IF;
 
-  -- 7. Find the original of each duplicate (its first key that has one) and count the redelivery on it, one
-  --    original per statement, in id order.
+  -- 7. Count each redelivery on its original, one original per statement, in id order.
   IF cardinality(fresh) < n THEN
-    SELECT coalesce(array_agg(d.e ORDER BY d.e), '{}'), coalesce(array_agg(d.owner ORDER BY d.e), '{}')
-      INTO dup_events, dup_owners FROM (
-        SELECT DISTINCT ON (o.e) o.e, o.owner FROM (
-          SELECT t.e, t.j, (SELECT ek.event_id FROM event_keys AS ek WHERE ek.key = t.k) AS owner
-          FROM unnest(p_key_event, keys) WITH ORDINALITY AS t(e, k, j) WHERE NOT (t.e = ANY(fresh))) AS o
-        WHERE o.owner IS NOT NULL ORDER BY o.e, o.j) AS d;
     FOR target, times IN SELECT o.owner, count(*)::int FROM unnest(dup_owners) AS o(owner) GROUP BY o.owner ORDER BY 1
     LOOP
       UPDATE events SET duplicates = duplicates + times WHERE id = target;

@@ -7,7 +7,7 @@ import pg from "pg";
 import { expect, test } from "vitest";
 import { GroupCommitter } from "../group-commit.js";
 import { DEFAULT_PIPELINE_DEPTH, dropPostgresSchema, openPostgresStore } from "./postgres-store.js";
-import { newEvent, storeSuite } from "./store.suite.js";
+import { newEvent, signedAtT0, storeSuite } from "./store.suite.js";
 
 const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const schemaName = () => `livehook_test_${process.pid}_${randomBytes(4).toString("hex")}`;
@@ -38,6 +38,51 @@ test("two stores on one database racing on the same keys store each event once",
     const stored = results.flat().filter((o) => o.status === "stored").length;
     expect(stored).toBe(40);
     expect(await a.countEvents()).toBe(40);
+  } finally {
+    await a.close();
+    await b.close();
+    await dropPostgresSchema(DATABASE_URL, schema);
+  }
+});
+
+test("two stores flagging forged variants and counting redeliveries on the same stored rows never deadlock", async () => {
+  const schema = schemaName();
+  const a = await openPostgresStore({ url: DATABASE_URL, schema });
+  const b = await openPostgresStore({ url: DATABASE_URL, schema });
+  try {
+    // 20 stored events, each with its own idempotency key and signature key; ids in input order.
+    const original = (i: number) => ({ idemKeys: [`orig-${i}`], ...signedAtT0(i.toString(16).padStart(32, "0")) });
+    const stored = await a.writeBatch(Array.from({ length: 20 }, (_, i) => newEvent(original(i))));
+    const idOf = stored.map((o) => o.id as number);
+    // A batch flags the holders of one half (a new event under a stored signature key) and counts redeliveries on
+    // the other half; the other store's batch does the reverse. Both update rows of both halves, which each would
+    // lock in the opposite order if variants and redeliveries were locked separately.
+    const variant = (i: number, round: number) =>
+      newEvent({
+        idemKeys: [`variant-${round}-${i}`],
+        signatureKey: original(i).signatureKey,
+        signatureGraceSeconds: 300,
+      });
+    const redelivery = (i: number) => newEvent(original(i));
+    const low = Array.from({ length: 10 }, (_, i) => i);
+    const high = low.map((i) => i + 10);
+    const rounds = 8;
+    const outcomes = await Promise.all(
+      Array.from({ length: rounds }, (_, round) => [
+        a.writeBatch([...high.map((i) => variant(i, round)), ...low.map(redelivery)]),
+        b.writeBatch([...low.map((i) => variant(i, round)), ...high.map(redelivery)]),
+      ]).flat(),
+    );
+    outcomes.forEach((batch, n) => {
+      const redelivered = n % 2 === 0 ? low : high;
+      expect(batch.slice(0, 10).every((o) => o.status === "stored")).toBe(true);
+      expect(batch.slice(10)).toEqual(redelivered.map((i) => ({ status: "duplicate", id: idOf[i] })));
+    });
+    for (const i of [...low, ...high]) {
+      const event = await a.getEvent(idOf[i] as number);
+      expect(event?.duplicates).toBe(rounds);
+      expect(event?.anomaly?.kind).toBe("forged_variant");
+    }
   } finally {
     await a.close();
     await b.close();
