@@ -211,36 +211,6 @@ test("a store with a pipeline depth gets that many batches at once, and they set
   expect(await base.countEvents()).toBe(10);
 });
 
-test("pollWrites asks the store for finished writes only while a batch is out", async () => {
-  const base = await memoryStore();
-  let polls = 0;
-  let release: () => void = () => {};
-  const store: EventStore = {
-    ...base,
-    writeBatch: async (events) => {
-      await new Promise<void>((r) => {
-        release = r;
-      });
-      return base.writeBatch(events);
-    },
-    pollWrites: () => {
-      polls++;
-      release();
-    },
-  };
-  const committer = new GroupCommitter(store);
-  committer.pollWrites();
-  expect(polls).toBe(0);
-  const written = committer.submit(newEvent());
-  await new Promise((r) => setImmediate(r));
-  committer.pollWrites();
-  expect(polls).toBe(1);
-  expect((await written).status).toBe("stored");
-  await committer.drain();
-  committer.pollWrites();
-  expect(polls).toBe(1);
-});
-
 test("a store slower than the bound: submitters get StoreWaitExceeded in time, and a late commit is still stored", async () => {
   const base = await memoryStore();
   let release: () => void = () => {};

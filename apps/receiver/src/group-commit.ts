@@ -97,11 +97,6 @@ export class GroupCommitter {
     });
   }
 
-  /** See EventStore.pollWrites. */
-  pollWrites(): void {
-    if (this.writing.size > 0) this.store.pollWrites?.();
-  }
-
   /**
    * How long the oldest write still running has been in the store's hands (ms), 0 when none is. Longer than the
    * store wait bound means the store is blocked (a locked table answers a `SELECT 1` ping but takes no write), so

@@ -75,7 +75,6 @@ export function nodeHookHandler(deps: ReceiverDeps, hooks: ReadonlyMap<string, V
     const started = performance.now();
     const receivedAt = deps.clock.now();
     readLimited(req, deps.config.bodyLimitBytes, (raw) => {
-      deps.committer.pollWrites();
       processCallback(hook, deps, { raw, headers: req.headers, receivedAt, started }).then(
         (reply) => {
           const text = bodyText(reply.body);

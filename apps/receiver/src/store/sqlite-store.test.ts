@@ -94,27 +94,6 @@ test("the writer thread commits batches handed over together in order, deduplica
   }
 });
 
-test("pollWrites settles a committed batch without the event loop delivering the writer's reply", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "livehook-sqlite-"));
-  const store = await openSqliteStore({ file: join(dir, "r.db"), synchronous: "FULL", writer: "worker" });
-  try {
-    let outcomes: unknown;
-    void store.writeBatch([newEvent({ idemKeys: ["polled"] })]).then((o) => {
-      outcomes = o;
-    });
-    // Only microtasks run in this loop (no timers, no I/O callbacks): just what a request handler's poll sees.
-    const deadline = Date.now() + 10_000;
-    while (outcomes === undefined && Date.now() < deadline) {
-      store.pollWrites?.();
-      await null;
-    }
-    expect(outcomes).toEqual([{ status: "stored", id: 1 }]);
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
-
 test("the WAL is cut back to WAL_SIZE_LIMIT_BYTES when it starts over, however far it grew (issue 15 item 8)", () => {
   const dir = mkdtempSync(join(tmpdir(), "livehook-sqlite-"));
   const file = join(dir, "wal-limit.db");

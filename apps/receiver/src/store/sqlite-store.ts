@@ -8,7 +8,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
+import { MessageChannel, Worker } from "node:worker_threads";
 import BetterSqlite3 from "better-sqlite3";
 import { Kysely, Migrator, SqliteDialect } from "kysely";
 import { migrationProvider } from "./migrations.js";
@@ -65,14 +65,11 @@ function inlineWriter(sqlite: BetterSqlite3.Database, checkpoints: boolean): Wri
 type Writer = {
   writeAll(events: readonly NewEvent[]): Promise<WriteOutcome[]>;
   rejectAll(rejections: readonly NewRejection[], keepPerVendor: number): Promise<void>;
-  poll?(): void;
   close(): Promise<void>;
 };
 
 type WorkerHandle = {
   call<T>(msg: WorkerCommand): Promise<T>;
-  /** Settles the calls whose replies have arrived, without waiting for the event loop to deliver them. */
-  poll(): void;
   stop(): Promise<void>;
 };
 
@@ -122,12 +119,6 @@ async function startWorker(data: Omit<WorkerData, "port">): Promise<WorkerHandle
   };
   return {
     call,
-    poll: () => {
-      if (pending.size === 0) return;
-      for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
-        settle(m.message as WorkerReply);
-      }
-    },
     stop: async () => {
       if (failure === undefined) await call<void>({ kind: "close" }).catch(() => {});
       port.close();
@@ -183,7 +174,6 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<EventSt
         writeAll: (events) => w.call<WriteOutcome[]>({ kind: "events", rows: events.map(toWorkerRow) }),
         rejectAll: (rejections, keepPerVendor) =>
           w.call<void>({ kind: "rejections", rejections: rejections as NewRejection[], keepPerVendor }),
-        poll: () => w.poll(),
         close: () => w.stop(),
       };
     } catch (err) {
@@ -197,7 +187,6 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<EventSt
   return {
     kind: "sqlite",
     writeBatch: (events) => writer.writeAll(events),
-    pollWrites: writer.poll,
     recordRejections: (rejections, keepPerVendor) =>
       rejections.length === 0 ? Promise.resolve() : writer.rejectAll(rejections, keepPerVendor),
     ...kyselyQueries(db, "sqlite"),

@@ -222,12 +222,6 @@ export interface EventStore {
   readonly pipelineDepth?: number;
   /** Writes every event in one transaction; outcomes are in input order. Rejects when nothing was committed. */
   writeBatch(events: readonly NewEvent[]): Promise<WriteOutcome[]>;
-  /**
-   * Settles the writes that have finished elsewhere (the SQLite writer thread) now, instead of when the event
-   * loop next polls. The event loop may be reading a long run of requests before it gets to that reply, and
-   * every acknowledgement waits meanwhile; the request handler calls this between requests.
-   */
-  readonly pollWrites?: () => void;
   /** Inserts rejected attempts, then keeps only the newest `keepPerVendor` of each vendor in the batch. */
   recordRejections(rejections: readonly NewRejection[], keepPerVendor: number): Promise<void>;
   listEvents(query: EventQuery): Promise<EventSummary[]>;
