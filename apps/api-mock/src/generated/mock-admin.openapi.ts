@@ -405,6 +405,7 @@ export interface components {
             scenario: components["schemas"]["MockAdminScenario"];
             width: number;
             height: number;
+            /** @description The faults this session sets, as given; every field it leaves out is taken from the global faults (/_mock/faults) at each attempt. */
             faults: components["schemas"]["MockAdminFaults"];
             state: components["schemas"]["MockAdminSessionState"];
             config?: components["schemas"]["MockAdminMatchedConfig"];

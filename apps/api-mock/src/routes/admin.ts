@@ -108,7 +108,7 @@ export function adminRoutes(ctx: AppContext): Hono {
     if (rec === undefined) return adminError(c, 404, "not_found", "no such session");
     const body = await jsonBody(c, MockAdminFaults);
     if (!body.ok) return body.res;
-    rec.session.faults = fullFaults(body.value);
+    rec.session.faults = body.value;
     store.updateSession(rec.session);
     return c.json(rec.session, 200);
   });

@@ -141,9 +141,9 @@ function virtualMock() {
   const settle = async () => {
     for (let i = 0; i < 200; i++) await new Promise((resolve) => setImmediate(resolve));
   };
-  const post = (path: string, body: unknown) =>
+  const send = (method: string) => (path: string, body: unknown) =>
     mock.app.request(path, {
-      method: "POST",
+      method,
       headers: { "content-type": "application/json" },
       body: JSON.stringify(body),
     });
@@ -151,7 +151,8 @@ function virtualMock() {
     ...mock,
     store,
     sent,
-    post,
+    post: send("POST"),
+    put: send("PUT"),
     settle,
     advance: async (ms: number) => {
       now += ms;
@@ -318,6 +319,29 @@ describe("stopping a running realtime session (POST /_mock/sessions/{id}/stop)",
       const after = MockAdminSession.parse(await (await m.app.request(`/_mock/sessions/${s.id}`)).json());
       expect([after.state, after.delivery_count]).toEqual(["completed", 3]);
     }
+  });
+
+  test("global faults reach a session that does not set them; a field the session sets wins", async () => {
+    const m = virtualMock();
+    await m.post("/v1/p/record/callbacks", CONFIG);
+    expect((await m.put("/_mock/faults", { drop_rate: 1, duplicate_rate: 0.5 })).status).toBe(200);
+    const plain = MockAdminSession.parse(await (await m.post("/_mock/sessions", session())).json());
+    // The session shows only what it sets itself.
+    expect(plain.faults).toEqual({});
+    const own = MockAdminSession.parse(
+      await (await m.post("/_mock/sessions", session({ faults: { drop_rate: 0, duplicate_rate: 0 } }))).json(),
+    );
+    await m.advance(10_000);
+    for (const s of [plain, own]) {
+      expect((await m.post(`/_mock/sessions/${s.id}/stop`, { outcome: "over" })).status).toBe(200);
+    }
+    await m.settle();
+    const statuses = async (id: string) =>
+      MockAdminDeliveryList.parse(await (await m.app.request(`/_mock/deliveries?session_id=${id}`)).json())
+        .deliveries.map((d) => d.status)
+        .sort();
+    expect(await statuses(plain.id)).toEqual(["dropped", "dropped", "dropped"]);
+    expect(await statuses(own.id)).toEqual(["success", "success", "success"]);
   });
 
   test("errors: unknown session 404, bad outcome 400, compressed session 409", async () => {

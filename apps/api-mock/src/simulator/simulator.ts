@@ -8,7 +8,7 @@ import type { DeliveryEngine } from "../delivery/engine.js";
 import type { MockDeps } from "../deps.js";
 import type { MockAdminDelivery, MockAdminSession, MockAdminSessionCreateRequest } from "../generated/index.js";
 import { hex } from "../ids.js";
-import { fullFaults, mergeFaults } from "../settings.js";
+import { mergeFaults } from "../settings.js";
 import type { FrozenConfig } from "../state/store.js";
 import { MAX_PAUSE_SECONDS, type Plan, planSession, RECONNECT_GAP_SECONDS, stopTask } from "./events.js";
 
@@ -144,7 +144,8 @@ export class Simulator {
       scenario: req.scenario,
       width: req.width,
       height: req.height,
-      faults: fullFaults(req.faults ?? {}),
+      // Only the fields the session sets: the global faults (PUT /_mock/faults) fill the rest at each attempt.
+      faults: { ...req.faults },
       state: "running",
       task_ids: plan.taskIds,
       event_count: plan.events.length,
