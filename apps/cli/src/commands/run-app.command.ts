@@ -14,6 +14,10 @@ export function mockCommand(ctx: CliContext) {
       new Option("--auth <on|off>", "verify request signatures against LIVEHOOK_MOCK_AK/SK").choices(["on", "off"]),
     )
     .option("--domain <name>", "a known domain (repeatable); with none, any valid domain is accepted", collect)
+    .option(
+      "--allowed-hosts <names>",
+      "host names it answers besides the listening address, comma-separated (a reverse proxy's or tunnel's name)",
+    )
     .option("--log-level <level>", "pino level (default info)")
     .action(async (opts) => {
       const { runMock } = await import("./run-app.js");
@@ -31,6 +35,10 @@ export function receiveCommand(ctx: CliContext) {
     .option("--data <file>", "SQLite file (default ./.livehook/receiver.db)")
     .option("--database-url <url>", "PostgreSQL instead of SQLite")
     .option("--config <file>", "livehook.config.json")
+    .option(
+      "--allowed-hosts <names>",
+      "host names it answers besides the listening address, comma-separated (a reverse proxy's or tunnel's name)",
+    )
     .option(
       "--publish <[vendor=]url>",
       "publish accepted events to nats://… (JetStream) or amqp://… (RabbitMQ); repeatable",

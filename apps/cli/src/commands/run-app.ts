@@ -56,6 +56,7 @@ export async function runMock(opts: MockOptions, ctx: CliContext) {
     ...forward("--data", opts.data),
     ...forward("--auth", opts.auth),
     ...forward("--domain", opts.domain),
+    ...forward("--allowed-hosts", opts.allowedHosts),
     ...forward("--log-level", opts.logLevel),
   ];
   await runApp("mock", opts, forwarded, DEFAULT_PORTS.mock, ctx);
@@ -67,6 +68,7 @@ export async function runReceive(opts: ReceiveOptions, ctx: CliContext) {
     ...forward("--data", opts.data),
     ...forward("--database-url", opts.databaseUrl),
     ...forward("--config", opts.config),
+    ...forward("--allowed-hosts", opts.allowedHosts),
     ...forward("--publish", opts.publish),
     ...forward("--forward-to", opts.forwardTo),
   ];
