@@ -3,6 +3,7 @@
  * call serveMock with a parsed Config, and both stop it with the close() it returns.
  */
 import { randomBytes, randomUUID } from "node:crypto";
+import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { hostname } from "node:os";
@@ -83,13 +84,8 @@ export async function serveMock(config: Config, log: Logger): Promise<ServedMock
     mockRequestListener(mock, { listenHost: config.host, allowedHosts: config.allowedHosts }),
   );
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(config.port, config.host, () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
+    // once() rejects with an 'error' emitted first (EADDRINUSE and the like).
+    await once(server.listen(config.port, config.host), "listening");
   } catch (err) {
     stopping.abort();
     await mock.simulator.idle();

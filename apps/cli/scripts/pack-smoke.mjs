@@ -22,6 +22,7 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { basename, delimiter, dirname, join, resolve, sep } from "node:path";
@@ -158,6 +159,28 @@ async function startBackground(label, args, { cwd, env, ready, timeoutMs = MINUT
 }
 
 /** Process groups still running, killed on the way out whatever happened. */
+/**
+ * A user's `npm install` on Node.js 24 downloads better-sqlite3's prebuilt binary, which works. Here no binary can
+ * be downloaded, so npm compiles it, and compiled against the headers of Node.js 24.19 or later it aborts the
+ * process when a statement is garbage-collected (nodejs/node#65446; README "Node.js versions"). The workspace's own
+ * build of the same version carries the patch that restores the prebuilt binaries' behaviour, so on 24 it stands in
+ * for the download: the JavaScript under test is still the tarballs'.
+ */
+function useWorkspaceSqliteBinaryOnNode24(projectDir) {
+  if (process.versions.node.split(".")[0] !== "24") return;
+  const workspace = dirname(
+    createRequire(join(repoRoot, "apps", "receiver", "package.json")).resolve("better-sqlite3/package.json"),
+  );
+  const installed = join(projectDir, "node_modules", "better-sqlite3");
+  const version = (dir) => JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).version;
+  if (version(workspace) !== version(installed)) {
+    throw new Error(`better-sqlite3 ${version(installed)} installed, the workspace builds ${version(workspace)}`);
+  }
+  const binary = join("build", "Release", "better_sqlite3.node");
+  cpSync(join(workspace, binary), join(installed, binary));
+  log("Node.js 24: better-sqlite3's binary is the workspace's patched build (a download stands in for it elsewhere)");
+}
+
 const running = new Set();
 
 async function getJson(url) {
@@ -224,6 +247,7 @@ try {
     }),
   );
   log(`npm install took ${((Date.now() - installStart) / 1000).toFixed(1)} s`);
+  useWorkspaceSqliteBinaryOnNode24(project);
   // Copies from the tarballs inside the project, none a link back into the workspace.
   for (const name of names) {
     const installed = realpathSync(join(project, "node_modules", name));

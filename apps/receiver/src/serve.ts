@@ -4,6 +4,7 @@
  * close() drains: stop accepting connections, let requests in flight finish (their events are committed before
  * their replies), end the event streams, flush the group committer, stop forwarding, close the store.
  */
+import { once } from "node:events";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type Clock, systemClock } from "@livehook/core";
@@ -91,13 +92,8 @@ export async function serveReceiver(
 
   const server = createReceiverServer(deps);
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(config.port, config.host, () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
+    // once() rejects with an 'error' emitted first (EADDRINUSE and the like).
+    await once(server.listen(config.port, config.host), "listening");
   } catch (err) {
     await forwarder?.stop();
     await targets.close();
