@@ -46,6 +46,29 @@ test("one config per (project, domain, app); an insert is stored when it returns
   s.close();
 });
 
+test("pages of a project's configs follow create time then id, whatever page each call asks for", () => {
+  const s = new Store();
+  // Inserted out of order; two share a create time, so the id decides between them.
+  const rows = [7, 3, 11, 1, 9, 5, 2, 8, 10, 4, 6].map((n) =>
+    row(n, { create_time: `2026-03-01T00:00:${String(n === 4 ? 3 : n).padStart(2, "0")}Z` }),
+  );
+  for (const r of rows) expect(s.insertHuaweiLive(r)).toBe(true);
+  expect(s.insertHuaweiLive(row(99, { project_id: "other" }))).toBe(true);
+  const ordered = [...rows].sort((a, b) => a.create_time.localeCompare(b.create_time) || a.id.localeCompare(b.id));
+  // The same statement with a new page each call: 0-4, 4-8, 8-11, past the end, then the first again.
+  for (const [offset, limit] of [
+    [0, 4],
+    [4, 4],
+    [8, 4],
+    [11, 4],
+    [0, 2],
+  ] as const) {
+    expect(s.listHuaweiLive(P, {}, offset, limit)).toEqual({ total: 11, items: ordered.slice(offset, offset + limit) });
+  }
+  expect(s.listHuaweiLive(P, { app: "app4" }, 0, 10)).toEqual({ total: 1, items: [rows[9]] });
+  s.close();
+});
+
 test("a file written before versioning (version 0) opens: configs, domains, settings, sessions, deliveries", () => {
   const file = tempFile();
   // The file exactly as the mock wrote it until data versions existed: no user_version, and Huawei Live rows
