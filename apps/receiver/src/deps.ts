@@ -33,12 +33,23 @@ export type ReceiverDeps = {
  */
 export const GROUP_COMMIT_MAX_BATCH = 32;
 
-export function createDeps(base: { config: Config; store: EventStore; clock: Clock; log: Logger }): ReceiverDeps {
+export function createDeps({
+  afterCommit,
+  ...base
+}: {
+  config: Config;
+  store: EventStore;
+  clock: Clock;
+  log: Logger;
+  /** After each of this process's event commits (the forwarder starts on what it stored, wherever it listens). */
+  afterCommit?: () => void;
+}): ReceiverDeps {
   const metrics = new Metrics();
-  const bus = new EventBus();
+  const bus = new EventBus(base.store.watchCommits);
   const committer = new GroupCommitter(base.store, {
     maxBatch: GROUP_COMMIT_MAX_BATCH,
     onCommit: (_events, outcomes) => {
+      afterCommit?.();
       if (base.store.watchCommits !== undefined) return;
       const ids = outcomes.flatMap((o) => (o.status === "stored" ? [o.id] : []));
       if (ids.length > 0) bus.publish({ kind: "committed", ids });
@@ -52,7 +63,6 @@ export function createDeps(base: { config: Config; store: EventStore; clock: Clo
     onRejectionDropped: (r) => metrics.rejectionDropped(r.vendor),
     storeWaitMs: base.config.storeWaitMs,
   });
-  base.store.watchCommits?.((notice) => bus.publish(notice));
   const { host, allowedHosts, adminToken } = base.config;
   return { ...base, metrics, bus, committer, hostCheck: hostCheck({ listenHost: host, allowedHosts, adminToken }) };
 }

@@ -72,7 +72,6 @@ export async function serveReceiver(
   const config = forwardSecret === undefined ? givenConfig : { ...givenConfig, forwardSecret: forwardSecret.secret };
   const store = await openStore(config, log);
   let draining = false;
-  const deps: ReceiverDeps = { ...createDeps({ config, store, clock, log }), draining: () => draining };
 
   const targets = outboxTargets(config, { clock, log, retryScheduleMs: config.forwardRetryMs });
   const forwarder = Object.keys(targets.byVendor).length
@@ -85,10 +84,13 @@ export async function serveReceiver(
         log,
       })
     : undefined;
-  if (forwarder !== undefined) {
-    deps.bus.subscribe(() => forwarder.wake());
-    forwarder.start();
-  }
+  // Woken by this receiver's own commits (and its poll): following every receiver's would make all of them
+  // announce every write (postgres-notices-wanted.ts), and each receiver forwards what it stores.
+  const deps: ReceiverDeps = {
+    ...createDeps({ config, store, clock, log, afterCommit: () => forwarder?.wake() }),
+    draining: () => draining,
+  };
+  forwarder?.start();
 
   const server = createReceiverServer(deps);
   try {

@@ -5,6 +5,7 @@
 import { type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider, sql } from "kysely";
 import { genericPlansForWriteEvents } from "./postgres-generic-plans.js";
 import { idsFirstWriteFunction } from "./postgres-ids-first.js";
+import { noticesWhileListened } from "./postgres-notices-wanted.js";
 import { writeEventsFunction } from "./postgres-write-function.js";
 
 export type Dialect = "sqlite" | "postgres";
@@ -312,6 +313,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
       "0008_write_events_function": writeEventsFunction(dialect),
       "0009_write_events_generic_plans": genericPlansForWriteEvents(dialect),
       "0010_write_events_ids_first": idsFirstWriteFunction(dialect),
+      "0011_notices_while_listened": noticesWhileListened(dialect),
     }),
   };
 }

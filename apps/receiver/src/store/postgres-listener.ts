@@ -1,9 +1,10 @@
 /**
  * The live stream across receivers on one PostgreSQL: a dedicated connection LISTENs on the channel the write
  * function NOTIFYs (postgres-write-function.ts), so every receiver learns the ids every other one commits, the
- * moment they commit, without reading the store on a timer. Notifications sent while the connection is down are
- * lost; after it reconnects the listener says `resync`, and readers catch up from the store, which stays the
- * source of truth.
+ * moment they commit, without reading the store on a timer. Writes notify only while a listener holds the listen
+ * slots (postgres-notices-wanted.ts), so each connection, once listening, takes them, which waits for the writes
+ * that did not notify; then the listener says `resync` and readers catch up from the store, which stays the source
+ * of truth. The same happens after a lost connection, whose notifications are gone.
  */
 import pg from "pg";
 import type { CommitNotice } from "./types.js";
@@ -17,9 +18,13 @@ const RECONNECT_MAX_MS = 5000;
 const IDS = /^\d+(,\d+)*$/;
 /** The payload recordRejections sends: rejected attempts were recorded (they have no ids worth sending). */
 export const REJECTED_PAYLOAD = "rejected";
+/** The listening connection's application_name, as pg_stat_activity shows it. */
+export const LISTENER_NAME = "livehook-listener";
 
 export function listenForCommits(opts: {
   url: string;
+  /** The schema the write functions live in (postgres-notices-wanted.ts), when not the connection's default. */
+  schema?: string | undefined;
   channel: string;
   onNotice: (notice: CommitNotice) => void;
   onError?: (err: unknown) => void;
@@ -28,8 +33,6 @@ export function listenForCommits(opts: {
   let closed = false;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let delay = RECONNECT_MIN_MS;
-  // Set when a connection is lost or cannot be made: notifications may have been missed until the next LISTEN.
-  let missed = false;
 
   const reconnectLater = () => {
     if (closed || retryTimer !== undefined) return;
@@ -41,13 +44,17 @@ export function listenForCommits(opts: {
   };
 
   async function connect(): Promise<void> {
-    const c = new pg.Client({ connectionString: opts.url, keepAlive: true });
+    const c = new pg.Client({
+      connectionString: opts.url,
+      keepAlive: true,
+      application_name: LISTENER_NAME,
+      ...(opts.schema === undefined ? {} : { options: `-c search_path=${opts.schema}` }),
+    });
     client = c;
     let lost = false;
     const onLost = (err?: unknown) => {
       if (lost) return;
       lost = true;
-      missed = true;
       if (err !== undefined) opts.onError?.(err);
       c.removeAllListeners("notification");
       c.end().catch(() => {});
@@ -64,6 +71,7 @@ export function listenForCommits(opts: {
     try {
       await c.connect();
       await c.query(`LISTEN "${opts.channel}"`);
+      await c.query("SELECT livehook_hold_listen_slots($1)", [opts.channel]);
     } catch (err) {
       onLost(err);
       return;
@@ -73,8 +81,7 @@ export function listenForCommits(opts: {
       return;
     }
     delay = RECONNECT_MIN_MS;
-    if (missed) opts.onNotice({ kind: "resync" });
-    missed = false;
+    opts.onNotice({ kind: "resync" });
   }
 
   void connect();

@@ -230,7 +230,7 @@ test("receivers claiming the outbox at once never take the same event (FOR UPDAT
   }
 });
 
-test("the write function leaves an event in the outbox's columns as the per-row insert did, and 0008 follows 0007 (0009 and 0010 after it)", async () => {
+test("the write function leaves an event in the outbox's columns as the per-row insert did, and 0008 follows 0007 (0009 to 0011 after it)", async () => {
   const schema = schemaName();
   const store = await openPostgresStore({ url: DATABASE_URL, schema });
   const client = new pg.Client({ connectionString: DATABASE_URL });
@@ -267,11 +267,12 @@ test("the write function leaves an event in the outbox's columns as the per-row 
     const [task] = await store.claimForwards(1_700_000_000_123, 1000, 10);
     expect(task).toMatchObject({ id: queued?.id, attempts: 0, done: [], idemKey: "outbox-columns-queued" });
     const migrations = await client.query(`SELECT name FROM "${schema}".kysely_migration ORDER BY name`);
-    expect(migrations.rows.map((r: { name: string }) => r.name).slice(-4)).toEqual([
+    expect(migrations.rows.map((r: { name: string }) => r.name).slice(-5)).toEqual([
       "0007_forward_done",
       "0008_write_events_function",
       "0009_write_events_generic_plans",
       "0010_write_events_ids_first",
+      "0011_notices_while_listened",
     ]);
     // 0009: the write function plans its statements once per connection (postgres-generic-plans.ts); 0010's
     // replacement keeps the setting.

@@ -65,7 +65,8 @@ export const DEFAULT_PIPELINE_DEPTH = Math.min(8, Math.max(2, availableParalleli
 const WRITE_EVENTS_CALL = `SELECT out_id, out_stored, out_variant_of FROM livehook_write_events(
   $1::text[], $2::int[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
   $10::text[], $11::bigint[], $12::text[], $13::int[], $14::int[], $15::text[], $16::text[], $17::text[], $18::bytea,
-  $19::int[], $20::boolean[], $21::text[], $22::text[], $23::text[], $24::text)`;
+  $19::int[], $20::boolean[], $21::text[], $22::text[], $23::text[],
+  CASE WHEN livehook_notices_wanted($24::text) THEN $24::text END)`;
 
 /**
  * The NOTIFY channel on which the write function announces new event ids, one per schema (receivers sharing a
@@ -285,21 +286,31 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Eve
           );
         }
         // The live streams of every receiver show rejected attempts (README "Query API"); sent on commit.
-        await sql`SELECT pg_notify(${channel}, ${REJECTED_PAYLOAD})`.execute(trx);
+        await sql`SELECT pg_notify(${channel}, ${REJECTED_PAYLOAD}) WHERE livehook_notices_wanted(${channel})`.execute(
+          trx,
+        );
       });
     },
     ...kyselyQueries(db, "postgres"),
     ...apiReads(apiReadDb),
+    // Writes announce their ids only while some receiver listens (migration 0011), so this one listens only while
+    // something in it follows commits; the first notice after it starts is `resync`.
     watchCommits: (listener) => {
       listeners.add(listener);
       commitListener ??= listenForCommits({
         url: opts.url,
+        schema: opts.schema,
         channel,
         onNotice: (notice) => {
           for (const l of listeners) l(notice);
         },
         onError: opts.onListenError,
       });
+      return () => {
+        if (!listeners.delete(listener) || listeners.size > 0) return;
+        void commitListener?.close();
+        commitListener = undefined;
+      };
     },
     // A write probe: `SELECT 1` passes while a table is locked and every write waits. This takes, briefly and
     // then rolls back, the lock each insert takes; it conflicts only with table locks such as LOCK TABLE or DDL.

@@ -246,10 +246,11 @@ export interface EventStore {
   /** Records delivery attempts in one transaction: delivered, retry at `nextAt`, or dead-lettered. */
   markForwards(now: number, marks: readonly ForwardMark[]): Promise<void>;
   /**
-   * Notices of the commits of every receiver sharing the store (PostgreSQL: LISTEN/NOTIFY), including this one's.
-   * Absent when this process is the only writer (SQLite): its group committer then tells.
+   * Notices of the commits of every receiver sharing the store (PostgreSQL: LISTEN/NOTIFY), including this one's,
+   * until the returned function is called. The first notice is `resync`: commits made before the watch began are
+   * read from the store. Absent when this process is the only writer (SQLite): its group committer then tells.
    */
-  readonly watchCommits?: (listener: (notice: CommitNotice) => void) => void;
+  readonly watchCommits?: (listener: (notice: CommitNotice) => void) => () => void;
   /** Throws when the store is unreachable, and StoreBlocked when it answers but would not take a write now. */
   ping(): Promise<void>;
   close(): Promise<void>;
