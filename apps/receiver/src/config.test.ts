@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { ConfigError, keyWarnings, loadConfig } from "./config.js";
+import { ConfigError, FLAG_NAMES, keyWarnings, loadConfig, USAGE, wantsHelp } from "./config.js";
 
 const load = (argv: string[] = [], env: Record<string, string> = {}, files: Record<string, string> = {}) =>
   loadConfig({ argv, env, readFile: (p) => files[p] });
@@ -203,4 +203,22 @@ test("keys outside the vendor's format are warned about by position, never by va
   expect(warnings[0]).toContain("LIVEHOOK_HUAWEI_LIVE_KEYS key #1");
   expect(warnings.join(" ")).not.toContain("short-key");
   expect(warnings.join(" ")).not.toContain("tiny");
+});
+
+describe("USAGE", () => {
+  test("describes every flag the command line accepts, and nothing it refuses", () => {
+    expect(FLAG_NAMES.length).toBeGreaterThan(0);
+    for (const name of FLAG_NAMES) expect(USAGE).toMatch(new RegExp(`^  --${name} `, "m"));
+    const described = [...USAGE.matchAll(/^ {2}--([a-z-]+)/gm)].map((m) => m[1]);
+    expect(described.sort()).toEqual([...FLAG_NAMES, "help"].sort());
+  });
+
+  test("--help and -h ask for it wherever they are; an unknown flag names itself and points at it", () => {
+    expect(wantsHelp(["--help"])).toBe(true);
+    expect(wantsHelp(["--port", "4021", "-h"])).toBe(true);
+    expect(wantsHelp(["--port", "4021"])).toBe(false);
+    expect(() => loadConfig({ argv: ["--prot", "1"], env: {}, readFile: () => undefined })).toThrow(
+      /^command line: Unknown option '--prot'.* \(--help lists the options\)$/,
+    );
+  });
 });

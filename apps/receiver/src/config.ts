@@ -213,25 +213,54 @@ export type ConfigSources = {
   options?: unknown;
 };
 
+/** The command-line flags; everything else is an environment variable or a config file field. */
+const FLAGS = {
+  port: { type: "string" },
+  host: { type: "string" },
+  "allowed-hosts": { type: "string" },
+  data: { type: "string" },
+  "database-url": { type: "string" },
+  config: { type: "string" },
+  publish: { type: "string", multiple: true },
+  "forward-to": { type: "string", multiple: true },
+} as const;
+
+/** The flag names, for the test that keeps USAGE in step with what parseFlags accepts. */
+export const FLAG_NAMES: readonly string[] = Object.keys(FLAGS);
+
+export const USAGE = `Usage: livehook-receiver [options]
+
+Receives the recording callbacks of Huawei Cloud Live, Huawei SparkRTC and Alibaba Cloud ApsaraVideo Live:
+verifies each on its raw bytes, stores it exactly once, and serves the query API and the inspector.
+
+  --port <n>             listen port (default ${DEFAULTS.port}, or LIVEHOOK_PORT / PORT; 0 picks a free one)
+  --host <addr>          listen address (default ${DEFAULTS.host}, or LIVEHOOK_HOST); any other than loopback
+                         needs LIVEHOOK_ADMIN_TOKEN (16+ characters) for the query API and the inspector
+  --allowed-hosts <h,…>  Host names answered besides the listening ones (or LIVEHOOK_ALLOWED_HOSTS)
+  --data <file>          SQLite file, or :memory: (default ${DEFAULTS.data}, or LIVEHOOK_DATA)
+  --database-url <url>   postgres://… to store in PostgreSQL instead (or DATABASE_URL)
+  --config <file>        JSON config file (or LIVEHOOK_CONFIG; default livehook.config.json when it exists)
+  --forward-to [<vendor>=]<url>
+                         relay accepted events to this URL, signed (repeatable; or LIVEHOOK_FORWARD_<VENDOR>)
+  --publish [<vendor>=]<url>
+                         publish accepted events to nats://… (JetStream) or amqp://… (RabbitMQ)
+                         (repeatable; or LIVEHOOK_PUBLISH, LIVEHOOK_PUBLISH_<VENDOR>)
+  --help                 this text
+
+Vendors: huawei-live, huawei-rtc, aliyun-live. Their keys come from the environment or the config file only:
+LIVEHOOK_HUAWEI_LIVE_KEYS, LIVEHOOK_HUAWEI_RTC_KEYS, LIVEHOOK_ALIYUN_LIVE_KEYS (comma-separated; several at once
+for rotation). The other settings (body limit, timestamp tolerance, dedupe window, retries, log level, …) are
+environment variables and config file fields, listed in the README of @livehook/receiver.
+`;
+
+/** Whether the command line asks for USAGE; answered before anything is validated. */
+export const wantsHelp = (argv: readonly string[]): boolean => argv.includes("--help") || argv.includes("-h");
+
 function parseFlags(argv: readonly string[]) {
   try {
-    return parseArgs({
-      args: [...argv],
-      options: {
-        port: { type: "string" },
-        host: { type: "string" },
-        "allowed-hosts": { type: "string" },
-        data: { type: "string" },
-        "database-url": { type: "string" },
-        config: { type: "string" },
-        publish: { type: "string", multiple: true },
-        "forward-to": { type: "string", multiple: true },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
+    return parseArgs({ args: [...argv], options: FLAGS, strict: true, allowPositionals: false }).values;
   } catch (err) {
-    throw new ConfigError(`command line: ${(err as Error).message}`);
+    throw new ConfigError(`command line: ${(err as Error).message} (--help lists the options)`);
   }
 }
 

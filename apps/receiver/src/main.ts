@@ -4,13 +4,17 @@
  * (serve.ts) and drains it on SIGTERM/SIGINT, then exits.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { ConfigError, keyWarnings, loadConfig } from "./config.js";
+import { ConfigError, keyWarnings, loadConfig, USAGE, wantsHelp } from "./config.js";
 import { ForwardSecretError } from "./forward-secret.js";
 import { keyStatus, nearMissVariables } from "./key-report.js";
 import { createLogger } from "./logger.js";
 import { serveReceiver } from "./serve.js";
 
 async function main(): Promise<void> {
+  if (wantsHelp(process.argv.slice(2))) {
+    process.stdout.write(USAGE);
+    return;
+  }
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig({

@@ -8,7 +8,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const APP_DIR = join(dirname(fileURLToPath(import.meta.url)), "..");
-const MAIN = join(APP_DIR, "dist", "main.js");
+/** The built `livehook-receiver` command. */
+export const MAIN = join(APP_DIR, "dist", "main.js");
 
 /**
  * Builds dist/ when it is missing or older than a source (a local `vitest run` after an edit must not test stale

@@ -1,13 +1,15 @@
 /**
  * The built receiver as a user starts it: what it says about its keys, and a busy port as one line and exit 1 (no
- * "listening" line, no stack trace). Real processes and a real socket, because both are about the process.
+ * "listening" line, no stack trace), --help and a mistyped flag. Real processes and a real socket, because all of
+ * them are about the process.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { spawnReceiver } from "./spawn-receiver.js";
+import { ensureBuilt, MAIN, spawnReceiver } from "./spawn-receiver.js";
 
 let dir: string;
 beforeAll(() => {
@@ -53,5 +55,26 @@ describe("start-up", () => {
     } finally {
       blocker.close();
     }
+  });
+
+  test("--help prints the usage and exits 0 without opening a store; a mistyped flag points at it", () => {
+    ensureBuilt();
+    const help = spawnSync(process.execPath, [MAIN, "--help"], { cwd: dir, encoding: "utf8", env: {} });
+    expect(help.status).toBe(0);
+    expect(help.stderr).toBe("");
+    expect(help.stdout).toMatch(/^Usage: livehook-receiver \[options\]\n/);
+    expect(help.stdout).toContain("LIVEHOOK_HUAWEI_LIVE_KEYS");
+    expect(existsSync(join(dir, ".livehook"))).toBe(false);
+
+    const typo = spawnSync(process.execPath, [MAIN, "--databse-url", "postgres://x"], {
+      cwd: dir,
+      encoding: "utf8",
+      env: {},
+    });
+    expect(typo.status).toBe(1);
+    expect(typo.stdout).toBe("");
+    expect(typo.stderr).toContain("Unknown option '--databse-url'");
+    expect(typo.stderr).toContain("(--help lists the options)");
+    expect(existsSync(join(dir, ".livehook"))).toBe(false);
   });
 });
