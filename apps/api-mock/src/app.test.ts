@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { HuaweiApigErrorResponse } from "@livehook/core";
 import { describe, expect, test } from "vitest";
 import { testMock } from "../test/harness.js";
-import { loadConfig } from "./config.js";
+import { FLAG_NAMES, loadConfig, USAGE, wantsHelp } from "./config.js";
 import { MockAdminHealth } from "./generated/index.js";
 import { Store } from "./state/store.js";
 
@@ -86,6 +86,14 @@ describe("config", () => {
     expect(() => loadConfig(["--auth", "maybe"], {})).toThrow();
     expect(() => loadConfig(["--port", "70000"], {})).toThrow();
     expect(() => loadConfig(["--bogus"], {})).toThrow();
+  });
+
+  test("USAGE describes every flag the command line accepts, and nothing it refuses", () => {
+    expect(FLAG_NAMES.length).toBeGreaterThan(0);
+    const described = [...USAGE.matchAll(/^ {2}--([a-z-]+)/gm)].map((m) => m[1]);
+    expect(described.sort()).toEqual([...FLAG_NAMES].sort());
+    expect(wantsHelp(["--port", "4011", "-h"])).toBe(true);
+    expect(wantsHelp(["--port", "4011"])).toBe(false);
   });
 
   test("--apig-lockout and --probe-callback-url are off unless given; a reset keeps what was given", () => {

@@ -38,6 +38,23 @@ export const Config = z
   });
 export type Config = z.infer<typeof Config>;
 
+/** The command-line flags (USAGE describes each; a test keeps the two in step). */
+const FLAGS = {
+  port: { type: "string" },
+  host: { type: "string" },
+  "allowed-hosts": { type: "string" },
+  data: { type: "string" },
+  auth: { type: "string" },
+  domain: { type: "string", multiple: true },
+  "log-level": { type: "string" },
+  "apig-lockout": { type: "boolean" },
+  "probe-callback-url": { type: "boolean" },
+  help: { type: "boolean" },
+} as const;
+
+/** The flag names, for that test. */
+export const FLAG_NAMES: readonly string[] = Object.keys(FLAGS);
+
 export const USAGE = `Usage: livehook-mock [options]
 
   --port <n>          listen port (default ${DEFAULT_MOCK_PORT}, or PORT)
@@ -62,18 +79,7 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
   const args = argv.filter((a, i) => !(a === "--" && i === 0));
   const { values } = parseArgs({
     args,
-    options: {
-      port: { type: "string" },
-      host: { type: "string" },
-      "allowed-hosts": { type: "string" },
-      data: { type: "string" },
-      auth: { type: "string" },
-      domain: { type: "string", multiple: true },
-      "log-level": { type: "string" },
-      "apig-lockout": { type: "boolean" },
-      "probe-callback-url": { type: "boolean" },
-      help: { type: "boolean" },
-    },
+    options: FLAGS,
     strict: true,
     allowPositionals: false,
   });
