@@ -224,6 +224,15 @@ try {
       if (/^(workspace|catalog|link|file):/.test(range))
         throw new Error(`${pkg.name}: ${dep} is "${range}" in the tarball`);
     }
+    // MIT asks for its text in every copy: npm packs a package's LICENSE whatever `files` says, so each package
+    // keeps a copy of the repository's.
+    const license = join(unpacked, "package", "LICENSE");
+    if (manifest.license !== "MIT" || !existsSync(license)) {
+      throw new Error(`${pkg.name}: the tarball must say "license": "MIT" and hold LICENSE`);
+    }
+    if (readFileSync(license, "utf8") !== readFileSync(join(repoRoot, "LICENSE"), "utf8")) {
+      throw new Error(`${pkg.name}: its LICENSE differs from the repository's`);
+    }
     expectRun(`publint ${pkg.name}`, run(bin("publint"), ["--strict", "--pack", "false", join(unpacked, "package")]), {
       stdout: [/All good!/],
     });
