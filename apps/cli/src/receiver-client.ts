@@ -116,6 +116,35 @@ export const RejectedAttempt = z.looseObject({
 });
 export type RejectedAttempt = z.infer<typeof RejectedAttempt>;
 
+const RejectionPage = z.object({ rejections: z.array(RejectedAttempt) });
+
+/**
+ * The newest `limit` recorded rejections (of `vendor` when given), newest first, in the stream's shape: the list's
+ * headers and body are left out. `/api/rejections` gives 100 a page.
+ */
+export async function latestRejections(
+  ctx: CliContext,
+  base: string,
+  limit: number,
+  vendor?: string,
+): Promise<RejectedAttempt[]> {
+  const out: RejectedAttempt[] = [];
+  let cursor: number | undefined;
+  while (out.length < limit) {
+    const q = new URLSearchParams();
+    if (vendor !== undefined) q.set("vendor", vendor);
+    if (cursor !== undefined) q.set("cursor", String(cursor));
+    const page = expectShape(RejectionPage, await get(ctx, `${base}/api/rejections?${q}`), "rejections");
+    for (const { id, vendor, receivedAt, status, reason } of page.rejections) {
+      out.push({ id, vendor, receivedAt, status, reason });
+    }
+    const last = page.rejections.at(-1);
+    if (last === undefined) break;
+    cursor = last.id;
+  }
+  return out.slice(0, limit);
+}
+
 const StreamReady = z.looseObject({ after: z.number(), rejectionsAfter: z.number().optional() });
 
 /** A change of the stream's connection, for the user: lost (and retrying), or back (and resuming). */
@@ -125,6 +154,8 @@ export type ConnectionChange =
 
 export type StreamOptions = {
   after?: number;
+  /** With onRejection: start after this rejection instead of after the newest one when the stream opens. */
+  afterRejection?: number;
   signal: AbortSignal;
   onEvent: (e: ReceivedEvent) => void;
   /** Given, the stream also carries rejected attempts (receivers without it simply send none). */
@@ -143,7 +174,7 @@ const RETRY_MAX_MS = 5000;
  */
 export async function followEvents(ctx: CliContext, base: string, o: StreamOptions): Promise<void> {
   let lastId = o.after;
-  let lastRejection: number | undefined;
+  let lastRejection = o.afterRejection;
   let failures = 0;
   let connectedOnce = false;
   const withRejections = o.onRejection !== undefined;

@@ -2,6 +2,7 @@
  * `livehook tail` across a receiver restart, with real processes: the receiver is killed while tail follows it,
  * then started again on the same port and database. Tail must say it lost the connection, retry, and show every
  * event and every rejected delivery exactly once, those stored while it was away included (issue 18 item 3).
+ * And `--history`: the latest events and rejected deliveries first, in the order they arrived, then the stream.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -26,10 +27,10 @@ const env = {
   LIVEHOOK_ALIYUN_LIVE_KEY: DEMO_KEYS["aliyun-live"],
 };
 
-async function startReceiver(port: number): Promise<RunningApp> {
+async function startReceiver(port: number, db = "receiver.db"): Promise<RunningApp> {
   const { ctx } = testContext({ now: "real" });
   return startApp(ctx, "receiver", {
-    args: ["--port", String(port), "--data", join(dir, "receiver.db")],
+    args: ["--port", String(port), "--data", join(dir, db)],
     env: { PATH: process.env.PATH, LIVEHOOK_LOG_LEVEL: "warn", ...receiverKeyEnv(DEMO_KEYS) },
     output: { logFile: join(dir, "receiver.log") },
     host: "127.0.0.1",
@@ -99,4 +100,60 @@ test("tail shows rejections, says when the receiver is gone, and resumes without
   expect(events().map((e) => e.id)).toEqual(stored.events.map((e) => e.id).sort((a, b) => a - b));
   expect(rejections().map((r) => r.id)).toEqual(storedRejections.rejections.map((r) => r.id).sort((a, b) => a - b));
   expect(err()).toMatch(/lost the connection to \S+ \(.+\); retry 1 in 0\.25 s \(Ctrl-C to stop\)\n/);
+}, 120_000);
+
+test("--history shows the latest events and rejected deliveries in the order they came, then follows without repeats", async () => {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const own = await startReceiver(port, "history.db");
+  try {
+    const trigger = async (seed: string, ...damage: string[]) => {
+      const r = await run(["trigger", "aliyun-live", "file_created", "--receiver", url, "--seed", seed, ...damage], {
+        env,
+        now: "real",
+      });
+      expect(r.code, r.stderr).toBe(EXIT.ok);
+    };
+    await trigger("h1");
+    await trigger("h1-rejected", "--unsigned");
+    await trigger("h2");
+    await trigger("h2-rejected", "--wrong-key");
+    await trigger("h3");
+
+    const stop = new AbortController();
+    const { ctx, out } = testContext({ now: "real", signal: stop.signal, env });
+    const tail = runCli(["tail", "--receiver", url, "--history", "4", "--json"], ctx);
+    type Line = { kind?: string; id: number; reason?: string };
+    const lines = () =>
+      out()
+        .split("\n")
+        .filter((l) => l !== "")
+        .map((l) => JSON.parse(l) as Line);
+    await until("the history", () => lines().length >= 4);
+    // Recorded after the history was read: shown by the stream, once.
+    await trigger("h4-rejected", "--unsigned");
+    await trigger("h4");
+    await until("what came after", () => lines().length >= 6);
+    await new Promise((r) => setTimeout(r, 300));
+    stop.abort();
+    expect(await tail).toBe(EXIT.ok);
+
+    const events = (await (await fetch(`${url}/api/events?limit=500`)).json()) as { events: { id: number }[] };
+    const rejections = (await (await fetch(`${url}/api/rejections`)).json()) as { rejections: { id: number }[] };
+    const [e1, e2, e3, e4] = events.events.map((e) => e.id).sort((a, b) => a - b);
+    const [r1, r2, r3] = rejections.rejections.map((r) => r.id).sort((a, b) => a - b);
+    expect(lines().map((l) => `${l.kind ?? "event"} ${l.id}`)).toEqual([
+      `rejection ${r1}`,
+      `event ${e2}`,
+      `rejection ${r2}`,
+      `event ${e3}`,
+      `rejection ${r3}`,
+      `event ${e4}`,
+    ]);
+    expect(e1).toBeDefined();
+    // The history's rejections have the stream's shape: no headers or body.
+    expect(Object.keys(lines()[0] ?? {}).sort()).toEqual(["id", "kind", "reason", "receivedAt", "status", "vendor"]);
+  } finally {
+    await own.stop();
+  }
 }, 120_000);

@@ -13,7 +13,7 @@ export function tailCommand(ctx: CliContext) {
     .option("--domain <domain>", "only this domain")
     .option("--app <app>", "only this app")
     .option("--stream <stream>", "only this stream")
-    .option("--history <n>", "first print the last n events (default 0)")
+    .option("--history <n>", "first print the last n events and rejected deliveries (default 0)")
     .option("--count <n>", "stop after n events")
     .option("--json", 'one JSON object per line (rejected deliveries have "kind":"rejection")')
     .addHelpText(

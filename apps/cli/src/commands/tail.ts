@@ -7,6 +7,7 @@ import {
   type ConnectionChange,
   followEvents,
   latestEvents,
+  latestRejections,
   type ReceivedEvent,
   type RejectedAttempt,
 } from "../receiver-client.js";
@@ -14,7 +15,8 @@ import type { TailOptions } from "./tail.command.js";
 
 /**
  * `livehook tail`: follows a receiver's stored events and rejected deliveries until Ctrl-C (or `--count`
- * events). A lost connection is said and retried; the stream resumes after the last event and rejection shown.
+ * events), after `--history` of the latest of both. A lost connection is said and retried; the stream resumes
+ * after the last event and rejection shown.
  */
 export async function runTail(opts: TailOptions, ctx: CliContext) {
   const out = createOutput(ctx);
@@ -55,14 +57,24 @@ export async function runTail(opts: TailOptions, ctx: CliContext) {
       out.note(out.color.ok(`reconnected to ${base}; resuming after event #${change.afterEvent}`));
     }
   };
-  // The newest events first give context; the stream then continues after the newest one.
+  // The newest events and rejected deliveries first give context, oldest first; the stream then continues after
+  // the newest of each, so nothing recorded between the two reads and the stream is missed or shown twice.
   const recent = await latestEvents(ctx, base, Math.max(1, history));
   const newest = recent[0]?.id ?? 0;
-  for (const e of recent.slice(0, history).reverse()) show(e);
+  const pastRejections =
+    showRejections && history > 0 ? await latestRejections(ctx, base, history, filters.vendor) : [];
+  const past = [
+    ...recent.slice(0, history).map((e) => ({ at: e.receivedAt, show: () => show(e) })),
+    ...pastRejections.map((r) => ({ at: r.receivedAt, show: () => showRejection(r) })),
+  ];
+  past.sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
+  for (const item of past.slice(0, history).reverse()) item.show();
   if (signal.aborted) return;
   if (!opts.json) out.note(out.color.dim(`following ${base}/api/events/stream (Ctrl-C to stop)`));
   await followEvents(ctx, base, {
     after: newest,
+    // With no rejection recorded yet, after 0: one recorded before the stream opens is still shown.
+    ...(showRejections && history > 0 ? { afterRejection: pastRejections[0]?.id ?? 0 } : {}),
     signal,
     onEvent: show,
     ...(showRejections ? { onRejection: showRejection } : {}),
