@@ -2,13 +2,14 @@
  * The callback path on a socket, through the production server: what only a socket shows (paths with a query,
  * a sender that disconnects, bodies over the limit that keep streaming). receive-callback.test.ts covers the rules.
  */
+import { execFile } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import { type AddressInfo, connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { huaweiLiveEvent, KEYS, makeReceiver, openTestStore, STORE_KINDS, signedHuaweiLive } from "../test/helpers.js";
 import { vendorHooks } from "./app.js";
 import type { VendorHook } from "./hooks/vendor-hook.js";
-import { nodeHookHandler } from "./node-hooks.js";
+import { LINGER_LIMITS, nodeHookHandler } from "./node-hooks.js";
 
 let receiver: Awaited<ReturnType<typeof makeReceiver>>;
 
@@ -207,6 +208,34 @@ describe.each(STORE_KINDS)("a body over the limit, $kind store (issue 15 item 5)
     expect(rejections[0]).toMatchObject({ reason: "body_too_large", status: 413 });
   });
 
+  test("Expect: 100-continue over the limit is answered 413 without a 100; within it, the sender is told to go on", async () => {
+    const { port } = r.server.address() as AddressInfo;
+    const exchange = (head: string, body: string) =>
+      new Promise<string>((resolve) => {
+        const socket = connect(port, "127.0.0.1", () => socket.write(head));
+        let reply = "";
+        socket.on("data", (d: Buffer) => {
+          reply += d.toString();
+          // Only once told to go on does the sender send its body, as curl and Java clients do.
+          if (reply.startsWith("HTTP/1.1 100 Continue\r\n\r\n") && body !== "") {
+            socket.write(body);
+            body = "";
+          }
+        });
+        socket.on("error", () => {});
+        socket.on("close", () => resolve(reply));
+        setTimeout(() => socket.end(), 1000).unref();
+      });
+    const head = (length: number) =>
+      "POST /hooks/huawei-live HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n" +
+      `expect: 100-continue\r\ncontent-length: ${length}\r\nconnection: close\r\n\r\n`;
+    const over = await exchange(head(LIMIT + 1), "z".repeat(LIMIT + 1));
+    expect(over).toMatch(/^HTTP\/1\.1 413 /);
+    expect(over).not.toContain("100 Continue");
+    const within = await exchange(head(2), "{}");
+    expect(within).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 401 /);
+  });
+
   test("a declared Content-Length over the limit is answered 413 before the body is read, and the socket is closed", async () => {
     const before = (await r.store.listRejections({ vendor: "aliyun-live", limit: 1000 })).length;
     const flood = await floodBody(r.server, "/hooks/aliyun-live", { contentLength: 100 * 1024 * 1024 }, 0);
@@ -216,4 +245,51 @@ describe.each(STORE_KINDS)("a body over the limit, $kind store (issue 15 item 5)
     expect(rejections.length).toBe(before + 1);
     expect(rejections[0]).toMatchObject({ reason: "body_too_large", status: 413 });
   });
+});
+
+/**
+ * Posts `count` bodies of `size` bytes at once from another process with node:http's client, which writes the whole
+ * body before it reads the reply (another process, so the server's close is not timed by the sender's event loop).
+ * Resolves to what each post got: `413 {"error":…}` or the error code.
+ */
+function postWholeBodies(port: number, size: number, count: number, chunked: boolean): Promise<string[]> {
+  const client = `
+    const { request } = require("node:http");
+    const post = () => new Promise((resolve) => {
+      const headers = { "content-type": "application/json" };
+      if (!${chunked}) headers["content-length"] = ${size};
+      const req = request({ host: "127.0.0.1", port: ${port}, path: "/hooks/huawei-live", method: "POST", headers }, (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (d) => { body += d; });
+        res.on("end", () => resolve(res.statusCode + " " + body));
+      });
+      req.on("error", (err) => resolve(err.code ?? err.message));
+      req.end(Buffer.alloc(${size}, "z"));
+    });
+    Promise.all(Array.from({ length: ${count} }, post)).then((r) => process.stdout.write(JSON.stringify(r)));
+  `;
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ["-e", client], { timeout: 30_000 }, (err, stdout) =>
+      err ? reject(err) : resolve(JSON.parse(stdout) as string[]),
+    );
+  });
+}
+
+test("a sender that writes its whole body before reading the reply gets the 413, not a reset", async () => {
+  // More than the kernel's socket buffers hold, so the sender is still writing when the reply comes: destroying the
+  // socket at once reset it before it had read the 413 (ECONNRESET or EPIPE for nearly every post). Lingering, the
+  // server reads and drops up to LINGER_LIMITS times the limit: all of this body, so the connection ends with a FIN.
+  const limit = 1024 * 1024;
+  const size = 4_000_000;
+  expect(size).toBeLessThan(LINGER_LIMITS * limit);
+  const big = await makeReceiver({ config: { bodyLimitBytes: limit } });
+  const { port } = big.server.address() as AddressInfo;
+  try {
+    for (const chunked of [false, true]) {
+      expect(await postWholeBodies(port, size, 5, chunked)).toEqual(Array(5).fill('413 {"error":"body_too_large"}'));
+    }
+  } finally {
+    await big.deps.committer.drain();
+  }
 });

@@ -9,13 +9,20 @@ import { createServer, type Server } from "node:http";
 import { getRequestListener } from "@hono/node-server";
 import { createApp, vendorHooks } from "./app.js";
 import type { ReceiverDeps } from "./deps.js";
-import { nodeHookHandler } from "./node-hooks.js";
+import { declaresMoreThan, nodeHookHandler } from "./node-hooks.js";
 
 /** A server that listens on nothing yet: the caller chooses the address and owns the shutdown. */
 export function createReceiverServer(deps: ReceiverDeps): Server {
   const hooks = nodeHookHandler(deps, vendorHooks(deps.config));
   const hono = getRequestListener(createApp(deps).fetch);
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     if (!hooks(req, res)) void hono(req, res);
   });
+  // `Expect: 100-continue`: a callback that declares a body over the limit is answered 413 at once, without the
+  // 100 that would have the sender send it; every other request is told to go on, as node:http does by default.
+  server.on("checkContinue", (req, res) => {
+    if (!(req.url?.startsWith("/hooks/") && declaresMoreThan(req, deps.config.bodyLimitBytes))) res.writeContinue();
+    server.emit("request", req, res);
+  });
+  return server;
 }
