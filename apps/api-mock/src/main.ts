@@ -35,6 +35,18 @@ try {
   process.exit(1);
 }
 
+function shutdown(signal: string): void {
+  log.info({ signal }, "shutting down");
+  void served.close().then(() => process.exit(0));
+  // Whatever still holds on (an attempt waiting for a slow receiver) must not hold the process forever.
+  setTimeout(() => process.exit(0), 2000).unref();
+}
+
+// Before the listening line: a parent may stop the process as soon as it reads it, and a SIGTERM that came before
+// the handlers would kill the process instead of stopping it cleanly.
+process.on("SIGTERM", () => shutdown("SIGTERM"));
+process.on("SIGINT", () => shutdown("SIGINT"));
+
 // Always printed, whatever the level: parent processes (the CLI, tests) wait for this line to learn the port.
 const address = served.server.address() as { address: string };
 log
@@ -43,12 +55,3 @@ log
     { address: address.address, port: served.port, data: config.data ?? ":memory:", auth: config.auth },
     "livehook api-mock listening",
   );
-
-function shutdown(signal: string): void {
-  log.info({ signal }, "shutting down");
-  void served.close().then(() => process.exit(0));
-  // Whatever still holds on (an attempt waiting for a slow receiver) must not hold the process forever.
-  setTimeout(() => process.exit(0), 2000).unref();
-}
-process.on("SIGTERM", () => shutdown("SIGTERM"));
-process.on("SIGINT", () => shutdown("SIGINT"));

@@ -54,6 +54,27 @@ async function main(): Promise<void> {
   // Once the port is ours, so a busy port stays the only line; before "listening", which parents wait for.
   for (const line of keyStatus(config)) log[line.level]({ vendor: line.vendor, keyCount: line.keyCount }, line.message);
   for (const warning of nearMissVariables(process.env)) log.warn(warning);
+  let draining = false;
+  const shutdown = (signal: string) => {
+    if (draining) return;
+    draining = true;
+    log.info({ signal }, "draining");
+    served.close().then(
+      () => {
+        log.info("drained; bye");
+        process.exit(0);
+      },
+      (err: unknown) => {
+        log.error({ err }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  // Before the listening line: a parent may stop the process as soon as it reads it, and a SIGTERM that came before
+  // the handlers would kill the process instead of draining it.
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+
   // Always printed, whatever the level: parent processes (the CLI, tests) wait for this line to learn the URL.
   log.child({}, { level: "info" }).info(
     {
@@ -72,25 +93,6 @@ async function main(): Promise<void> {
     },
     "livehook receiver listening",
   );
-
-  let draining = false;
-  const shutdown = (signal: string) => {
-    if (draining) return;
-    draining = true;
-    log.info({ signal }, "draining");
-    served.close().then(
-      () => {
-        log.info("drained; bye");
-        process.exit(0);
-      },
-      (err: unknown) => {
-        log.error({ err }, "shutdown failed");
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGTERM", () => shutdown("SIGTERM"));
-  process.on("SIGINT", () => shutdown("SIGINT"));
 }
 
 main().catch((err) => {
